@@ -1,0 +1,101 @@
+"""The Parcours application factory."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+
+def create_app(config: object | None = None) -> Flask:
+    """Build the app: configuration, extensions, workflows, blueprints, commands."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static",
+                instance_path=os.path.join(os.path.dirname(os.path.dirname(__file__)), "instance"))
+    app.config.from_object(config or _default_config())
+    _require_secret_key(app)
+    os.makedirs(app.instance_path, exist_ok=True)
+    register_extensions(app)
+    register_workflows(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def _default_config() -> object:
+    import config
+
+    debug = os.environ.get("FLASK_DEBUG", "").lower() in {"1", "true", "yes"}
+    return config.DevConfig if debug else config.Config
+
+
+def _require_secret_key(app: Flask) -> None:
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError(
+            "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random value "
+            "(python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+
+
+def register_extensions(app: Flask) -> None:
+    from app.auth.session import load_user
+    from app.core.locale import select_locale
+    from app.core.locale import select_timezone
+    from app.extensions import babel
+    from app.extensions import csrf
+    from app.extensions import db
+    from app.extensions import login_manager
+    from app.extensions import migrate
+
+    from app import all_models  # noqa: F401  (every mapper known before the first query)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.user_loader(load_user)
+    login_manager.login_message_category = "info"
+
+
+def register_workflows(app: Flask) -> None:
+    from app.workflow.catalog import catalog
+
+    problems = catalog.load_directory(app.config["WORKFLOWS_DIR"])
+    for problem in problems:
+        app.logger.error("workflow definition left out: %s", problem)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.api import bp as api_bp
+    from app.auth.views import bp as auth_bp
+    from app.core.views import bp as core_bp
+    from app.extensions import csrf
+    from app.projects.views import bp as projects_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(projects_bp)
+    # The API authenticates with bearer tokens, never cookies, so CSRF cannot apply to it.
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from app.core.views import register_error_pages
+
+    register_error_pages(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app.core.templating import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from app.cli import register
+
+    register(app)

@@ -1,0 +1,41 @@
+"""Map domain errors, validation failures and HTTP errors to problem+json."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from app.api import bp
+from app.core.errors import DomainError
+from app.core.errors import TransitionNotAllowed
+from app.core.problems import problem
+from app.extensions import db
+
+
+@bp.errorhandler(DomainError)
+def domain_error(exc: DomainError):
+    # Whatever the service flushed before refusing must not be committed by anyone.
+    db.session.rollback()
+    extra = {"reasons": exc.reasons} if isinstance(exc, TransitionNotAllowed) else {}
+    return problem(exc.status, exc.message, errors=exc.errors or None, **extra)
+
+
+@bp.errorhandler(ValidationError)
+def invalid_body(exc: ValidationError):
+    return problem(422, "The request has invalid fields.", errors=pydantic_errors(exc))
+
+
+@bp.errorhandler(HTTPException)
+def http_error(exc: HTTPException):
+    db.session.rollback()
+    headers = {"WWW-Authenticate": "Bearer"} if exc.code == 401 else None
+    return problem(exc.code or 500, exc.description or "", headers=headers)
+
+
+def pydantic_errors(exc: ValidationError) -> dict[str, list[str]]:
+    """Group pydantic's errors by field path (`action_items.0.title`)."""
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors(include_url=False):
+        field = ".".join(str(p) for p in error["loc"]) or "body"
+        errors.setdefault(field, []).append(error["msg"])
+    return errors

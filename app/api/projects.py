@@ -1,0 +1,147 @@
+"""`/projects`: the path, seen and driven through the API."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask import request
+
+from app.api import bp
+from app.api import schemas
+from app.api.auth import authenticated
+from app.api.auth import current_user
+from app.api.auth import json_body
+from app.api.auth import paginated
+from app.api.spec import doc
+from app.core.time import utcnow
+from app.extensions import db
+from app.projects import queries
+from app.projects import services
+from app.projects.models import Project
+from app.projects.models import ProjectEvent
+from app.projects.overview import build_overview
+
+PROJECT_ERRORS = (403, 404)
+
+
+def person(user) -> dict | None:
+    return {"id": user.id, "name": user.name} if user is not None else None
+
+
+def summary_out(project: Project) -> dict:
+    return schemas.ProjectSummaryOut(
+        id=project.id, name=project.name, summary=project.summary, pole=project.pole_key,
+        workflow=project.workflow_key, stage=project.stage, status=project.status, version=project.version,
+        stage_entered_at=project.stage_entered_at, created_at=project.created_at,
+    ).model_dump(mode="json")
+
+
+def project_out(project: Project) -> dict:
+    view = build_overview(db.session, project, current_user())
+    return schemas.ProjectOut(
+        id=project.id, name=project.name, summary=project.summary, pole=project.pole_key,
+        workflow=project.workflow_key, workflow_version=project.workflow_version, stage=project.stage,
+        status=project.status, version=project.version, gate_decision=project.gate_decision,
+        stage_entered_at=project.stage_entered_at, created_at=project.created_at,
+        founders=[person(u) for u in view.founders],
+        mentors=[{"assignment_id": a.id, "mentor": person(a.mentor), "stage": a.stage} for a in view.mentors],
+        deliverables=[{"key": d.definition.key, "title": d.definition.label, "required": d.definition.required,
+                       "done": d.done, "note": d.note} for d in view.deliverables],
+        events=[{"event": o.event.name, "label": o.event.label, "allowed": o.allowed, "reasons": list(o.reasons),
+                 "overridable": o.overridable, "comment_required": o.event.comment_required}
+                for o in view.options],
+    ).model_dump(mode="json")
+
+
+def history_out(record: ProjectEvent) -> dict:
+    return schemas.HistoryOut(
+        event=record.event, from_stage=record.from_stage, to_stage=record.to_stage,
+        from_status=record.from_status, to_status=record.to_status, actor=person(record.actor),
+        comment=record.comment, override=record.is_override, at=record.at,
+    ).model_dump(mode="json")
+
+
+def visible(project_id: int) -> Project:
+    return queries.get_visible_project(db.session, project_id, current_user())
+
+
+@bp.get("/projects")
+@doc("List the projects you may see", list_response=schemas.ProjectPage, errors=(400,),
+     query={"stage": "string", "pole": "string", "status": "string", "workflow": "string", "q": "string",
+            "sort": "string", "page": "integer", "per_page": "integer"}, tag="projects")
+@authenticated
+def list_projects():
+    args = request.args
+    filters = queries.ProjectFilters(stage=args.get("stage"), pole=args.get("pole"), status=args.get("status"),
+                                     workflow=args.get("workflow"), q=args.get("q"))
+    stmt = queries.select_projects(current_user(), filters, sort=args.get("sort", "-created"))
+    return paginated(stmt, summary_out)
+
+
+@bp.post("/projects")
+@doc("Create a project at the first stage of its workflow", body=schemas.ProjectIn,
+     response=schemas.ProjectOut, status=201, errors=(403,), tag="projects")
+@authenticated
+def create_project():
+    data = json_body(schemas.ProjectIn)
+    project = services.create_project(
+        db.session, name=data.name, summary=data.summary, pole=data.pole, workflow=data.workflow,
+        default_workflow=current_app.config["DEFAULT_WORKFLOW"], actor=current_user(), now=utcnow())
+    db.session.commit()
+    return project_out(project), 201
+
+
+@bp.get("/projects/<int:project_id>")
+@doc("One project, with the events you may fire", response=schemas.ProjectOut, errors=(404,), tag="projects")
+@authenticated
+def get_project(project_id: int):
+    return project_out(visible(project_id))
+
+
+@bp.patch("/projects/<int:project_id>")
+@doc("Edit a project's details", body=schemas.ProjectPatch, response=schemas.ProjectOut,
+     errors=(403, 404, 409), tag="projects")
+@authenticated
+def patch_project(project_id: int):
+    project = visible(project_id)
+    data = json_body(schemas.ProjectPatch)
+    services.update_project(db.session, project, version=data.version, actor=current_user(), now=utcnow(),
+                            name=data.name, summary=data.summary, pole=data.pole)
+    db.session.commit()
+    return project_out(project)
+
+
+@bp.post("/projects/<int:project_id>/events")
+@doc("Fire a workflow event", body=schemas.EventIn, response=schemas.ProjectOut,
+     errors=(404, 409), tag="projects")
+@authenticated
+def fire_event(project_id: int):
+    project = visible(project_id)
+    data = json_body(schemas.EventIn)
+    services.fire_event(db.session, project, data.event, actor=current_user(), now=utcnow(),
+                        version=data.version, comment=data.comment, override=data.override)
+    db.session.commit()
+    return project_out(project)
+
+
+@bp.get("/projects/<int:project_id>/history")
+@doc("Every event of the project, oldest first", list_response=schemas.HistoryPage, errors=(404,),
+     query={"page": "integer", "per_page": "integer"}, tag="projects")
+@authenticated
+def project_history(project_id: int):
+    project = visible(project_id)
+    return paginated(queries.select_history(project), history_out)
+
+
+@bp.put("/projects/<int:project_id>/deliverables/<key>")
+@doc("Tick or untick a deliverable of the current stage", body=schemas.DeliverableIn,
+     response=schemas.DeliverableOut, errors=(403, 404, 409), tag="projects")
+@authenticated
+def put_deliverable(project_id: int, key: str):
+    project = visible(project_id)
+    data = json_body(schemas.DeliverableIn)
+    row = services.set_deliverable(db.session, project, key, done=data.done, note=data.note,
+                                   version=data.version, actor=current_user(), now=utcnow())
+    db.session.commit()
+    definition = services.definition_of(db.session, project).stage(project.stage).deliverable(key)
+    return schemas.DeliverableOut(key=key, title=definition.label, required=definition.required,
+                                  done=row.is_done, note=row.note).model_dump(mode="json")

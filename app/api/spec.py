@@ -1,0 +1,35 @@
+"""Route metadata for the OpenAPI document, declared next to each view.
+
+`@doc(...)` records what a view takes and returns; `openapi.json` is built from the URL map
+and these records, so the document cannot list a route that does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field
+
+from pydantic import BaseModel
+
+
+@dataclass(frozen=True)
+class RouteDoc:
+    summary: str
+    body: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    list_response: type[BaseModel] | None = None
+    status: int = 200
+    errors: tuple[int, ...] = ()
+    auth: bool = True
+    query: dict[str, str] = field(default_factory=dict)
+    tag: str = "parcours"
+
+
+def doc(summary: str, **kwargs) -> callable:
+    """Attach OpenAPI metadata to a view function."""
+
+    def decorate(view):
+        view.openapi = RouteDoc(summary=summary, **kwargs)
+        return view
+
+    return decorate

@@ -1,0 +1,62 @@
+"""`/me` and `/users`."""
+
+from __future__ import annotations
+
+from flask import request
+from flask import abort
+
+from app.api import bp
+from app.api import schemas
+from app.api.auth import authenticated
+from app.api.auth import current_user
+from app.api.auth import json_body
+from app.api.auth import paginated
+from app.api.auth import roles
+from app.api.spec import doc
+from app.auth import permissions
+from app.auth import queries
+from app.auth import services
+from app.auth.models import ROLES
+from app.auth.models import User
+from app.auth.urls import calendar_url
+from app.extensions import db
+
+
+def user_out(user: User) -> dict:
+    return schemas.UserOut(id=user.id, email=user.email, name=user.name, role=user.role,
+                           locale=user.locale).model_dump(mode="json")
+
+
+@bp.get("/me")
+@doc("The signed-in user", response=schemas.MeOut, tag="auth")
+@authenticated
+def me():
+    user = current_user()
+    return schemas.MeOut(
+        id=user.id, email=user.email, name=user.name, role=user.role, locale=user.locale,
+        timezone=user.timezone,
+        calendar_url=calendar_url(user),
+    ).model_dump(mode="json")
+
+
+@bp.get("/users")
+@doc("List users", list_response=schemas.UserPage, errors=(400, 403), query={"role": "string"}, tag="auth")
+@roles("manager")
+def list_users():
+    role = request.args.get("role") or None
+    if role is not None and role not in ROLES:
+        return {"items": [], "total": 0, "page": 1, "per_page": 20}
+    return paginated(queries.select_users(role), user_out)
+
+
+@bp.post("/users")
+@doc("Create a user", body=schemas.UserIn, response=schemas.UserOut, status=201, errors=(403, 409), tag="auth")
+@roles("manager")
+def create_user():
+    data = json_body(schemas.UserIn)
+    if not permissions.can_create_user(current_user(), data.role):
+        abort(403, "Only admins create admin accounts.")
+    user = services.create_user(db.session, email=data.email, name=data.name, role=data.role,
+                                password=data.password)
+    db.session.commit()
+    return user_out(user), 201

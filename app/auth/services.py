@@ -1,0 +1,105 @@
+"""Accounts and credentials: creating users, checking passwords, API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from email_validator import EmailNotValidError
+from email_validator import validate_email
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash
+from werkzeug.security import generate_password_hash
+
+from app.auth.models import ROLES
+from app.auth.models import ApiToken
+from app.auth.models import User
+from app.core.errors import Conflict
+from app.core.errors import ValidationFailed
+from app.core.i18n import _l
+
+PASSWORD_MIN = 10
+NAME_MAX = 120
+#: Checked against when the email is unknown, so a wrong email costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("parcours-timing-equaliser")
+
+
+def normalise_email(email: str) -> str:
+    """Return the canonical (lower-cased) form of a syntactically valid email."""
+    try:
+        return validate_email((email or "").strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise ValidationFailed(str(_l("Invalid email address.")), email=[str(exc)]) from None
+
+
+def create_user(session: Session, *, email: str, name: str, role: str, password: str,
+                locale: str = "fr") -> User:
+    """Create an account; raise `ValidationFailed` on bad fields, `Conflict` on a taken email."""
+    errors: dict[str, list[str]] = {}
+    try:
+        email = normalise_email(email)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    name = (name or "").strip()
+    if not name or len(name) > NAME_MAX:
+        errors["name"] = [str(_l("A name of 1 to %(n)s characters is required.", n=NAME_MAX))]
+    if role not in ROLES:
+        errors["role"] = [str(_l("Unknown role “%(role)s”; use one of: %(roles)s.", role=role, roles=", ".join(ROLES)))]
+    if len(password or "") < PASSWORD_MIN:
+        errors["password"] = [str(_l("At least %(n)s characters.", n=PASSWORD_MIN))]
+    if errors:
+        raise ValidationFailed(str(_l("The account has invalid fields.")), **errors)
+    user = User(email=email, name=name, role=role, password_hash=generate_password_hash(password), locale=locale)
+    try:
+        with session.begin_nested():
+            session.add(user)
+    except IntegrityError:
+        raise Conflict(str(_l("An account with email %(email)s already exists.", email=email)),
+                       email=[str(_l("Already registered."))]) from None
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """Return the active user with these credentials, or None."""
+    try:
+        email = normalise_email(email)
+    except ValidationFailed:
+        return None
+    user = session.scalar(select(User).where(User.email == email))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or "") or not user.is_active:
+        return None
+    return user
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(session: Session, user: User, *, now: dt.datetime, ttl: dt.timedelta) -> tuple[str, ApiToken]:
+    """Create a bearer token; return the secret (shown once) and its stored record."""
+    secret = secrets.token_urlsafe(32)
+    record = ApiToken(user_id=user.id, token_hash=_hash_token(secret), created_at=now, expires_at=now + ttl)
+    session.add(record)
+    session.flush()
+    return secret, record
+
+
+def user_for_token(session: Session, secret: str, *, now: dt.datetime) -> tuple[User, ApiToken] | None:
+    """Return the user and token for a valid, unexpired, unrevoked bearer secret."""
+    record = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(secret)))
+    if record is None or record.revoked_at is not None or record.expires_at <= now:
+        return None
+    if not record.user.is_active:
+        return None
+    return record.user, record
+
+
+def revoke_token(record: ApiToken, *, now: dt.datetime) -> None:
+    record.revoked_at = now
+

@@ -1,0 +1,110 @@
+"""Command-line interface: `flask --app wsgi …`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask import current_app
+from flask.cli import AppGroup
+
+from app.core.errors import DomainError
+from app.core.time import utcnow
+from app.extensions import db
+
+users_cli = AppGroup("users", help="Manage accounts.")
+workflows_cli = AppGroup("workflows", help="Validate and migrate workflow definitions.")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(workflows_cli)
+    app.cli.add_command(demo_command)
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's full name.")
+@click.option("--role", required=True, type=click.Choice(["founder", "mentor", "manager", "admin"]),
+              help="What the person does in Parcours.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (recommended).")
+def create_user(email: str, name: str, role: str, password_stdin: bool) -> None:
+    """Create an account with EMAIL; exits 1 on a duplicate email or invalid field."""
+    from app.auth import services
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = services.create_user(db.session, email=email, name=name, role=role, password=password)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        details = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.errors.items())
+        raise click.ClickException(f"{exc.message} {details}".strip()) from None
+    click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+@workflows_cli.command("check")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+def check_workflows(files: tuple[Path, ...]) -> None:
+    """Validate workflow files (default: every file in WORKFLOWS_DIR); exits 1 on any error."""
+    from app.workflow.catalog import check_files
+
+    paths = list(files) or sorted(Path(current_app.config["WORKFLOWS_DIR"]).glob("*.y*ml"))
+    if not paths:
+        raise click.ClickException("No workflow file found.")
+    problems = check_files(paths)
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    if problems:
+        click.echo(f"{len(problems)} error(s) in {len({p.source for p in problems})} file(s).", err=True)
+        sys.exit(1)
+    for path in paths:
+        click.echo(f"ok: {path}")
+
+
+@workflows_cli.command("migrate")
+@click.argument("key")
+@click.option("--to", "to_version", required=True, type=int, help="The version to move projects to.")
+@click.option("--map", "mappings", multiple=True, metavar="OLD=NEW",
+              help="Where projects in stage OLD go (repeatable); same-named stages map implicitly.")
+def migrate_workflow(key: str, to_version: int, mappings: tuple[str, ...]) -> None:
+    """Move the open projects of workflow KEY to another version of its definition."""
+    from app.projects import services
+
+    mapping: dict[str, str] = {}
+    for item in mappings:
+        old, sep, new = item.partition("=")
+        if not sep or not old or not new:
+            raise click.BadParameter(f"'{item}' is not OLD=NEW", param_hint="--map")
+        mapping[old.strip()] = new.strip()
+    try:
+        moved = services.migrate_workflow(db.session, key, to_version, mapping, actor=None, now=utcnow())
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
+    click.echo(f"Moved {moved} project(s) of {key} to version {to_version}.")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Only load when the database has no account at all.")
+def demo_command(if_empty: bool) -> None:
+    """Load demo data (accounts, projects at every stage); running it twice changes nothing."""
+    from sqlalchemy import func
+    from sqlalchemy import select
+
+    from app.auth.models import User
+    from app.demo import load_demo
+
+    if if_empty and db.session.scalar(select(func.count(User.id))):
+        click.echo("The database has accounts; demo data not loaded.")
+        return
+
+    created = load_demo(db.session, now=utcnow(), default_workflow=current_app.config["DEFAULT_WORKFLOW"])
+    db.session.commit()
+    click.echo("Demo data loaded." if created else "Demo data already present; nothing changed.")

@@ -1,0 +1,85 @@
+"""Demo data: a small cluster with accounts of every role and projects along the path."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.auth import services as auth_services
+from app.auth.models import User
+from app.mentoring.models import MentorAssignment
+from app.projects import services
+from app.projects.models import Project
+from app.workflow.catalog import catalog
+
+DEMO_PASSWORD = "parcours-demo"
+DEMO_USERS = [
+    ("admin@example.org", "Amina Admin", "admin"),
+    ("manager@example.org", "Karim Manager", "manager"),
+    ("mentor@example.org", "Salma Mentor", "mentor"),
+    ("mentor2@example.org", "Youssef Mentor", "mentor"),
+    ("founder@example.org", "Nadia Founder", "founder"),
+    ("founder2@example.org", "Omar Founder", "founder"),
+]
+#: (name, pole, workflow, stage reached, founder, mentor, status)
+DEMO_PROJECTS = [
+    ("PayMobile", "security_payment_digital_rights", "innovation_path", "idea", "founder", "mentor", "active"),
+    ("AtlasTV", "multimedia", "innovation_path", "project", "founder", "mentor", "active"),
+    ("SoukERP", "software_packages", "innovation_path", "industrialisation", "founder2", "mentor2", "active"),
+    ("Darija Voice", "mobile_services", "innovation_path", "commercialisation", "founder2", "mentor", "active"),
+    ("SecureID", "security_payment_digital_rights", "innovation_path", "internationalisation", "founder",
+     "mentor2", "active"),
+    ("AgriSMS", "mobile_services", "innovation_path", "project", "founder2", None, "on_hold"),
+    ("EduStream", "multimedia", "accelerator_sprint", "build", "founder", "mentor", "active"),
+]
+
+
+def load_demo(session: Session, *, now: dt.datetime, default_workflow: str) -> bool:
+    """Create the demo cluster unless it exists; return whether anything was created."""
+    if session.scalar(select(User).where(User.email == DEMO_USERS[0][0])) is not None:
+        return False
+    users = {
+        email.split("@")[0]: auth_services.create_user(session, email=email, name=name, role=role,
+                                                       password=DEMO_PASSWORD)
+        for email, name, role in DEMO_USERS
+    }
+    session.flush()
+    start = now - dt.timedelta(days=400)
+    for i, (name, pole, workflow, stage, founder, mentor, status) in enumerate(DEMO_PROJECTS):
+        _demo_project(session, users, name, pole, workflow, stage, founder, mentor, status,
+                      start + dt.timedelta(days=i * 7), default_workflow)
+    return True
+
+
+def _demo_project(session: Session, users: dict[str, User], name: str, pole: str, workflow: str, stage: str,
+                  founder: str, mentor: str | None, status: str, when: dt.datetime, default_workflow: str) -> Project:
+    project = services.create_project(
+        session, name=name, summary=f"{name}: a demo project of the cluster.", pole=pole, workflow=workflow,
+        default_workflow=default_workflow, actor=users[founder], now=when)
+    definition = catalog.latest(workflow)
+    manager = users["manager"]
+    while project.stage != stage:
+        when += dt.timedelta(days=20)
+        _complete_stage(session, project, users[founder], when)
+        event = "approve_gate" if "approve_gate" in definition.events else None
+        if event:
+            services.fire_event(session, project, event, actor=manager, now=when, version=project.version,
+                                comment="Gate review passed.")
+        services.fire_event(session, project, "advance", actor=manager, now=when, version=project.version,
+                            comment="Ready for the next stage.", override=True)
+    if mentor:
+        session.add(MentorAssignment(project_id=project.id, mentor_id=users[mentor].id, stage=project.stage,
+                                     assigned_by_id=manager.id, started_at=when))
+    if status == "on_hold":
+        services.fire_event(session, project, "hold", actor=users[founder], now=when + dt.timedelta(days=1),
+                            version=project.version, comment="Waiting for funding.")
+    session.flush()
+    return project
+
+
+def _complete_stage(session: Session, project: Project, founder: User, when: dt.datetime) -> None:
+    definition = services.definition_of(session, project)
+    for deliverable in definition.stage(project.stage).deliverables:
+        services.set_deliverable(session, project, deliverable.key, done=True, actor=founder, now=when)

@@ -1,0 +1,40 @@
+"""Project forms: field checks only; services do the rest."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField
+from wtforms import HiddenField
+from wtforms import IntegerField
+from wtforms import SelectField
+from wtforms import StringField
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired
+from wtforms.validators import InputRequired
+from wtforms.validators import Length
+from wtforms.validators import Optional
+
+from app.projects.services import COMMENT_MAX
+from app.projects.services import NAME_MAX
+from app.projects.services import SUMMARY_MAX
+
+
+class ProjectForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=NAME_MAX)])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=SUMMARY_MAX)])
+    pole = SelectField(_l("Pole of excellence"), validators=[DataRequired()])
+    workflow = SelectField(_l("Path"), validators=[Optional()])
+    version = HiddenField()
+
+
+class DeliverableForm(FlaskForm):
+    done = BooleanField(_l("Done"))
+    version = IntegerField(validators=[InputRequired()])
+
+
+class EventForm(FlaskForm):
+    event = HiddenField(validators=[DataRequired()])
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=COMMENT_MAX)])
+    override = BooleanField(_l("Override the gates"))
+    version = IntegerField(validators=[InputRequired()])

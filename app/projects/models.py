@@ -1,0 +1,156 @@
+"""Projects on the path, their teams, deliverables, history and gate decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON
+from sqlalchemy import CheckConstraint
+from sqlalchemy import ForeignKey
+from sqlalchemy import Index
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+
+from app.auth.models import User
+from app.core.i18n import localized
+from app.core.models import Base
+from app.core.time import utcnow
+
+
+class Pole(Base):
+    """A pole of excellence; the list is data, seeded by a migration."""
+
+    __tablename__ = "poles"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name_en: Mapped[str] = mapped_column(String(120))
+    name_fr: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def name(self) -> str:
+        return localized({"en": self.name_en, "fr": self.name_fr}, self.key)
+
+
+class Project(Base):
+    __tablename__ = "projects"
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'on_hold', 'abandoned', 'graduated')", name="status_known"),
+        CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint(
+            "gate_decision IS NULL OR gate_decision IN ('go', 'recycle', 'hold', 'kill')",
+            name="gate_decision_known",
+        ),
+        Index("ix_projects_workflow_stage_status", "workflow_key", "stage", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    pole_key: Mapped[str] = mapped_column(ForeignKey("poles.key"), index=True)
+    workflow_key: Mapped[str] = mapped_column(String(64))
+    #: The version of the workflow definition this project follows (see workflow_versions).
+    workflow_version: Mapped[int]
+    stage: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    #: Optimistic lock: every write bumps it; a stale one is refused with 409.
+    version: Mapped[int] = mapped_column(default=1)
+    stage_entered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: The latest gate decision taken at the current stage (reset when the stage changes).
+    gate_decision: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    __mapper_args__ = {"version_id_col": version}
+
+    pole: Mapped[Pole] = relationship(lazy="joined")
+    members: Mapped[list[ProjectMember]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", order_by="ProjectMember.user_id"
+    )
+    deliverables: Mapped[list[DeliverableState]] = relationship(
+        back_populates="project", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Project {self.id} {self.stage}/{self.status} v{self.version}>"
+
+
+class ProjectMember(Base):
+    """A founder on a project's team."""
+
+    __tablename__ = "project_members"
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    joined_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="members")
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class DeliverableState(Base):
+    """Whether one deliverable of one stage is done; rows exist once someone ticked it."""
+
+    __tablename__ = "project_deliverables"
+    __table_args__ = (UniqueConstraint("project_id", "stage", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    stage: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(64))
+    is_done: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    project: Mapped[Project] = relationship(back_populates="deliverables")
+
+
+class ProjectEvent(Base):
+    """One fired event: the append-only history of a project."""
+
+    __tablename__ = "project_events"
+    __table_args__ = (Index("ix_project_events_project_at", "project_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    event: Mapped[str] = mapped_column(String(64))
+    from_stage: Mapped[str | None] = mapped_column(String(64))
+    to_stage: Mapped[str] = mapped_column(String(64))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    #: A manager fired the event although its gates failed.
+    is_override: Mapped[bool] = mapped_column(default=False)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class GateDecision(Base):
+    """A stage-gate decision: go, recycle, hold or kill, with the evidence at that moment."""
+
+    __tablename__ = "gate_decisions"
+    __table_args__ = (
+        CheckConstraint("decision IN ('go', 'recycle', 'hold', 'kill')", name="decision_known"),
+        Index("ix_gate_decisions_project_stage", "project_id", "stage"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    event_id: Mapped[int] = mapped_column(ForeignKey("project_events.id", ondelete="CASCADE"))
+    stage: Mapped[str] = mapped_column(String(64))
+    decision: Mapped[str] = mapped_column(String(16))
+    decider_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    #: {deliverable key: done?} for the stage when the decision was taken.
+    deliverables: Mapped[dict] = mapped_column(JSON, default=dict)
+    decided_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    decider: Mapped[User | None] = relationship(lazy="joined")

@@ -1,0 +1,61 @@
+"""Everything a project page or API answer shows about one project, read in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from app.auth.models import User
+from app.mentoring.models import MentorAssignment
+from app.projects import queries
+from app.projects import services
+from app.projects.models import Project
+from app.workflow.catalog import catalog
+from app.workflow.definition import Deliverable
+from app.workflow.definition import Stage
+from app.workflow.definition import WorkflowDefinition
+from app.workflow.engine import EventOption
+
+
+@dataclass(frozen=True)
+class DeliverableView:
+    definition: Deliverable
+    done: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class ProjectOverview:
+    project: Project
+    definition: WorkflowDefinition
+    stage: Stage
+    relations: frozenset[str]
+    founders: list[User]
+    mentors: list[MentorAssignment]
+    deliverables: list[DeliverableView]
+    options: list[EventOption]
+
+    @property
+    def stage_index(self) -> int:
+        return self.definition.stage_index(self.project.stage)
+
+
+def build_overview(session: Session, project: Project, user: User) -> ProjectOverview:
+    """Gather the project's team, mentors, current deliverables and the user's possible events."""
+    definition = services.definition_of(session, project)
+    stage = definition.stage(project.stage)
+    rows = queries.done_deliverables(session, project, project.stage)
+    deliverables = [
+        DeliverableView(d, bool(rows.get(d.key) and rows[d.key].is_done), rows[d.key].note if d.key in rows else "")
+        for d in stage.deliverables
+    ]
+    relations = queries.relations(session, project, user)
+    ctx = services.guard_context(session, project, definition)
+    options = catalog.engine(definition).options(ctx, relations)
+    return ProjectOverview(
+        project=project, definition=definition, stage=stage, relations=relations,
+        founders=[m.user for m in project.members],
+        mentors=queries.list_active_assignments(session, project),
+        deliverables=deliverables, options=options,
+    )

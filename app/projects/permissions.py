@@ -1,0 +1,26 @@
+"""Who may do what to a project: pure predicates over the user and their relations.
+
+`relations` comes from `queries.relations` (member, assigned_mentor, manager). Events are
+not here: the workflow definition says who may fire each one.
+"""
+
+from __future__ import annotations
+
+from app.auth.models import User
+
+
+def can_create_project(user: User) -> bool:
+    return user.role in ("founder", "manager", "admin")
+
+
+def can_view(relations: frozenset[str]) -> bool:
+    return bool(relations)
+
+
+def can_edit(relations: frozenset[str]) -> bool:
+    """Members and managers edit the project's details and tick its deliverables."""
+    return bool(relations & {"member", "manager"})
+
+
+def can_override(relations: frozenset[str]) -> bool:
+    return "manager" in relations

@@ -1,0 +1,146 @@
+"""Reads about projects: lists scoped to the viewer, relations, history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement
+from sqlalchemy import Select
+from sqlalchemy import exists
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy import true
+from sqlalchemy.orm import Session
+
+from app.auth.models import User
+from app.core.errors import NotFound
+from app.core.i18n import _l
+from app.mentoring.models import MentorAssignment
+from app.projects.models import DeliverableState
+from app.projects.models import GateDecision
+from app.projects.models import Pole
+from app.projects.models import Project
+from app.projects.models import ProjectEvent
+from app.projects.models import ProjectMember
+
+
+@dataclass(frozen=True)
+class ProjectFilters:
+    stage: str | None = None
+    pole: str | None = None
+    status: str | None = None
+    workflow: str | None = None
+    q: str | None = None
+
+
+def visible_to(user: User) -> ColumnElement[bool]:
+    """SQL condition: the projects `user` may see (managers all, others their own)."""
+    if user.is_manager:
+        return true()
+    is_member = exists().where(ProjectMember.project_id == Project.id, ProjectMember.user_id == user.id)
+    is_mentor = exists().where(
+        MentorAssignment.project_id == Project.id,
+        MentorAssignment.mentor_id == user.id,
+        MentorAssignment.ended_at.is_(None),
+    )
+    return or_(is_member, is_mentor)
+
+
+def select_projects(user: User, filters: ProjectFilters, sort: str = "-created") -> Select:
+    """Build the statement listing the projects `user` sees, filtered and sorted."""
+    stmt = select(Project).where(visible_to(user))
+    if filters.stage:
+        stmt = stmt.where(Project.stage == filters.stage)
+    if filters.pole:
+        stmt = stmt.where(Project.pole_key == filters.pole)
+    if filters.status:
+        stmt = stmt.where(Project.status == filters.status)
+    if filters.workflow:
+        stmt = stmt.where(Project.workflow_key == filters.workflow)
+    if filters.q:
+        pattern = f"%{filters.q.strip().lower()}%"
+        stmt = stmt.where(or_(func.lower(Project.name).like(pattern), func.lower(Project.summary).like(pattern)))
+    return stmt.order_by(*SORTS.get(sort, SORTS["-created"]))
+
+
+SORTS = {
+    "name": (func.lower(Project.name), Project.id),
+    "-name": (func.lower(Project.name).desc(), Project.id.desc()),
+    "created": (Project.created_at, Project.id),
+    "-created": (Project.created_at.desc(), Project.id.desc()),
+    "stage_entered": (Project.stage_entered_at, Project.id),
+    "-stage_entered": (Project.stage_entered_at.desc(), Project.id.desc()),
+}
+
+
+def get_visible_project(session: Session, project_id: int, user: User) -> Project:
+    """Return the project if `user` may see it; unknown and hidden look the same (404)."""
+    project = session.scalar(select(Project).where(Project.id == project_id, visible_to(user)))
+    if project is None:
+        raise NotFound(str(_l("No such project.")))
+    return project
+
+
+def list_poles(session: Session) -> list[Pole]:
+    return list(session.scalars(select(Pole).order_by(Pole.position, Pole.key)))
+
+
+def get_pole(session: Session, key: str) -> Pole | None:
+    return session.get(Pole, key)
+
+
+def is_member(session: Session, project: Project, user: User) -> bool:
+    return session.get(ProjectMember, (project.id, user.id)) is not None
+
+
+def list_active_assignments(session: Session, project: Project) -> list[MentorAssignment]:
+    """The mentors currently assigned to the project, for its current stage."""
+    return list(session.scalars(
+        select(MentorAssignment)
+        .where(MentorAssignment.project_id == project.id, MentorAssignment.ended_at.is_(None))
+        .order_by(MentorAssignment.started_at, MentorAssignment.id)
+    ))
+
+
+def done_deliverables(session: Session, project: Project, stage: str) -> dict[str, DeliverableState]:
+    """The deliverable rows of a stage, by key."""
+    rows = session.scalars(
+        select(DeliverableState).where(DeliverableState.project_id == project.id, DeliverableState.stage == stage)
+    )
+    return {row.key: row for row in rows}
+
+
+def select_history(project: Project) -> Select:
+    """Statement listing a project's events, oldest first."""
+    return select(ProjectEvent).where(ProjectEvent.project_id == project.id).order_by(ProjectEvent.id)
+
+
+def list_history(session: Session, project: Project) -> list[ProjectEvent]:
+    return list(session.scalars(select_history(project)))
+
+
+def list_gate_decisions(session: Session, project: Project) -> list[GateDecision]:
+    return list(session.scalars(
+        select(GateDecision).where(GateDecision.project_id == project.id).order_by(GateDecision.id.desc())
+    ))
+
+
+def relations(session: Session, project: Project, user: User) -> frozenset[str]:
+    """Return the workflow roles `user` holds on `project` (member, assigned_mentor, manager)."""
+    held: set[str] = set()
+    if user.is_manager:
+        held.add("manager")
+    if is_member(session, project, user):
+        held.add("member")
+    assigned = session.scalar(
+        select(MentorAssignment.id).where(
+            MentorAssignment.project_id == project.id,
+            MentorAssignment.mentor_id == user.id,
+            MentorAssignment.stage == project.stage,
+            MentorAssignment.ended_at.is_(None),
+        ).limit(1)
+    )
+    if assigned is not None:
+        held.add("assigned_mentor")
+    return frozenset(held)

@@ -1,0 +1,301 @@
+"""Writes on projects: create, edit, tick deliverables, fire workflow events, migrate.
+
+Services add and flush, never commit: the boundary (view, API, CLI) commits once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.auth.models import User
+from app.core.errors import ConcurrentEdit
+from app.core.errors import Forbidden
+from app.core.errors import NotFound
+from app.core.errors import ValidationFailed
+from app.core.i18n import _l
+from app.mentoring.models import MentorAssignment
+from app.projects import permissions
+from app.projects import queries
+from app.projects.models import DeliverableState
+from app.projects.models import GateDecision
+from app.projects.models import Project
+from app.projects.models import ProjectEvent
+from app.projects.models import ProjectMember
+from app.workflow.catalog import catalog
+from app.workflow.definition import FINAL_STATUSES
+from app.workflow.definition import WorkflowDefinition
+from app.workflow.engine import EventOption
+from app.workflow.guards import GuardContext
+
+NAME_MAX = 200
+SUMMARY_MAX = 5000
+COMMENT_MAX = 5000
+NOTE_MAX = 2000
+
+
+class ProjectFlow:
+    """The engine's view of a project: its stage is the machine's `state`."""
+
+    def __init__(self, project: Project) -> None:
+        self._project = project
+
+    @property
+    def state(self) -> str:
+        return self._project.stage
+
+    @state.setter
+    def state(self, value: str) -> None:
+        self._project.stage = value
+
+    @property
+    def status(self) -> str:
+        return self._project.status
+
+    @status.setter
+    def status(self, value: str) -> None:
+        self._project.status = value
+
+
+@dataclass(frozen=True)
+class ProjectDetails:
+    """Data fields of a project, checked before any write."""
+
+    name: str
+    summary: str
+    pole: str
+
+
+def definition_of(session: Session, project: Project) -> WorkflowDefinition:
+    """Return the exact workflow version the project follows."""
+    return catalog.version(session, project.workflow_key, project.workflow_version)
+
+
+def guard_context(session: Session, project: Project, definition: WorkflowDefinition) -> GuardContext:
+    """Snapshot what the guards need to judge the project now."""
+    stage = definition.stage(project.stage)
+    done = queries.done_deliverables(session, project, project.stage)
+    mentors = [a for a in queries.list_active_assignments(session, project) if a.stage == project.stage]
+    return GuardContext(
+        stage=stage,
+        status=project.status,
+        done_deliverables=frozenset(k for k, row in done.items() if row.is_done),
+        gate_approved=project.gate_decision == "go",
+        mentor_count=len(mentors),
+    )
+
+
+def event_options(session: Session, project: Project, user: User) -> list[EventOption]:
+    """The events `user` could fire on `project` now, with the reasons blocked ones are."""
+    definition = definition_of(session, project)
+    rel = queries.relations(session, project, user)
+    return catalog.engine(definition).options(guard_context(session, project, definition), rel)
+
+
+def check_details(session: Session, name: str, summary: str, pole: str) -> ProjectDetails:
+    """Validate project fields; raise `ValidationFailed` naming each bad field."""
+    errors: dict[str, list[str]] = {}
+    name = (name or "").strip()
+    summary = (summary or "").strip()
+    if not name:
+        errors["name"] = [str(_l("A name is required."))]
+    elif len(name) > NAME_MAX:
+        errors["name"] = [str(_l("At most %(n)s characters.", n=NAME_MAX))]
+    if len(summary) > SUMMARY_MAX:
+        errors["summary"] = [str(_l("At most %(n)s characters.", n=SUMMARY_MAX))]
+    if queries.get_pole(session, pole or "") is None:
+        errors["pole"] = [str(_l("Unknown pole “%(pole)s”.", pole=pole))]
+    if errors:
+        raise ValidationFailed(str(_l("The project has invalid fields.")), **errors)
+    return ProjectDetails(name, summary, pole)
+
+
+def create_project(session: Session, *, name: str, summary: str, pole: str, workflow: str | None,
+                   default_workflow: str, actor: User, now: dt.datetime) -> Project:
+    """Create a project at the first stage of its workflow; a founder creator joins its team."""
+    if not permissions.can_create_project(actor):
+        raise Forbidden(str(_l("Only founders and managers create projects.")))
+    details = check_details(session, name, summary, pole)
+    try:
+        definition = catalog.latest(workflow or default_workflow)
+    except NotFound as exc:
+        raise ValidationFailed(exc.message, workflow=[exc.message]) from None
+    catalog.record(session, definition)
+    project = Project(
+        name=details.name, summary=details.summary, pole_key=details.pole,
+        workflow_key=definition.key, workflow_version=definition.version,
+        stage=definition.initial, status="active", stage_entered_at=now, created_at=now,
+        updated_at=now, created_by_id=actor.id,
+    )
+    session.add(project)
+    if actor.role == "founder":
+        project.members.append(ProjectMember(user_id=actor.id, joined_at=now))
+    session.flush()
+    session.add(ProjectEvent(project_id=project.id, event="create", from_stage=None, to_stage=project.stage,
+                             from_status=None, to_status=project.status, actor_id=actor.id, at=now))
+    session.flush()
+    return project
+
+
+def check_version(project: Project, version: int | None) -> None:
+    """Refuse a write based on an older read of the project."""
+    if version is not None and version != project.version:
+        raise ConcurrentEdit(str(_l(
+            "This project was changed by someone else (version %(current)s, yours %(yours)s). "
+            "Reload it and try again.", current=project.version, yours=version)))
+
+
+def flush_project(session: Session) -> None:
+    """Flush, turning a lost optimistic-lock race into `ConcurrentEdit`."""
+    try:
+        session.flush()
+    except StaleDataError:
+        raise ConcurrentEdit(str(_l("This project was changed by someone else. Reload it and try again."))) from None
+
+
+def update_project(session: Session, project: Project, *, version: int, actor: User, now: dt.datetime,
+                   name: str | None = None, summary: str | None = None, pole: str | None = None) -> Project:
+    """Edit a project's details (members and managers)."""
+    if not permissions.can_edit(queries.relations(session, project, actor)):
+        raise Forbidden(str(_l("Only the project's team and managers edit it.")))
+    check_version(project, version)
+    details = check_details(
+        session,
+        project.name if name is None else name,
+        project.summary if summary is None else summary,
+        project.pole_key if pole is None else pole,
+    )
+    project.name, project.summary, project.pole_key = details.name, details.summary, details.pole
+    project.updated_at = now
+    flush_project(session)
+    return project
+
+
+def set_deliverable(session: Session, project: Project, key: str, *, done: bool, actor: User, now: dt.datetime,
+                    note: str | None = None, version: int | None = None) -> DeliverableState:
+    """Tick or untick a deliverable of the project's current stage."""
+    if not permissions.can_edit(queries.relations(session, project, actor)):
+        raise Forbidden(str(_l("Only the project's team and managers tick deliverables.")))
+    check_version(project, version)
+    definition = definition_of(session, project)
+    if definition.stage(project.stage).deliverable(key) is None:
+        raise NotFound(str(_l("Stage “%(stage)s” has no deliverable “%(key)s”.",
+                              stage=definition.stage(project.stage).label, key=key)))
+    if project.status in FINAL_STATUSES:
+        raise ValidationFailed(str(_l("The project is closed.")), done=[str(_l("The project is closed."))])
+    if note is not None and len(note) > NOTE_MAX:
+        raise ValidationFailed(str(_l("The note is too long.")), note=[str(_l("At most %(n)s characters.", n=NOTE_MAX))])
+    row = queries.done_deliverables(session, project, project.stage).get(key)
+    if row is None:
+        row = DeliverableState(project_id=project.id, stage=project.stage, key=key)
+        session.add(row)
+    row.is_done = done
+    if note is not None:
+        row.note = note.strip()
+    row.updated_at, row.updated_by_id = now, actor.id
+    # Ticking changes what the gates see: bump the project's version so a concurrent event
+    # decided on the old state is refused.
+    project.updated_at = now
+    flush_project(session)
+    return row
+
+
+def fire_event(session: Session, project: Project, event_name: str, *, actor: User, now: dt.datetime,
+               version: int | None, comment: str = "", override: bool = False) -> ProjectEvent:
+    """Fire a workflow event on the project, recording it in the history.
+
+    :raises ConcurrentEdit: `version` is stale, or another write won the race.
+    :raises TransitionNotAllowed: a role, status, stage or gate rule refuses it (with reasons).
+    """
+    check_version(project, version)
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX:
+        raise ValidationFailed(str(_l("The comment is too long.")),
+                               comment=[str(_l("At most %(n)s characters.", n=COMMENT_MAX))])
+    definition = definition_of(session, project)
+    engine = catalog.engine(definition)
+    ctx = guard_context(session, project, definition)
+    roles = queries.relations(session, project, actor)
+    from_stage, from_status = project.stage, project.status
+    event = engine.fire(ProjectFlow(project), event_name, ctx, roles, override=override, comment=comment)
+    record = ProjectEvent(
+        project_id=project.id, event=event.name, from_stage=from_stage, to_stage=project.stage,
+        from_status=from_status, to_status=project.status, actor_id=actor.id, comment=comment,
+        is_override=bool(override and engine.gate_reasons(event, ctx)), at=now,
+    )
+    session.add(record)
+    session.flush()
+    if event.gate_decision:
+        _record_gate_decision(session, project, record, event.gate_decision, ctx, from_stage, actor, now)
+    if project.stage != from_stage:
+        _enter_stage(session, project, now)
+    elif project.status in FINAL_STATUSES:
+        _end_assignments(session, project, now, "project_closed")
+    project.updated_at = now
+    flush_project(session)
+    return record
+
+
+def _record_gate_decision(session: Session, project: Project, record: ProjectEvent, decision: str,
+                          ctx: GuardContext, stage: str, actor: User, now: dt.datetime) -> None:
+    evidence = {d.key: d.key in ctx.done_deliverables for d in ctx.stage.deliverables}
+    session.add(GateDecision(project_id=project.id, event_id=record.id, stage=stage, decision=decision,
+                             decider_id=actor.id, rationale=record.comment, deliverables=evidence,
+                             decided_at=now))
+    project.gate_decision = decision
+
+
+def _enter_stage(session: Session, project: Project, now: dt.datetime) -> None:
+    """A new stage starts with no gate decision and no mentor: stage assignments end."""
+    project.stage_entered_at = now
+    project.gate_decision = None
+    _end_assignments(session, project, now, "stage_change")
+
+
+def _end_assignments(session: Session, project: Project, now: dt.datetime, reason: str) -> None:
+    session.execute(
+        update(MentorAssignment)
+        .where(MentorAssignment.project_id == project.id, MentorAssignment.ended_at.is_(None))
+        .values(ended_at=now, end_reason=reason)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def migrate_workflow(session: Session, key: str, to_version: int, mapping: dict[str, str], *,
+                     actor: User | None, now: dt.datetime) -> int:
+    """Move every open project of workflow `key` to version `to_version`.
+
+    A project's stage maps through `mapping`, or to the stage of the same name in the target.
+    Nothing moves unless every project's stage has somewhere to go.
+
+    :returns: how many projects moved.
+    """
+    target = catalog.version(session, key, to_version)
+    catalog.record(session, target)
+    projects = list(session.scalars(
+        select(Project).where(Project.workflow_key == key, Project.workflow_version != to_version,
+                              Project.status.not_in(FINAL_STATUSES)).order_by(Project.id)
+    ))
+    unmapped = sorted({p.stage for p in projects if not target.has_stage(mapping.get(p.stage, p.stage))})
+    if unmapped:
+        raise ValidationFailed(str(_l(
+            "No stage of %(key)s version %(version)s for: %(stages)s. Map each one with --map OLD=NEW.",
+            key=key, version=to_version, stages=", ".join(unmapped))), mapping=unmapped)
+    for project in projects:
+        new_stage = mapping.get(project.stage, project.stage)
+        session.add(ProjectEvent(
+            project_id=project.id, event="migrate_workflow", from_stage=project.stage, to_stage=new_stage,
+            from_status=project.status, to_status=project.status, actor_id=actor.id if actor else None,
+            comment=f"{key} v{project.workflow_version} → v{to_version}", at=now))
+        if new_stage != project.stage:
+            project.stage = new_stage
+            _enter_stage(session, project, now)
+        project.workflow_version = to_version
+        project.updated_at = now
+    flush_project(session)
+    return len(projects)

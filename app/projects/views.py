@@ -1,0 +1,196 @@
+"""Project pages: the list, creation, the project page and its actions."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask import abort
+from flask import current_app
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_login import login_required
+
+from app.core.errors import DomainError
+from app.core.errors import NotFound
+from app.core.errors import TransitionNotAllowed
+from app.core.time import utcnow
+from app.extensions import db
+from app.projects import permissions
+from app.projects import queries
+from app.projects import services
+from app.projects.forms import DeliverableForm
+from app.projects.forms import EventForm
+from app.projects.forms import ProjectForm
+from app.projects.overview import build_overview
+from app.workflow.catalog import catalog
+from app.workflow.definition import STATUSES
+
+bp = Blueprint("projects", __name__, url_prefix="/projects")
+PER_PAGE = 20
+
+
+def load_visible(project_id: int):
+    try:
+        return queries.get_visible_project(db.session, project_id, current_user)
+    except NotFound:
+        abort(404)
+
+
+def project_form(**kwargs) -> ProjectForm:
+    form = ProjectForm(**kwargs)
+    form.pole.choices = [(p.key, p.name) for p in queries.list_poles(db.session)]
+    form.workflow.choices = [(d.key, d.label) for d in catalog.all_latest()]
+    return form
+
+
+@bp.get("")
+@login_required
+def index():
+    args = request.args
+    filters = queries.ProjectFilters(stage=args.get("stage") or None, pole=args.get("pole") or None,
+                                     status=args.get("status") or None, workflow=args.get("workflow") or None,
+                                     q=args.get("q") or None)
+    sort = args.get("sort", "-created")
+    page = db.paginate(queries.select_projects(current_user, filters, sort), per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "projects/index.html", page=page, filters=filters, sort=sort, poles=queries.list_poles(db.session),
+        workflows=catalog.all_latest(), statuses=STATUSES,
+        can_create=permissions.can_create_project(current_user),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    if not permissions.can_create_project(current_user):
+        abort(403)
+    form = project_form(workflow=current_app.config["DEFAULT_WORKFLOW"])
+    if form.validate_on_submit():
+        try:
+            project = services.create_project(
+                db.session, name=form.name.data, summary=form.summary.data or "", pole=form.pole.data,
+                workflow=form.workflow.data, default_workflow=current_app.config["DEFAULT_WORKFLOW"],
+                actor=current_user, now=utcnow())
+        except DomainError as exc:
+            db.session.rollback()
+            _attach_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Project “%(name)s” created.", name=project.name), "success")
+            return redirect(url_for("projects.detail", project_id=project.id))
+    return render_template("projects/create.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/<int:project_id>")
+@login_required
+def detail(project_id: int):
+    project = load_visible(project_id)
+    return render_template(
+        "projects/detail.html", view=build_overview(db.session, project, current_user),
+        history=queries.list_history(db.session, project),
+        decisions=queries.list_gate_decisions(db.session, project),
+    )
+
+
+@bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(project_id: int):
+    project = load_visible(project_id)
+    if not permissions.can_edit(queries.relations(db.session, project, current_user)):
+        abort(403)
+    form = project_form(obj=project, pole=project.pole_key, version=project.version)
+    if form.validate_on_submit():
+        try:
+            services.update_project(db.session, project, version=_int(form.version.data), actor=current_user,
+                                    now=utcnow(), name=form.name.data, summary=form.summary.data or "",
+                                    pole=form.pole.data)
+        except DomainError as exc:
+            db.session.rollback()
+            _attach_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Project saved."), "success")
+            return redirect(url_for("projects.detail", project_id=project.id))
+    return render_template("projects/edit.html", form=form, project=project), 422 if form.errors else 200
+
+
+@bp.post("/<int:project_id>/deliverables/<key>")
+@login_required
+def tick(project_id: int, key: str):
+    project = load_visible(project_id)
+    form = DeliverableForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.set_deliverable(db.session, project, key, done=form.done.data, version=form.version.data,
+                                 actor=current_user, now=utcnow())
+    except DomainError as exc:
+        return _refused(project_id, exc)
+    db.session.commit()
+    flash(_("Deliverable updated."), "success")
+    return redirect(url_for("projects.detail", project_id=project_id, _anchor="deliverables"))
+
+
+@bp.post("/<int:project_id>/events")
+@login_required
+def fire(project_id: int):
+    project = load_visible(project_id)
+    form = EventForm()
+    if not form.validate_on_submit():
+        flash(_("The form was incomplete: %(errors)s", errors=_flat(form.errors)), "error")
+        return redirect(url_for("projects.detail", project_id=project_id))
+    event = services.definition_of(db.session, project).events.get(form.event.data)
+    if event is not None and event.confirm and not request.form.get("confirm"):
+        flash(_("Please confirm “%(event)s”: it cannot be undone.", event=event.label), "error")
+        return redirect(url_for("projects.detail", project_id=project_id))
+    try:
+        record = services.fire_event(db.session, project, form.event.data, actor=current_user, now=utcnow(),
+                                     version=form.version.data, comment=form.comment.data or "",
+                                     override=form.override.data)
+    except DomainError as exc:
+        return _refused(project_id, exc)
+    db.session.commit()
+    flash(_("Done: %(event)s.", event=services.definition_of(db.session, project).events[record.event].label),
+          "success")
+    return redirect(url_for("projects.detail", project_id=project_id))
+
+
+def _refused(project_id: int, exc: DomainError):
+    """Explain a refused action on the project page; nothing was saved."""
+    db.session.rollback()
+    if exc.status == 403:
+        abort(403)
+    if exc.status == 404:
+        abort(404)
+    message = exc.message
+    if isinstance(exc, TransitionNotAllowed) and exc.reasons:
+        message = f"{exc.message} " + " ".join(exc.reasons)
+    flash(message, "error")
+    # 303: the browser follows with a GET and the page shows the flash and the current state.
+    return redirect(url_for("projects.detail", project_id=project_id), code=303)
+
+
+def _attach_errors(form, exc: DomainError) -> None:
+    for field, messages in exc.errors.items():
+        target = getattr(form, field, None)
+        if target is not None:
+            target.errors = list(target.errors) + messages
+        else:
+            flash(" ".join(messages), "error")
+    if not exc.errors:
+        flash(exc.message, "error")
+
+
+def _flat(errors: dict) -> str:
+    return "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in errors.items())
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,141 @@
+"""The catalog of workflow definitions: the files under `workflows/` and stored versions.
+
+New projects follow the latest version of a file. Projects already on the path follow the
+version they started with, read back from `workflow_versions`, until a manager migrates
+them; so editing a file never changes the rules under a running project.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.core.errors import Conflict
+from app.core.errors import NotFound
+from app.core.i18n import _l
+from app.workflow.definition import WorkflowDefinition
+from app.workflow.engine import Engine
+from app.workflow.loader import DefinitionInvalid
+from app.workflow.loader import Problem
+from app.workflow.loader import load_file
+from app.workflow.loader import parse
+from app.workflow.models import WorkflowVersion
+
+
+def check_files(paths: list[Path]) -> list[Problem]:
+    """Validate workflow files; return every problem found (none means all are valid)."""
+    problems: list[Problem] = []
+    keys: dict[str, Path] = {}
+    for path in paths:
+        try:
+            definition = load_file(path)
+        except DefinitionInvalid as exc:
+            problems.extend(exc.problems)
+            continue
+        if definition.key in keys:
+            problems.append(Problem(str(path), "name",
+                                    f"'{definition.key}' is already defined in {keys[definition.key]}"))
+        keys[definition.key] = path
+    return problems
+
+
+class Catalog:
+    """Definitions by key and version, with one engine per definition."""
+
+    def __init__(self) -> None:
+        self._latest: dict[str, WorkflowDefinition] = {}
+        self._versions: dict[tuple[str, int], WorkflowDefinition] = {}
+        self._engines: dict[str, Engine] = {}
+        self.problems: list[Problem] = []
+        self.directory: Path | None = None
+
+    def load_directory(self, directory: str | Path) -> list[Problem]:
+        """Load every `*.yaml` file; invalid files are reported in `problems` and left out."""
+        self.directory = Path(directory)
+        self._latest.clear()
+        self._versions.clear()
+        self.problems = []
+        for path in sorted(self.directory.glob("*.y*ml")):
+            try:
+                definition = load_file(path)
+            except DefinitionInvalid as exc:
+                self.problems.extend(exc.problems)
+                continue
+            if definition.key in self._latest:
+                self.problems.append(Problem(str(path), "name", f"'{definition.key}' is defined twice"))
+                continue
+            self.add(definition)
+        return self.problems
+
+    def add(self, definition: WorkflowDefinition) -> None:
+        """Make `definition` the latest version of its key."""
+        self._latest[definition.key] = definition
+        self._versions[(definition.key, definition.version)] = definition
+
+    def keys(self) -> list[str]:
+        return sorted(self._latest)
+
+    def all_latest(self) -> list[WorkflowDefinition]:
+        return [self._latest[k] for k in self.keys()]
+
+    def latest(self, key: str) -> WorkflowDefinition:
+        """Return the current definition of workflow `key` from its file."""
+        try:
+            return self._latest[key]
+        except KeyError:
+            raise NotFound(str(_l("Unknown workflow “%(key)s”.", key=key))) from None
+
+    def version(self, session: Session, key: str, version: int) -> WorkflowDefinition:
+        """Return a definition by key and version, reading older versions from the database."""
+        found = self._versions.get((key, version))
+        if found is not None:
+            return found
+        stored = session.scalar(
+            select(WorkflowVersion).where(WorkflowVersion.key == key, WorkflowVersion.version == version)
+        )
+        if stored is None:
+            raise NotFound(str(_l("Workflow “%(key)s” has no version %(version)s.", key=key, version=version)))
+        definition = parse(stored.document, source=f"workflow_versions[{key} v{version}]")
+        self._versions[(key, version)] = definition
+        return definition
+
+    def engine(self, definition: WorkflowDefinition) -> Engine:
+        """Return the engine of a definition, built once."""
+        engine = self._engines.get(definition.checksum)
+        if engine is None:
+            engine = self._engines[definition.checksum] = Engine(definition)
+        return engine
+
+    def record(self, session: Session, definition: WorkflowDefinition) -> None:
+        """Store the definition's version if new; refuse an edited file that kept its number."""
+        stored = session.scalar(
+            select(WorkflowVersion).where(
+                WorkflowVersion.key == definition.key, WorkflowVersion.version == definition.version
+            )
+        )
+        if stored is None:
+            # Concurrent first use of a version would collide on the unique key: take a savepoint
+            # so the loser rolls back only this insert and re-reads.
+            try:
+                with session.begin_nested():
+                    session.add(WorkflowVersion(key=definition.key, version=definition.version,
+                                                checksum=definition.checksum, document=definition.document))
+                return
+            except IntegrityError:
+                stored = session.scalar(
+                    select(WorkflowVersion).where(
+                        WorkflowVersion.key == definition.key, WorkflowVersion.version == definition.version
+                    )
+                )
+        if stored is not None and stored.checksum != definition.checksum:
+            raise Conflict(str(_l(
+                "Workflow “%(key)s” changed but its version is still %(version)s: give the file a new "
+                "version so projects already on version %(version)s keep their rules.",
+                key=definition.key, version=definition.version)))
+
+
+#: The process-wide catalog, loaded by `create_app` from `WORKFLOWS_DIR`.
+catalog = Catalog()

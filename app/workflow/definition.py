@@ -1,0 +1,119 @@
+"""Immutable, validated workflow definitions: what a `workflows/*.yaml` file describes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field
+
+from app.core.i18n import localized
+
+#: The project statuses are the product's vocabulary; a workflow chooses which events set them.
+STATUSES = ("active", "on_hold", "abandoned", "graduated")
+FINAL_STATUSES = frozenset({"abandoned", "graduated"})
+#: Gate decisions, in Stage-Gate terms: go, recycle, hold, kill.
+GATE_DECISIONS = ("go", "recycle", "hold", "kill")
+
+
+@dataclass(frozen=True)
+class Deliverable:
+    key: str
+    title: dict[str, str]
+    required: bool = True
+
+    @property
+    def label(self) -> str:
+        return localized(self.title, self.key)
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    label_text: dict[str, str]
+    deliverables: tuple[Deliverable, ...] = ()
+    #: Days between two check-ins while a project sits in this stage (None: no check-ins).
+    checkin_every_days: int | None = None
+    #: How long a project is expected to stay here before it counts as stalled.
+    expected_days: int | None = None
+
+    @property
+    def label(self) -> str:
+        return localized(self.label_text, self.name)
+
+    def deliverable(self, key: str) -> Deliverable | None:
+        return next((d for d in self.deliverables if d.key == key), None)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One row of the `transitions` list, in the shape of transitions' Machine."""
+
+    trigger: str
+    sources: tuple[str, ...]
+    dest: str | None
+
+
+@dataclass(frozen=True)
+class Event:
+    """Parcours metadata for a trigger: who fires it, its gates, its effect on the status."""
+
+    name: str
+    label_text: dict[str, str]
+    roles: tuple[str, ...]
+    gates: tuple[str, ...] = ()
+    comment_required: bool = False
+    from_statuses: tuple[str, ...] = ("active",)
+    to_status: str | None = None
+    gate_decision: str | None = None
+    #: Roles that may fire the event although its gates fail (with a comment).
+    override_roles: tuple[str, ...] = ()
+    #: The UI asks for confirmation first (final or destructive events).
+    confirm: bool = False
+
+    @property
+    def label(self) -> str:
+        return localized(self.label_text, self.name.replace("_", " "))
+
+
+@dataclass(frozen=True)
+class WorkflowDefinition:
+    key: str
+    version: int
+    label_text: dict[str, str]
+    initial: str
+    stages: tuple[Stage, ...]
+    transitions: tuple[Transition, ...]
+    events: dict[str, Event] = field(default_factory=dict)
+    #: sha256 of the canonical JSON of the source document; identifies this exact content.
+    checksum: str = ""
+    #: The parsed source document, stored with each project's version.
+    document: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def label(self) -> str:
+        return localized(self.label_text, self.key)
+
+    @property
+    def stage_names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.stages)
+
+    def stage(self, name: str) -> Stage:
+        for stage in self.stages:
+            if stage.name == name:
+                return stage
+        raise KeyError(name)
+
+    def has_stage(self, name: str) -> bool:
+        return name in self.stage_names
+
+    def stage_index(self, name: str) -> int:
+        return self.stage_names.index(name)
+
+    def transitions_for(self, trigger: str) -> tuple[Transition, ...]:
+        return tuple(t for t in self.transitions if t.trigger == trigger)
+
+    def destination(self, trigger: str, stage: str) -> str | None:
+        """Return the stage `trigger` leads to from `stage` (itself for internal events)."""
+        for transition in self.transitions_for(trigger):
+            if stage in transition.sources:
+                return transition.dest or stage
+        return None

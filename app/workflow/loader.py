@@ -1,0 +1,298 @@
+"""Read and validate workflow documents; every problem names its file and key path."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from app.workflow import guards
+from app.workflow import roles
+from app.workflow.definition import GATE_DECISIONS
+from app.workflow.definition import STATUSES
+from app.workflow.definition import Deliverable
+from app.workflow.definition import Event
+from app.workflow.definition import Stage
+from app.workflow.definition import Transition
+from app.workflow.definition import WorkflowDefinition
+
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+TOP_LEVEL_KEYS = {"name", "version", "label", "initial", "states", "transitions", "events"}
+STATE_KEYS = {"name", "label", "deliverables", "checkin_every_days", "expected_days"}
+EVENT_KEYS = {
+    "label", "roles", "gates", "comment", "from_status", "to_status", "gate_decision",
+    "override_roles", "confirm",
+}
+TRANSITION_KEYS = {"trigger", "source", "dest"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a workflow document."""
+
+    source: str
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.key}: {self.message}"
+
+
+class DefinitionInvalid(Exception):
+    """A workflow document failed validation; `problems` lists every fault found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def checksum(document: dict) -> str:
+    """Return a stable hash of a parsed document (key order and formatting do not count)."""
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def load_file(path: Path) -> WorkflowDefinition:
+    """Parse and validate one YAML file."""
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DefinitionInvalid([Problem(str(path), "(file)", f"cannot be read: {exc}")]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "(file)"
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise DefinitionInvalid([Problem(str(path), where, f"not valid YAML: {problem}")]) from None
+    return parse(document, source=str(path))
+
+
+def parse(document: Any, *, source: str) -> WorkflowDefinition:
+    """Validate a parsed document and build its definition, or raise `DefinitionInvalid`."""
+    checker = _Checker(source)
+    definition = checker.build(document)
+    if checker.problems:
+        raise DefinitionInvalid(checker.problems)
+    assert definition is not None
+    return definition
+
+
+class _Checker:
+    """Walks a document once, collecting problems instead of stopping at the first."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def fail(self, key: str, message: str) -> None:
+        self.problems.append(Problem(self.source, key, message))
+
+    def build(self, doc: Any) -> WorkflowDefinition | None:
+        if not isinstance(doc, dict):
+            self.fail("(document)", "must be a mapping with name, version, states, transitions, events")
+            return None
+        for key in sorted(set(doc) - TOP_LEVEL_KEYS):
+            self.fail(key, "unknown key")
+        name = self.name(doc.get("name"), "name")
+        version = doc.get("version")
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            self.fail("version", "must be a whole number ≥ 1")
+        stages = self.stages(doc.get("states"))
+        stage_names = [s.name for s in stages]
+        initial = doc.get("initial", stage_names[0] if stage_names else None)
+        if stage_names and initial not in stage_names:
+            self.fail("initial", f"'{initial}' is not one of the states")
+        transitions = self.transitions(doc.get("transitions"), set(stage_names))
+        events = self.events(doc.get("events"), {t.trigger for t in transitions})
+        if self.problems:
+            return None
+        return WorkflowDefinition(
+            key=name, version=version, label_text=self.label(doc.get("label"), "label", name),
+            initial=initial, stages=tuple(stages), transitions=tuple(transitions), events=events,
+            checksum=checksum(doc), document=doc,
+        )
+
+    def name(self, value: Any, key: str) -> str:
+        if not isinstance(value, str) or not NAME_PATTERN.match(value):
+            self.fail(key, "must be a lower-case identifier (letters, digits, _)")
+            return str(value)
+        return value
+
+    def label(self, value: Any, key: str, default: str) -> dict[str, str]:
+        if value is None:
+            return {"en": default}
+        if isinstance(value, str):
+            return {"en": value}
+        if isinstance(value, dict) and value and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            return dict(value)
+        self.fail(key, "must be a text or a mapping of language to text, e.g. {en: Idea, fr: Idée}")
+        return {"en": default}
+
+    def positive_int(self, value: Any, key: str) -> int | None:
+        if value is None:
+            return None
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            self.fail(key, "must be a whole number ≥ 1")
+            return None
+        return value
+
+    def stages(self, value: Any) -> list[Stage]:
+        if not isinstance(value, list) or not value:
+            self.fail("states", "must be a non-empty list of states")
+            return []
+        stages: list[Stage] = []
+        seen: set[str] = set()
+        for i, item in enumerate(value):
+            key = f"states[{i}]"
+            if isinstance(item, str):
+                item = {"name": item}
+            if not isinstance(item, dict):
+                self.fail(key, "must be a mapping with at least a name")
+                continue
+            for extra in sorted(set(item) - STATE_KEYS):
+                self.fail(f"{key}.{extra}", "unknown key")
+            name = self.name(item.get("name"), f"{key}.name")
+            if name in seen:
+                self.fail(f"{key}.name", f"state '{name}' is declared twice")
+            seen.add(name)
+            stages.append(Stage(
+                name=name, label_text=self.label(item.get("label"), f"{key}.label", name),
+                deliverables=self.deliverables(item.get("deliverables"), f"{key}.deliverables"),
+                checkin_every_days=self.positive_int(item.get("checkin_every_days"), f"{key}.checkin_every_days"),
+                expected_days=self.positive_int(item.get("expected_days"), f"{key}.expected_days"),
+            ))
+        return stages
+
+    def deliverables(self, value: Any, key: str) -> tuple[Deliverable, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.fail(key, "must be a list")
+            return ()
+        result: list[Deliverable] = []
+        seen: set[str] = set()
+        for i, item in enumerate(value):
+            here = f"{key}[{i}]"
+            if not isinstance(item, dict):
+                self.fail(here, "must be a mapping with key, title, required")
+                continue
+            for extra in sorted(set(item) - {"key", "title", "required"}):
+                self.fail(f"{here}.{extra}", "unknown key")
+            dkey = self.name(item.get("key"), f"{here}.key")
+            if dkey in seen:
+                self.fail(f"{here}.key", f"deliverable '{dkey}' is declared twice")
+            seen.add(dkey)
+            required = item.get("required", True)
+            if not isinstance(required, bool):
+                self.fail(f"{here}.required", "must be true or false")
+            result.append(Deliverable(dkey, self.label(item.get("title"), f"{here}.title", dkey), bool(required)))
+        return tuple(result)
+
+    def transitions(self, value: Any, stage_names: set[str]) -> list[Transition]:
+        if not isinstance(value, list) or not value:
+            self.fail("transitions", "must be a non-empty list of {trigger, source, dest}")
+            return []
+        result: list[Transition] = []
+        for i, item in enumerate(value):
+            key = f"transitions[{i}]"
+            if not isinstance(item, dict):
+                self.fail(key, "must be a mapping with trigger, source and dest")
+                continue
+            for extra in sorted(set(item) - TRANSITION_KEYS):
+                self.fail(f"{key}.{extra}", "unknown key (conditions and callbacks belong in events)")
+            trigger = self.name(item.get("trigger"), f"{key}.trigger")
+            sources = self.sources(item.get("source"), f"{key}.source", stage_names)
+            dest = item.get("dest")
+            if dest is not None and dest not in stage_names:
+                self.fail(f"{key}.dest", f"'{dest}' is not one of the states")
+            result.append(Transition(trigger, sources, dest))
+        self.no_ambiguous_sources(result)
+        return result
+
+    def sources(self, value: Any, key: str, stage_names: set[str]) -> tuple[str, ...]:
+        if value == "*":
+            return tuple(sorted(stage_names))
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if item not in stage_names:
+                self.fail(key, f"'{item}' is not one of the states")
+        return tuple(i for i in items if isinstance(i, str))
+
+    def no_ambiguous_sources(self, transitions: list[Transition]) -> None:
+        seen: dict[tuple[str, str], int] = {}
+        for i, transition in enumerate(transitions):
+            for source in transition.sources:
+                if (transition.trigger, source) in seen:
+                    self.fail(f"transitions[{i}].source",
+                              f"'{transition.trigger}' from '{source}' is already defined at "
+                              f"transitions[{seen[(transition.trigger, source)]}]")
+                seen[(transition.trigger, source)] = i
+
+    def events(self, value: Any, triggers: set[str]) -> dict[str, Event]:
+        if not isinstance(value, dict):
+            self.fail("events", "must map each trigger to who may fire it")
+            return {}
+        for trigger in sorted(triggers - set(value)):
+            self.fail(f"events.{trigger}", "missing: every trigger needs its roles")
+        result: dict[str, Event] = {}
+        for name, item in value.items():
+            key = f"events.{name}"
+            if name not in triggers:
+                self.fail(key, "no transition uses this trigger")
+                continue
+            if not isinstance(item, dict):
+                self.fail(key, "must be a mapping with at least roles")
+                continue
+            result[name] = self.event(name, item, key)
+        return result
+
+    def event(self, name: str, item: dict, key: str) -> Event:
+        for extra in sorted(set(item) - EVENT_KEYS):
+            self.fail(f"{key}.{extra}", "unknown key")
+        comment = item.get("comment", "optional")
+        if comment not in ("optional", "required"):
+            self.fail(f"{key}.comment", "must be 'optional' or 'required'")
+        from_status = item.get("from_status", ["active"])
+        from_status = from_status if isinstance(from_status, list) else [from_status]
+        for status in from_status:
+            if status not in STATUSES:
+                self.fail(f"{key}.from_status", f"'{status}' is not a status ({', '.join(STATUSES)})")
+        to_status = item.get("to_status")
+        if to_status is not None and to_status not in STATUSES:
+            self.fail(f"{key}.to_status", f"'{to_status}' is not a status ({', '.join(STATUSES)})")
+        decision = item.get("gate_decision")
+        if decision is not None and decision not in GATE_DECISIONS:
+            self.fail(f"{key}.gate_decision", f"'{decision}' is not one of {', '.join(GATE_DECISIONS)}")
+        confirm = item.get("confirm", False)
+        if not isinstance(confirm, bool):
+            self.fail(f"{key}.confirm", "must be true or false")
+        return Event(
+            name=name, label_text=self.label(item.get("label"), f"{key}.label", name),
+            roles=self.names_in(item.get("roles"), f"{key}.roles", roles.ROLE_NAMES, "role", required=True),
+            gates=self.names_in(item.get("gates"), f"{key}.gates", guards.names(), "guard"),
+            comment_required=comment == "required", from_statuses=tuple(from_status),
+            to_status=to_status, gate_decision=decision,
+            override_roles=self.names_in(item.get("override_roles"), f"{key}.override_roles",
+                                         roles.ROLE_NAMES, "role"),
+            confirm=bool(confirm),
+        )
+
+    def names_in(self, value: Any, key: str, known: set[str] | frozenset[str], kind: str,
+                 required: bool = False) -> tuple[str, ...]:
+        if value is None:
+            if required:
+                self.fail(key, f"must list at least one {kind}")
+            return ()
+        if not isinstance(value, list) or (required and not value):
+            self.fail(key, f"must be a list of {kind} names")
+            return ()
+        for item in value:
+            if item not in known:
+                self.fail(key, f"unknown {kind} '{item}' (known: {', '.join(sorted(known))})")
+        return tuple(v for v in value if isinstance(v, str))

@@ -1,0 +1,66 @@
+"""Configuration classes, driven by the environment, with an embedded SQLite default."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Production-leaning defaults; every setting can come from the environment."""
+
+    DEBUG = False
+    TESTING = False
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'parcours.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    WORKFLOWS_DIR = os.environ.get("WORKFLOWS_DIR", str(BASE_DIR / "workflows"))
+    DEFAULT_WORKFLOW = os.environ.get("DEFAULT_WORKFLOW", "innovation_path")
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    SMTP_HOST = os.environ.get("SMTP_HOST", "127.0.0.1")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
+    MAIL_FROM = os.environ.get("MAIL_FROM", "parcours@localhost")
+    #: Web sessions; API clients use bearer tokens instead.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_HTTPONLY = True
+    API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", "24"))
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024)))
+    BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "fr")
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Africa/Casablanca")
+    LANGUAGES = ("fr", "en")
+    SCHEDULER_ENABLED = _bool("SCHEDULER_ENABLED", False)
+    WTF_CSRF_TIME_LIMIT = None
+
+
+class DevConfig(Config):
+    """`make run`: debug on, a fixed development secret, cookies over plain HTTP."""
+
+    DEBUG = True
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SESSION_COOKIE_SECURE = False
+    SCHEDULER_ENABLED = _bool("SCHEDULER_ENABLED", True)
+
+
+class TestConfig(Config):
+    """The test suite: CSRF off (one test turns it back on), no scheduler, no secure cookies."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False
+    SESSION_COOKIE_SECURE = False
+    SCHEDULER_ENABLED = False
