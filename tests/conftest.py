@@ -1,0 +1,278 @@
+"""Shared fixtures: an app per test on a migrated database (SQLite and PostgreSQL), a
+plain SQLAlchemy session for arranging and asserting, factories, and API and web clients.
+
+PostgreSQL runs when TEST_POSTGRES_URL is set; with REQUIRE_POSTGRES=1 the run fails at
+once if it is missing or unreachable (CI), it never silently skips.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+import shutil
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app import create_app
+from app.auth import services as auth_services
+from app.auth.models import User
+from app.core.time import utcnow
+from app.extensions import db as flask_db
+from app.mentoring.models import MentorAssignment
+from app.projects import services as project_services
+from app.projects.models import Project
+from config import TestConfig
+
+PASSWORD = "correct-horse-battery"
+PG_URL = os.environ.get("TEST_POSTGRES_URL", "").strip()
+REQUIRE_PG = os.environ.get("REQUIRE_POSTGRES") == "1"
+BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])
+KEEP_TABLES = {"alembic_version", "poles"}
+
+
+def pytest_configure(config):
+    if not REQUIRE_PG:
+        return
+    if not PG_URL:
+        raise pytest.UsageError("REQUIRE_POSTGRES=1 but TEST_POSTGRES_URL is not set.")
+    try:
+        engine = sa.create_engine(PG_URL)
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:  # noqa: BLE001 - any failure to connect must stop the run
+        raise pytest.UsageError(f"REQUIRE_POSTGRES=1 but PostgreSQL is unreachable at {PG_URL}: {exc}") from None
+
+
+def make_config(url: str) -> type[TestConfig]:
+    return type("Config", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url})
+
+
+def migrate(url: str) -> None:
+    """Build the schema exactly as production does: `flask db upgrade`."""
+    from flask_migrate import upgrade
+
+    app = create_app(make_config(url))
+    with app.app_context():
+        upgrade()
+        flask_db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    migrate(f"sqlite:///{path}")
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> str:
+    """A fresh PostgreSQL database for this run, migrated once, dropped at the end."""
+    server = sa.engine.make_url(PG_URL)
+    name = f"parcours_test_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = server.set(database=name).render_as_string(hide_password=False)
+    migrate(url)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def database_url(request, backend, tmp_path) -> str:
+    if backend == "sqlite":
+        path = tmp_path / "parcours.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    url = request.getfixturevalue("postgres_database")
+    yield url
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        tables = [t for t in sa.inspect(conn).get_table_names() if t not in KEEP_TABLES]
+        if tables:
+            conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app(make_config(database_url))
+    yield app
+    with app.app_context():
+        flask_db.session.remove()
+        flask_db.engine.dispose()
+
+
+@pytest.fixture
+def engine(app):
+    with app.app_context():
+        return flask_db.engine
+
+
+@pytest.fixture
+def session(engine):
+    """A plain session for arranging data and asserting on it; commit to make data visible."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+        session.rollback()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def now() -> dt.datetime:
+    return utcnow().replace(microsecond=0)
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(session):
+    """Create and commit a user: `make_user("mentor", name="Salma")`."""
+
+    def make(role: str = "founder", *, email: str | None = None, name: str | None = None,
+             password: str = PASSWORD, locale: str = "en") -> User:
+        n = next(_counter)
+        user = auth_services.create_user(session, email=email or f"{role}{n}@example.org",
+                                         name=name or f"{role.title()} {n}", role=role, password=password,
+                                         locale=locale)
+        session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def manager(make_user) -> User:
+    return make_user("manager")
+
+
+@pytest.fixture
+def founder(make_user) -> User:
+    return make_user("founder")
+
+
+@pytest.fixture
+def mentor(make_user) -> User:
+    return make_user("mentor")
+
+
+@pytest.fixture
+def assign(session, now):
+    """Assign a mentor to a project for its current stage."""
+
+    def make(project: Project, mentor: User) -> MentorAssignment:
+        assignment = MentorAssignment(project_id=project.id, mentor_id=mentor.id, stage=project.stage,
+                                      started_at=now)
+        session.add(assignment)
+        session.commit()
+        return assignment
+
+    return make
+
+
+@pytest.fixture
+def make_project(session, founder, manager, now):
+    """Create a project, optionally moved to `stage` (gates passed by the manager)."""
+
+    def make(*, stage: str | None = None, owner: User | None = None, workflow: str = "innovation_path",
+             pole: str = "multimedia", name: str = "Atlas") -> Project:
+        owner = owner or founder
+        project = project_services.create_project(
+            session, name=name, summary="A test project.", pole=pole, workflow=workflow,
+            default_workflow="innovation_path", actor=owner, now=now)
+        while stage and project.stage != stage:
+            project_services.fire_event(session, project, "advance", actor=manager, now=now,
+                                        version=project.version, comment="test setup", override=True)
+        session.commit()
+        return project
+
+    return make
+
+
+@pytest.fixture
+def tick_all(session, now):
+    """Tick every deliverable of the project's current stage."""
+
+    def tick(project: Project, actor: User) -> None:
+        definition = project_services.definition_of(session, project)
+        for deliverable in definition.stage(project.stage).deliverables:
+            project_services.set_deliverable(session, project, deliverable.key, done=True, actor=actor, now=now)
+        session.commit()
+
+    return tick
+
+
+class ApiClient:
+    """The test client with a bearer token and JSON helpers."""
+
+    def __init__(self, client, token: str | None) -> None:
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def request(self, method: str, path: str, json=None, **kw):
+        return self.client.open(path, method=method, json=json, headers={**self.headers, **kw.pop("headers", {})},
+                                **kw)
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, json=None, **kw):
+        return self.request("POST", path, json=json, **kw)
+
+    def put(self, path, json=None, **kw):
+        return self.request("PUT", path, json=json, **kw)
+
+    def patch(self, path, json=None, **kw):
+        return self.request("PATCH", path, json=json, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+
+@pytest.fixture
+def api(client):
+    """`api(user)` gives a client authenticated as `user` through POST /api/v1/tokens."""
+
+    def as_user(user: User | None = None, password: str = PASSWORD) -> ApiClient:
+        if user is None:
+            return ApiClient(client, None)
+        response = client.post("/api/v1/tokens", json={"email": user.email, "password": password})
+        assert response.status_code == 201, response.get_json()
+        return ApiClient(client, response.get_json()["token"])
+
+    return as_user
+
+
+@pytest.fixture
+def login_as(client):
+    """Sign the web client in through the form."""
+
+    def login(user: User, password: str = PASSWORD):
+        response = client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.data
+        return client
+
+    return login
