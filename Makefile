@@ -25,7 +25,7 @@ dev: $(BIN)/.dev-installed
 run: venv
 	FLASK_DEBUG=1 $(FLASK) db upgrade
 	FLASK_DEBUG=1 $(FLASK) demo --if-empty
-	FLASK_DEBUG=1 $(FLASK) run --host $(HOST) --port $(PORT)
+	FLASK_DEBUG=1 SCHEDULER_ENABLED=1 $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

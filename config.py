@@ -42,7 +42,14 @@ class Config:
     BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "fr")
     BABEL_DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Africa/Casablanca")
     LANGUAGES = ("fr", "en")
+    #: Start the scheduler inside the web process (only `make run` does; production runs
+    #: `flask --app wsgi scheduler run` as its own process).
     SCHEDULER_ENABLED = _bool("SCHEDULER_ENABLED", False)
+    SCHEDULER_INTERVAL_SECONDS = int(os.environ.get("SCHEDULER_INTERVAL_SECONDS", "60"))
+    #: A check-in becomes overdue this long after its time.
+    CHECKIN_GRACE_HOURS = int(os.environ.get("CHECKIN_GRACE_HOURS", "48"))
+    #: Reminders go out this long before a check-in.
+    REMINDER_LEAD_HOURS = int(os.environ.get("REMINDER_LEAD_HOURS", "24"))
     WTF_CSRF_TIME_LIMIT = None
 
 
@@ -52,7 +59,6 @@ class DevConfig(Config):
     DEBUG = True
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     SESSION_COOKIE_SECURE = False
-    SCHEDULER_ENABLED = _bool("SCHEDULER_ENABLED", True)
 
 
 class TestConfig(Config):

@@ -20,6 +20,7 @@ def create_app(config: object | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    register_scheduler(app)
     return app
 
 
@@ -39,6 +40,7 @@ def _require_secret_key(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from app import all_models  # noqa: F401  (every mapper known before the first query)
     from app.auth.session import load_user
     from app.core.locale import select_locale
     from app.core.locale import select_timezone
@@ -47,8 +49,6 @@ def register_extensions(app: Flask) -> None:
     from app.extensions import db
     from app.extensions import login_manager
     from app.extensions import migrate
-
-    from app import all_models  # noqa: F401  (every mapper known before the first query)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
@@ -69,15 +69,25 @@ def register_workflows(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.account.views import bp as account_bp
     from app.api import bp as api_bp
     from app.auth.views import bp as auth_bp
+    from app.checkins.views import bp as checkins_bp
     from app.core.views import bp as core_bp
     from app.extensions import csrf
+    from app.mentoring.views import bp as mentoring_bp
+    from app.notifications.views import bp as notifications_bp
+    from app.pipeline.views import bp as pipeline_bp
     from app.projects.views import bp as projects_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(projects_bp)
+    app.register_blueprint(mentoring_bp)
+    app.register_blueprint(checkins_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(notifications_bp)
+    app.register_blueprint(pipeline_bp)
     # The API authenticates with bearer tokens, never cookies, so CSRF cannot apply to it.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
@@ -99,3 +109,10 @@ def register_commands(app: Flask) -> None:
     from app.cli import register
 
     register(app)
+
+
+def register_scheduler(app: Flask) -> None:
+    if app.config["SCHEDULER_ENABLED"]:
+        from app.scheduling.runner import start_in_process
+
+        start_in_process(app)

@@ -1,6 +1,8 @@
 """Import every model module so the metadata is complete (for Alembic and mappers)."""
 
 from app.auth import models as auth_models  # noqa: F401
+from app.checkins import models as checkins_models  # noqa: F401
 from app.mentoring import models as mentoring_models  # noqa: F401
+from app.notifications import models as notifications_models  # noqa: F401
 from app.projects import models as projects_models  # noqa: F401
 from app.workflow import models as workflow_models  # noqa: F401

@@ -9,6 +9,7 @@ import click
 from flask import Flask
 from flask import current_app
 from flask.cli import AppGroup
+from flask.cli import with_appcontext
 
 from app.core.errors import DomainError
 from app.core.time import utcnow
@@ -16,12 +17,14 @@ from app.extensions import db
 
 users_cli = AppGroup("users", help="Manage accounts.")
 workflows_cli = AppGroup("workflows", help="Validate and migrate workflow definitions.")
+scheduler_cli = AppGroup("scheduler", help="Check-in planning, reminders and email delivery.")
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(workflows_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(scheduler_cli)
 
 
 @users_cli.command("create")
@@ -93,6 +96,7 @@ def migrate_workflow(key: str, to_version: int, mappings: tuple[str, ...]) -> No
 
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Only load when the database has no account at all.")
+@with_appcontext  # `flask` pushes one for any command; `app.cli` (the test runner) only for AppGroup ones
 def demo_command(if_empty: bool) -> None:
     """Load demo data (accounts, projects at every stage); running it twice changes nothing."""
     from sqlalchemy import func
@@ -108,3 +112,34 @@ def demo_command(if_empty: bool) -> None:
     created = load_demo(db.session, now=utcnow(), default_workflow=current_app.config["DEFAULT_WORKFLOW"])
     db.session.commit()
     click.echo("Demo data loaded." if created else "Demo data already present; nothing changed.")
+
+
+@scheduler_cli.command("run")
+def scheduler_run() -> None:
+    """Run the scheduler process (production: exactly one per deployment)."""
+    from app.scheduling.runner import run_forever
+
+    click.echo(f"Scheduler running: a sweep every {current_app.config['SCHEDULER_INTERVAL_SECONDS']} s. Ctrl-C stops.")
+    run_forever(current_app._get_current_object())
+
+
+@scheduler_cli.command("tick")
+@click.option("--now", "now_text", metavar="ISO-8601", help="The instant to sweep at (default: now), e.g. "
+              "2026-11-28T09:00:00Z.")
+def scheduler_tick(now_text: str | None) -> None:
+    """Run one sweep synchronously: plan check-ins, mark due/overdue, send reminders."""
+    import dataclasses
+    import datetime as dt
+
+    from app.scheduling.jobs import run_sweep
+
+    now = utcnow()
+    if now_text:
+        try:
+            now = dt.datetime.fromisoformat(now_text.replace("Z", "+00:00"))
+        except ValueError:
+            raise click.BadParameter(f"'{now_text}' is not an ISO-8601 instant", param_hint="--now") from None
+        if now.tzinfo is None:
+            raise click.BadParameter("give a time zone, e.g. 2026-11-28T09:00:00Z", param_hint="--now")
+    report = run_sweep(now)
+    click.echo(" ".join(f"{k}={v}" for k, v in dataclasses.asdict(report).items()))

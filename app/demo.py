@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 
 from app.auth import services as auth_services
 from app.auth.models import User
-from app.mentoring.models import MentorAssignment
+from app.checkins import services as checkin_services
+from app.mentoring import services as mentoring_services
+from app.projects import queries as project_queries
 from app.projects import services
 from app.projects.models import Project
 from app.workflow.catalog import catalog
@@ -37,7 +39,15 @@ DEMO_PROJECTS = [
 
 
 def load_demo(session: Session, *, now: dt.datetime, default_workflow: str) -> bool:
-    """Create the demo cluster unless it exists; return whether anything was created."""
+    """Create the demo cluster unless it exists; return whether anything was created.
+
+    Histories lie in the past; each mentored project had a session a few days ago, so its
+    next check-in falls in the coming weeks.
+    """
+    return _load(session, now=now, default_workflow=default_workflow)
+
+
+def _load(session: Session, *, now: dt.datetime, default_workflow: str) -> bool:
     if session.scalar(select(User).where(User.email == DEMO_USERS[0][0])) is not None:
         return False
     users = {
@@ -46,15 +56,17 @@ def load_demo(session: Session, *, now: dt.datetime, default_workflow: str) -> b
         for email, name, role in DEMO_USERS
     }
     session.flush()
+    _demo_profiles(session, users, now)
     start = now - dt.timedelta(days=400)
     for i, (name, pole, workflow, stage, founder, mentor, status) in enumerate(DEMO_PROJECTS):
         _demo_project(session, users, name, pole, workflow, stage, founder, mentor, status,
-                      start + dt.timedelta(days=i * 7), default_workflow)
+                      start + dt.timedelta(days=i * 7), default_workflow, recent=now - dt.timedelta(days=2 + i))
     return True
 
 
 def _demo_project(session: Session, users: dict[str, User], name: str, pole: str, workflow: str, stage: str,
-                  founder: str, mentor: str | None, status: str, when: dt.datetime, default_workflow: str) -> Project:
+                  founder: str, mentor: str | None, status: str, when: dt.datetime, default_workflow: str,
+                  recent: dt.datetime) -> Project:
     project = services.create_project(
         session, name=name, summary=f"{name}: a demo project of the cluster.", pole=pole, workflow=workflow,
         default_workflow=default_workflow, actor=users[founder], now=when)
@@ -70,8 +82,8 @@ def _demo_project(session: Session, users: dict[str, User], name: str, pole: str
         services.fire_event(session, project, "advance", actor=manager, now=when, version=project.version,
                             comment="Ready for the next stage.", override=True)
     if mentor:
-        session.add(MentorAssignment(project_id=project.id, mentor_id=users[mentor].id, stage=project.stage,
-                                     assigned_by_id=manager.id, started_at=when))
+        mentoring_services.assign_mentor(session, project, users[mentor], actor=manager, now=when)
+        _demo_session(session, project, users[mentor], users[founder], recent)
     if status == "on_hold":
         services.fire_event(session, project, "hold", actor=users[founder], now=when + dt.timedelta(days=1),
                             version=project.version, comment="Waiting for funding.")
@@ -83,3 +95,35 @@ def _complete_stage(session: Session, project: Project, founder: User, when: dt.
     definition = services.definition_of(session, project)
     for deliverable in definition.stage(project.stage).deliverables:
         services.set_deliverable(session, project, deliverable.key, done=True, actor=founder, now=when)
+
+
+def _demo_profiles(session: Session, users: dict[str, User], now: dt.datetime) -> None:
+    known_poles = {"mobile_services", "security_payment_digital_rights", "multimedia", "software_packages"}
+    known_stages = {s.name for d in catalog.all_latest() for s in d.stages}
+    mentoring_services.update_profile(
+        session, users["mentor"], actor=users["manager"], now=now, known_poles=known_poles, known_stages=known_stages,
+        poles=["mobile_services", "multimedia"], stages=["idea", "project", "commercialisation", "build"],
+        capacity=4, languages=["fr", "ar", "en"], bio="Former product lead at a telecom operator.")
+    mentoring_services.update_profile(
+        session, users["mentor2"], actor=users["manager"], now=now, known_poles=known_poles,
+        known_stages=known_stages, poles=["security_payment_digital_rights", "software_packages"],
+        stages=["industrialisation", "internationalisation"], capacity=3, languages=["fr", "en"],
+        bio="Serial founder; e-payment and export.")
+
+
+def _demo_session(session: Session, project: Project, mentor: User, founder: User, when: dt.datetime) -> None:
+    checkin = checkin_services.open_checkin(session, project)
+    record = mentoring_services.log_session(
+        session, project, actor=mentor, now=when, held_at=when, duration_minutes=60,
+        checkin_id=checkin.id if checkin else None,
+        summary="Reviewed progress on the stage deliverables and the next customer meetings.",
+        notes="Team is strong on tech, weaker on sales: push for a commercial co-founder.",
+        action_items=[
+            mentoring_services.ActionItemInput("Draft the one-page pitch", founder.id,
+                                               (when + dt.timedelta(days=7)).date()),
+            mentoring_services.ActionItemInput("Book three customer interviews", founder.id,
+                                               (when + dt.timedelta(days=21)).date()),
+        ])
+    relations = project_queries.relations(session, project, founder)
+    mentoring_services.rate_session(session, record, actor=founder, relations=relations, usefulness=4,
+                                    comment="Concrete advice.", now=when)

@@ -15,6 +15,7 @@ from sqlalchemy import Select
 from app.api import bp
 from app.auth import services as auth_services
 from app.auth.models import User
+from app.core.locale import note_user
 from app.core.time import utcnow
 from app.extensions import db
 
@@ -37,6 +38,7 @@ def authenticate_bearer() -> None:
     if found is None:
         abort(401, "The token is unknown, expired or revoked.")
     g.api_user, g.api_token = found
+    note_user(g.api_user)
 
 
 def current_user() -> User:

@@ -236,3 +236,175 @@ class Problem(BaseModel):
     detail: str
     errors: dict[str, list[str]] | None = None
     reasons: list[str] | None = None
+
+
+# Mentoring ---------------------------------------------------------------------------------
+
+class MentorOut(BaseModel):
+    id: int
+    name: str
+    poles: list[str]
+    stages: list[str]
+    capacity: int
+    languages: list[str]
+    bio: str
+    active_assignments: int
+    average_rating: float | None
+
+
+class MentorPatch(Strict):
+    poles: list[str] | None = None
+    stages: list[str] | None = None
+    capacity: int | None = Field(default=None, ge=0, le=100)
+    languages: list[str] | None = None
+    bio: str | None = Field(default=None, max_length=2000)
+
+
+class AssignmentIn(Strict):
+    mentor_id: int
+    stage: str | None = None
+    override: bool = False
+
+
+class AssignmentOut(BaseModel):
+    assignment_id: int
+    mentor: PersonRef
+    stage: str
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+    end_reason: str | None
+    over_capacity: bool
+
+
+class SuggestionOut(BaseModel):
+    mentor: PersonRef
+    score: int
+    reasons: list[str]
+    active_assignments: int
+    capacity: int
+    full: bool
+
+
+class ActionItemIn(Strict):
+    title: str = Field(min_length=1, max_length=300)
+    owner_id: int | None = None
+    due_on: dt.date | None = None
+
+
+class SessionIn(Strict):
+    held_at: dt.datetime
+    duration_minutes: int = Field(gt=0, le=1440)
+    summary: str = Field(min_length=1, max_length=10_000)
+    notes: str = Field(default="", max_length=10_000)
+    checkin_id: int | None = None
+    action_items: list[ActionItemIn] = Field(default_factory=list, max_length=50)
+
+
+class ActionItemOut(BaseModel):
+    id: int
+    title: str
+    owner: PersonRef | None
+    due_on: dt.date | None
+    done: bool
+    overdue: bool
+
+
+class RatingOut(BaseModel):
+    side: Literal["founder", "mentor"]
+    rater: PersonRef
+    usefulness: int
+    comment: str
+
+
+class SessionOut(BaseModel):
+    id: int
+    project_id: int
+    mentor: PersonRef
+    stage: str
+    held_at: dt.datetime
+    duration_minutes: int
+    summary: str
+    #: Present only for the mentor who wrote them.
+    notes: str | None = None
+    checkin_id: int | None
+    action_items: list[ActionItemOut]
+    ratings: list[RatingOut]
+
+
+class SessionPage(Page):
+    items: list[SessionOut]
+
+
+class ActionItemPatch(Strict):
+    done: bool
+
+
+class RatingIn(Strict):
+    usefulness: int = Field(ge=1, le=5)
+    comment: str = Field(default="", max_length=500)
+
+
+# Check-ins ---------------------------------------------------------------------------------
+
+class CheckInOut(BaseModel):
+    id: int
+    project_id: int
+    project_name: str
+    mentor: PersonRef | None
+    stage: str
+    due_at: dt.datetime
+    status: Literal["scheduled", "due", "overdue", "done", "cancelled"]
+    reminded_at: dt.datetime | None
+    closed_at: dt.datetime | None
+
+
+class CheckInPage(Page):
+    items: list[CheckInOut]
+
+
+# Pipeline ----------------------------------------------------------------------------------
+
+class PipelineStageOut(BaseModel):
+    workflow: str
+    stage: str
+    label: str
+    count: int
+    active: int
+    median_days_in_stage: float | None
+    p90_days_in_stage: float | None
+    median_days_per_stay: float | None
+    p90_days_per_stay: float | None
+    stalled: int
+    stalled_reasons: dict[str, int]
+    reached: int
+    conversion: float | None
+
+
+class PipelinePoleOut(BaseModel):
+    pole: str
+    counts: dict[str, int]
+
+
+class MembersOut(BaseModel):
+    count: int
+    target: int
+
+
+class MentorLoadOut(BaseModel):
+    mentor_id: int
+    name: str
+    active: int
+    capacity: int
+    sessions_30_days: int
+    sessions_90_days: int
+    overdue_checkins: int
+
+
+class PipelineOut(BaseModel):
+    total: int
+    by_status: dict[str, int]
+    stages: list[PipelineStageOut]
+    by_pole: list[PipelinePoleOut]
+    overdue_checkins: int
+    members: MembersOut
+    mentor_load: list[MentorLoadOut]

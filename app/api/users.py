@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import request
 from flask import abort
+from flask import request
 
 from app.api import bp
 from app.api import schemas

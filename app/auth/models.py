@@ -39,6 +39,8 @@ class User(Base):
     #: Secret part of the private iCalendar feed URL; regenerating it revokes old links.
     calendar_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_calendar_token)
     is_disabled: Mapped[bool] = mapped_column(default=False)
+    #: The user wants check-in reminders by email (in-app notifications always show).
+    wants_email_reminders: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")

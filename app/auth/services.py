@@ -103,3 +103,32 @@ def user_for_token(session: Session, secret: str, *, now: dt.datetime) -> tuple[
 def revoke_token(record: ApiToken, *, now: dt.datetime) -> None:
     record.revoked_at = now
 
+
+
+LOCALES = ("fr", "en")
+
+
+def update_preferences(session: Session, user: User, *, locale: str, timezone: str,
+                       wants_email_reminders: bool) -> User:
+    """Change a user's language, time zone and email reminder choice."""
+    from zoneinfo import available_timezones
+
+    errors: dict[str, list[str]] = {}
+    if locale not in LOCALES:
+        errors["locale"] = [str(_l("Choose one of: %(locales)s.", locales=", ".join(LOCALES)))]
+    if timezone not in available_timezones():
+        errors["timezone"] = [str(_l("Unknown time zone “%(zone)s”.", zone=timezone))]
+    if errors:
+        raise ValidationFailed(str(_l("The settings have invalid fields.")), **errors)
+    user.locale, user.timezone, user.wants_email_reminders = locale, timezone, wants_email_reminders
+    session.flush()
+    return user
+
+
+def regenerate_calendar_token(session: Session, user: User) -> str:
+    """Give the user a new private calendar URL; the old one stops working at once."""
+    from app.auth.models import new_calendar_token
+
+    user.calendar_token = new_calendar_token()
+    session.flush()
+    return user.calendar_token

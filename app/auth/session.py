@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.auth.models import User
+from app.core.locale import note_user
 from app.extensions import db
 
 
@@ -12,4 +13,7 @@ def load_user(user_id: str) -> User | None:
         user = db.session.get(User, int(user_id))
     except (TypeError, ValueError):
         return None
-    return user if user is not None and user.is_active else None
+    if user is None or not user.is_active:
+        return None
+    note_user(user)
+    return user

@@ -3,20 +3,38 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask import g
+from flask import has_request_context
 from flask import request
 from flask_login import current_user
 
 
+def note_user(user) -> None:
+    """Remember the signed-in user's language and zone for this request, read while the row is fresh.
+
+    A failed flush later in the request expires every loaded object; the error message raised
+    after it must still be translatable without querying the broken transaction.
+    """
+    g.user_preferences = (user.locale, user.timezone)
+
+
+def _user_preferences() -> tuple[str | None, str | None] | None:
+    """The (locale, timezone) of the API's bearer user or of the web session's user."""
+    if "user_preferences" not in g and has_request_context():
+        current_user._get_current_object()  # loading the web session's user notes it (load_user)
+    return g.get("user_preferences")
+
+
 def select_locale() -> str | None:
     """The signed-in user's language, else the browser's best match, else the default."""
-    if current_user and current_user.is_authenticated and current_user.locale:
-        return current_user.locale
-    if not request:
+    preferences = _user_preferences()
+    if preferences and preferences[0]:
+        return preferences[0]
+    if not has_request_context():
         return None
     return request.accept_languages.best_match(current_app.config["LANGUAGES"])
 
 
 def select_timezone() -> str | None:
-    if current_user and current_user.is_authenticated:
-        return current_user.timezone
-    return None
+    preferences = _user_preferences()
+    return preferences[1] if preferences else None

@@ -8,8 +8,21 @@ from flask import url_for
 from flask_babel import format_datetime
 from flask_babel import get_locale
 
+from app.core.i18n import _l
 from app.core.i18n import localized
 from app.workflow.engine import status_label
+
+CHECKIN_STATUS_LABELS = {
+    "scheduled": _l("scheduled"),
+    "due": _l("due"),
+    "overdue": _l("overdue"),
+    "done": _l("done"),
+    "cancelled": _l("cancelled"),
+}
+
+
+def checkin_status_label(status: str) -> str:
+    return str(CHECKIN_STATUS_LABELS.get(status, status))
 
 
 def register(app: Flask) -> None:
@@ -32,7 +45,40 @@ def register(app: Flask) -> None:
         language = locale.language if locale else "en"
         return {
             "status_label": status_label,
+            "checkin_status_label": checkin_status_label,
+            "notification_text": notification_text,
+            "unread_notifications": unread_notifications,
             "localized": localized,
             "lang": language,
             "text_dir": "rtl" if language in ("ar", "he", "fa") else "ltr",
         }
+
+
+def unread_notifications() -> int:
+    """How many unread notifications the signed-in user has (for the navigation badge)."""
+    from flask_login import current_user
+
+    from app.extensions import db
+    from app.notifications.services import count_unread
+
+    if not current_user.is_authenticated:
+        return 0
+    return count_unread(db.session, current_user)
+
+
+def notification_text(notification) -> str:
+    """A notification's sentence in the reader's language."""
+    import datetime as dt
+
+    from flask_babel import format_datetime
+    from flask_babel import gettext
+    from flask_babel import ngettext
+
+    params = notification.params or {}
+    if notification.kind == "checkin_reminder":
+        when = format_datetime(dt.datetime.fromisoformat(params["due_at"]), "medium")
+        return gettext("Check-in of %(project)s on %(when)s.", project=params.get("project", ""), when=when)
+    if notification.kind == "checkin_overdue":
+        return ngettext("%(num)s check-in became overdue.", "%(num)s check-ins became overdue.",
+                        params.get("count", 0))
+    return notification.kind

@@ -24,6 +24,10 @@ def home():
     """Send each user to where their day starts."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
+    if current_user.role == "mentor":
+        return redirect(url_for("mentoring.mentees"))
+    if current_user.is_manager:
+        return redirect(url_for("pipeline.index"))
     return redirect(url_for("projects.index"))
 
 

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.models import User
+from app.checkins import services as checkin_services
 from app.core.errors import ConcurrentEdit
 from app.core.errors import Forbidden
 from app.core.errors import NotFound
@@ -189,7 +191,8 @@ def set_deliverable(session: Session, project: Project, key: str, *, done: bool,
     if project.status in FINAL_STATUSES:
         raise ValidationFailed(str(_l("The project is closed.")), done=[str(_l("The project is closed."))])
     if note is not None and len(note) > NOTE_MAX:
-        raise ValidationFailed(str(_l("The note is too long.")), note=[str(_l("At most %(n)s characters.", n=NOTE_MAX))])
+        raise ValidationFailed(str(_l("The note is too long.")),
+                               note=[str(_l("At most %(n)s characters.", n=NOTE_MAX))])
     row = queries.done_deliverables(session, project, project.stage).get(key)
     if row is None:
         row = DeliverableState(project_id=project.id, stage=project.stage, key=key)
@@ -199,8 +202,9 @@ def set_deliverable(session: Session, project: Project, key: str, *, done: bool,
         row.note = note.strip()
     row.updated_at, row.updated_by_id = now, actor.id
     # Ticking changes what the gates see: bump the project's version so a concurrent event
-    # decided on the old state is refused.
+    # decided on the old state is refused (flagged, so it bumps even when `now` is unchanged).
     project.updated_at = now
+    flag_modified(project, "updated_at")
     flush_project(session)
     return row
 
@@ -229,15 +233,24 @@ def fire_event(session: Session, project: Project, event_name: str, *, actor: Us
         is_override=bool(override and engine.gate_reasons(event, ctx)), at=now,
     )
     session.add(record)
-    session.flush()
+    stage_changed = project.stage != from_stage
+    if event.gate_decision:
+        project.gate_decision = event.gate_decision
+    if stage_changed:
+        _start_stage(project, now)
+    project.updated_at = now
+    flag_modified(project, "updated_at")  # an event that changes no column (a second approval) still bumps
+    # Every change to the project goes out in this one flush: one UPDATE, one version bump, and a
+    # lost race surfaces here as ConcurrentEdit (not as a StaleDataError from a later autoflush).
+    flush_project(session)
     if event.gate_decision:
         _record_gate_decision(session, project, record, event.gate_decision, ctx, from_stage, actor, now)
-    if project.stage != from_stage:
-        _enter_stage(session, project, now)
+    if stage_changed:
+        _end_assignments(session, project, now, "stage_change")
     elif project.status in FINAL_STATUSES:
         _end_assignments(session, project, now, "project_closed")
-    project.updated_at = now
-    flush_project(session)
+    checkin_services.follow_project(session, project, from_stage=from_stage, from_status=from_status, now=now)
+    session.flush()
     return record
 
 
@@ -247,13 +260,17 @@ def _record_gate_decision(session: Session, project: Project, record: ProjectEve
     session.add(GateDecision(project_id=project.id, event_id=record.id, stage=stage, decision=decision,
                              decider_id=actor.id, rationale=record.comment, deliverables=evidence,
                              decided_at=now))
-    project.gate_decision = decision
+
+
+def _start_stage(project: Project, now: dt.datetime) -> None:
+    """A new stage starts now, with no gate decision."""
+    project.stage_entered_at = now
+    project.gate_decision = None
 
 
 def _enter_stage(session: Session, project: Project, now: dt.datetime) -> None:
     """A new stage starts with no gate decision and no mentor: stage assignments end."""
-    project.stage_entered_at = now
-    project.gate_decision = None
+    _start_stage(project, now)
     _end_assignments(session, project, now, "stage_change")
 
 
@@ -276,7 +293,6 @@ def migrate_workflow(session: Session, key: str, to_version: int, mapping: dict[
     :returns: how many projects moved.
     """
     target = catalog.version(session, key, to_version)
-    catalog.record(session, target)
     projects = list(session.scalars(
         select(Project).where(Project.workflow_key == key, Project.workflow_version != to_version,
                               Project.status.not_in(FINAL_STATUSES)).order_by(Project.id)
@@ -286,6 +302,8 @@ def migrate_workflow(session: Session, key: str, to_version: int, mapping: dict[
         raise ValidationFailed(str(_l(
             "No stage of %(key)s version %(version)s for: %(stages)s. Map each one with --map OLD=NEW.",
             key=key, version=to_version, stages=", ".join(unmapped))), mapping=unmapped)
+    # Recorded only once the move is sure: on SQLite the savepoint inside `record` commits at once.
+    catalog.record(session, target)
     for project in projects:
         new_stage = mapping.get(project.stage, project.stage)
         session.add(ProjectEvent(

@@ -17,8 +17,10 @@ from flask_login import login_required
 from app.core.errors import DomainError
 from app.core.errors import NotFound
 from app.core.errors import TransitionNotAllowed
+from app.core.forms import attach_errors
 from app.core.time import utcnow
 from app.extensions import db
+from app.mentoring.overview import build_panel
 from app.projects import permissions
 from app.projects import queries
 from app.projects import services
@@ -77,7 +79,7 @@ def create():
                 actor=current_user, now=utcnow())
         except DomainError as exc:
             db.session.rollback()
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             db.session.commit()
             flash(_("Project “%(name)s” created.", name=project.name), "success")
@@ -89,10 +91,13 @@ def create():
 @login_required
 def detail(project_id: int):
     project = load_visible(project_id)
+    view = build_overview(db.session, project, current_user)
     return render_template(
-        "projects/detail.html", view=build_overview(db.session, project, current_user),
+        "projects/detail.html", view=view,
         history=queries.list_history(db.session, project),
         decisions=queries.list_gate_decisions(db.session, project),
+        mentoring=build_panel(db.session, project, view.stage, current_user, view.relations, now=utcnow()),
+        today=utcnow().date(),
     )
 
 
@@ -110,7 +115,7 @@ def edit(project_id: int):
                                     pole=form.pole.data)
         except DomainError as exc:
             db.session.rollback()
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             db.session.commit()
             flash(_("Project saved."), "success")
@@ -172,17 +177,6 @@ def _refused(project_id: int, exc: DomainError):
     flash(message, "error")
     # 303: the browser follows with a GET and the page shows the flash and the current state.
     return redirect(url_for("projects.detail", project_id=project_id), code=303)
-
-
-def _attach_errors(form, exc: DomainError) -> None:
-    for field, messages in exc.errors.items():
-        target = getattr(form, field, None)
-        if target is not None:
-            target.errors = list(target.errors) + messages
-        else:
-            flash(" ".join(messages), "error")
-    if not exc.errors:
-        flash(exc.message, "error")
 
 
 def _flat(errors: dict) -> str:

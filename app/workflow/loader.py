@@ -209,7 +209,7 @@ class _Checker:
             trigger = self.name(item.get("trigger"), f"{key}.trigger")
             sources = self.sources(item.get("source"), f"{key}.source", stage_names)
             dest = item.get("dest")
-            if dest is not None and dest not in stage_names:
+            if dest is not None and (not isinstance(dest, str) or dest not in stage_names):
                 self.fail(f"{key}.dest", f"'{dest}' is not one of the states")
             result.append(Transition(trigger, sources, dest))
         self.no_ambiguous_sources(result)
@@ -219,8 +219,11 @@ class _Checker:
         if value == "*":
             return tuple(sorted(stage_names))
         items = value if isinstance(value, list) else [value]
+        if not items:
+            self.fail(key, "must name a state, a list of states or '*'")
         for item in items:
-            if item not in stage_names:
+            # Membership in a set needs a hashable item: a nested list or mapping is a problem, not a crash.
+            if not isinstance(item, str) or item not in stage_names:
                 self.fail(key, f"'{item}' is not one of the states")
         return tuple(i for i in items if isinstance(i, str))
 
@@ -293,6 +296,6 @@ class _Checker:
             self.fail(key, f"must be a list of {kind} names")
             return ()
         for item in value:
-            if item not in known:
+            if not isinstance(item, str) or item not in known:
                 self.fail(key, f"unknown {kind} '{item}' (known: {', '.join(sorted(known))})")
         return tuple(v for v in value if isinstance(v, str))

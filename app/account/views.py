@@ -1,0 +1,55 @@
+"""The signed-in user's own settings: language, time zone, reminders, calendar link."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
+from flask_login import current_user
+from flask_login import login_required
+
+from app.account.forms import SettingsForm
+from app.auth import services
+from app.auth.urls import calendar_url
+from app.core.errors import DomainError
+from app.core.forms import attach_errors
+from app.extensions import db
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+@bp.route("", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = SettingsForm(obj=current_user)
+    if current_user.timezone not in dict(form.timezone.choices):
+        form.timezone.choices.append((current_user.timezone, current_user.timezone))
+    if form.validate_on_submit():
+        try:
+            services.update_preferences(db.session, current_user, locale=form.locale.data,
+                                        timezone=form.timezone.data,
+                                        wants_email_reminders=form.wants_email_reminders.data)
+        except DomainError as exc:
+            db.session.rollback()
+            attach_errors(form, exc)
+        else:
+            db.session.commit()
+            refresh()  # the new language applies to this very response
+            flash(_("Settings saved."), "success")
+            return redirect(url_for("account.settings"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("account/settings.html", form=form, calendar_url=calendar_url(current_user)), status
+
+
+@bp.post("/calendar-token")
+@login_required
+def regenerate_calendar():
+    services.regenerate_calendar_token(db.session, current_user)
+    db.session.commit()
+    flash(_("Your calendar link has changed; the old one no longer works."), "success")
+    return redirect(url_for("account.settings", _anchor="calendar"))

@@ -1,0 +1,64 @@
+"""What the project page shows about mentoring, read in one place."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from app.auth.models import User
+from app.checkins import services as checkin_services
+from app.checkins.models import CheckIn
+from app.mentoring import permissions
+from app.mentoring import queries
+from app.mentoring.models import AdviceSession
+from app.mentoring.models import MentorAssignment
+from app.mentoring.models import SessionRating
+from app.mentoring.suggestions import Suggestion
+from app.mentoring.suggestions import suggest_for
+from app.projects.models import Project
+from app.workflow.definition import Stage
+
+
+@dataclass(frozen=True)
+class SessionView:
+    record: AdviceSession
+    show_notes: bool
+    ratings: list[SessionRating]
+    my_side: str | None
+    has_rated: bool
+
+
+@dataclass(frozen=True)
+class MentoringPanel:
+    assignments: list[MentorAssignment]
+    sessions: list[SessionView]
+    suggestions: list[Suggestion]
+    can_assign: bool
+    can_log: bool
+    ratings: dict[str, tuple[float | None, int]]
+    next_checkin: CheckIn | None = None
+
+
+def build_panel(session: Session, project: Project, stage: Stage, user: User, relations: frozenset[str], *,
+                now: dt.datetime) -> MentoringPanel:
+    """Gather assignments, sessions (notes and ratings as `user` may see them) and suggestions."""
+    sessions = []
+    for record in queries.list_sessions(session, project):
+        side = permissions.rating_side(user, relations, record)
+        sessions.append(SessionView(
+            record=record, show_notes=permissions.can_see_notes(user, record),
+            ratings=queries.visible_ratings(record, side, now=now, is_manager=user.is_manager), my_side=side,
+            has_rated=any(r.rater_id == user.id for r in record.ratings),
+        ))
+    can_assign = permissions.can_manage_assignments(user) and project.status == "active"
+    suggestions: list[Suggestion] = []
+    if can_assign:
+        suggestions = suggest_for(session, project, stage)
+    return MentoringPanel(
+        assignments=queries.list_assignment_history(session, project), sessions=sessions,
+        suggestions=suggestions[:10], can_assign=can_assign, can_log=permissions.can_log_session(relations),
+        ratings=queries.project_ratings(session, project) if user.is_manager else {},
+        next_checkin=checkin_services.open_checkin(session, project),
+    )

@@ -1,0 +1,202 @@
+"""Mentoring pages: mentors and their load, my mentees, assigning, sessions, action items."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_login import login_required
+
+from app.auth.decorators import role_required
+from app.core.errors import DomainError
+from app.core.errors import NotFound
+from app.core.forms import attach_errors
+from app.core.time import utcnow
+from app.extensions import db
+from app.mentoring import queries
+from app.mentoring import services
+from app.mentoring.forms import AssignForm
+from app.mentoring.forms import ProfileForm
+from app.mentoring.forms import RatingForm
+from app.mentoring.forms import SessionForm
+from app.projects import queries as project_queries
+from app.projects.views import load_visible
+from app.workflow.catalog import catalog
+
+bp = Blueprint("mentoring", __name__)
+
+
+def _back(project_id: int, anchor: str = "mentoring"):
+    return redirect(url_for("projects.detail", project_id=project_id, _anchor=anchor), code=303)
+
+
+def _refused(project_id: int, exc: DomainError, anchor: str = "mentoring"):
+    db.session.rollback()
+    if exc.status in (403, 404):
+        abort(exc.status)
+    flash(exc.message, "error")
+    return _back(project_id, anchor)
+
+
+@bp.get("/mentors")
+@role_required("manager")
+def mentors():
+    return render_template(
+        "mentoring/mentors.html", loads=queries.list_mentors(db.session),
+        waiting=db.session.scalars(queries.select_projects_needing_mentor().limit(50)).all(),
+    )
+
+
+@bp.route("/mentors/<int:mentor_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_profile(mentor_id: int):
+    try:
+        mentor = queries.get_mentor(db.session, mentor_id)
+    except NotFound:
+        abort(404)
+    if not (current_user.is_manager or current_user.id == mentor_id):
+        abort(403)
+    profile = services.ensure_profile(db.session, mentor)
+    form = ProfileForm(obj=profile, languages=", ".join(profile.languages))
+    form.poles.choices = [(p.key, p.name) for p in project_queries.list_poles(db.session)]
+    form.stages.choices = sorted({(s.name, s.label) for d in catalog.all_latest() for s in d.stages})
+    if form.validate_on_submit():
+        try:
+            services.update_profile(
+                db.session, mentor, actor=current_user, now=utcnow(),
+                known_poles={k for k, _ in form.poles.choices}, known_stages={k for k, _ in form.stages.choices},
+                poles=form.poles.data, stages=form.stages.data, capacity=form.capacity.data,
+                languages=[x.strip() for x in (form.languages.data or "").split(",") if x.strip()],
+                bio=form.bio.data or "")
+        except DomainError as exc:
+            db.session.rollback()
+            attach_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Profile saved."), "success")
+            return redirect(url_for("mentoring.mentors" if current_user.is_manager else "mentoring.mentees"))
+    return render_template("mentoring/edit_profile.html", form=form, mentor=mentor), 422 if form.errors else 200
+
+
+@bp.get("/mentees")
+@role_required("mentor")
+def mentees():
+    return render_template("mentoring/mentees.html",
+                           mentees=queries.list_mentees(db.session, current_user, today=utcnow().date()))
+
+
+@bp.post("/projects/<int:project_id>/mentors")
+@role_required("manager")
+def assign(project_id: int):
+    project = load_visible(project_id)
+    form = AssignForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        mentor = queries.get_mentor(db.session, form.mentor_id.data)
+        services.assign_mentor(db.session, project, mentor, actor=current_user, now=utcnow(),
+                               override=form.override.data)
+    except DomainError as exc:
+        return _refused(project_id, exc)
+    db.session.commit()
+    flash(_("%(name)s now mentors this project.", name=mentor.name), "success")
+    return _back(project_id)
+
+
+@bp.post("/projects/<int:project_id>/mentors/<int:assignment_id>/end")
+@role_required("manager")
+def end_assignment(project_id: int, assignment_id: int):
+    project = load_visible(project_id)
+    if not request.form.get("confirm"):
+        flash(_("Please confirm that the assignment ends."), "error")
+        return _back(project_id)
+    try:
+        assignment = queries.get_assignment(db.session, project, assignment_id)
+        services.end_assignment(db.session, assignment, actor=current_user, now=utcnow())
+    except DomainError as exc:
+        return _refused(project_id, exc)
+    db.session.commit()
+    flash(_("The assignment has ended; it stays in the history."), "success")
+    return _back(project_id)
+
+
+@bp.route("/projects/<int:project_id>/sessions/new", methods=["GET", "POST"])
+@login_required
+def log_session(project_id: int):
+    project = load_visible(project_id)
+    if "assigned_mentor" not in project_queries.relations(db.session, project, current_user):
+        abort(403)
+    form = SessionForm(checkin_id=request.args.get("checkin_id", type=int))
+    owners = [(0, _("— nobody —"))] + [(m.user_id, m.user.name) for m in project.members] + \
+        [(current_user.id, current_user.name)]
+    for row in form.action_items:
+        row.owner_id.choices = owners
+    if form.validate_on_submit():
+        zone = ZoneInfo(current_user.timezone)
+        items = [services.ActionItemInput(r.title.data, r.owner_id.data or None, r.due_on.data)
+                 for r in form.action_items if (r.title.data or "").strip()]
+        try:
+            services.log_session(
+                db.session, project, actor=current_user, now=utcnow(),
+                held_at=form.held_at.data.replace(tzinfo=zone).astimezone(dt.UTC),
+                duration_minutes=form.duration_minutes.data, summary=form.summary.data, notes=form.notes.data or "",
+                checkin_id=form.checkin_id.data, action_items=items)
+        except DomainError as exc:
+            db.session.rollback()
+            attach_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Session logged."), "success")
+            return _back(project_id, "sessions")
+    return render_template("mentoring/log_session.html", form=form, project=project), 422 if form.errors else 200
+
+
+@bp.post("/action-items/<int:item_id>")
+@login_required
+def toggle_action_item(item_id: int):
+    try:
+        item = queries.get_action_item(db.session, item_id)
+    except NotFound:
+        abort(404)
+    project = load_visible(item.project_id)
+    relations = project_queries.relations(db.session, project, current_user)
+    try:
+        services.set_action_item(db.session, item, done=bool(request.form.get("done")), actor=current_user,
+                                 relations=relations, now=utcnow())
+    except DomainError as exc:
+        return _refused(project.id, exc, "sessions")
+    db.session.commit()
+    flash(_("Action item updated."), "success")
+    return _back(project.id, "sessions")
+
+
+@bp.post("/sessions/<int:session_id>/rate")
+@login_required
+def rate(session_id: int):
+    try:
+        record = queries.get_session(db.session, session_id)
+    except NotFound:
+        abort(404)
+    project = load_visible(record.project_id)
+    form = RatingForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a usefulness from 1 to 5."), "error")
+        return _back(project.id, "sessions")
+    relations = project_queries.relations(db.session, project, current_user)
+    try:
+        services.rate_session(db.session, record, actor=current_user, relations=relations,
+                              usefulness=form.usefulness.data, comment=form.comment.data or "", now=utcnow())
+    except DomainError as exc:
+        return _refused(project.id, exc, "sessions")
+    db.session.commit()
+    flash(_("Thank you: your rating is recorded."), "success")
+    return _back(project.id, "sessions")

@@ -1,0 +1,122 @@
+"""Delivering the email outbox over SMTP, with retries and backoff.
+
+Emails are claimed in small batches by an atomic UPDATE (and `SKIP LOCKED` on PostgreSQL),
+so several senders never send the same email; a claim held longer than the lease (a crashed
+sender) is taken over. A temporary SMTP failure schedules a retry with exponential backoff;
+a refused address fails that email alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from app.notifications.models import OutgoingEmail
+
+LEASE = dt.timedelta(minutes=10)
+MAX_ATTEMPTS = 8
+MAX_BACKOFF = dt.timedelta(hours=6)
+BATCH = 100
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    sender: str
+    timeout: float = 10.0
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """Wait 1, 2, 4, … minutes between attempts, at most six hours."""
+    return min(dt.timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def claim_batch(session: Session, *, now: dt.datetime, limit: int = BATCH) -> list[OutgoingEmail]:
+    """Claim up to `limit` emails that are ready to send; the caller commits the claim."""
+    ready = (select(OutgoingEmail.id)
+             .where(or_((OutgoingEmail.status == "pending") & (OutgoingEmail.next_attempt_at <= now),
+                        (OutgoingEmail.status == "sending") & (OutgoingEmail.claimed_at < now - LEASE)))
+             .order_by(OutgoingEmail.id).limit(limit))
+    if session.get_bind().dialect.name == "postgresql":
+        ready = ready.with_for_update(skip_locked=True)
+    ids = list(session.scalars(ready))
+    if not ids:
+        return []
+    claimed = session.scalars(
+        update(OutgoingEmail)
+        .where(OutgoingEmail.id.in_(ids),
+               or_(OutgoingEmail.status == "pending",
+                   (OutgoingEmail.status == "sending") & (OutgoingEmail.claimed_at < now - LEASE)))
+        .values(status="sending", claimed_at=now)
+        .returning(OutgoingEmail)
+        .execution_options(synchronize_session=False)
+    ).all()
+    return list(claimed)
+
+
+def build_message(email: OutgoingEmail, settings: SmtpSettings) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = settings.sender
+    message["To"] = email.to_address
+    message["Subject"] = email.subject
+    message["Message-ID"] = make_msgid(idstring=f"parcours-{email.id}")
+    message.set_content(email.body)
+    return message
+
+
+def send_batch(emails: list[OutgoingEmail], settings: SmtpSettings, *, now: dt.datetime) -> dict[int, str | None]:
+    """Send claimed emails over one SMTP connection; return id → error (None when sent).
+
+    Errors are `retry:…` (temporary: try again later) or `fail:…` (this address will never work).
+    """
+    results: dict[int, str | None] = {}
+    try:
+        with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
+            for email in emails:
+                try:
+                    smtp.send_message(build_message(email, settings))
+                    results[email.id] = None
+                except smtplib.SMTPRecipientsRefused as exc:
+                    results[email.id] = f"fail:{exc.recipients}"
+                except smtplib.SMTPResponseException as exc:
+                    kind = "fail" if 500 <= exc.smtp_code < 600 else "retry"
+                    results[email.id] = f"{kind}:{exc.smtp_code} {exc.smtp_error!r}"
+                except (smtplib.SMTPServerDisconnected, OSError) as exc:
+                    results[email.id] = f"retry:{exc}"
+                    break
+    except (OSError, smtplib.SMTPException) as exc:  # includes timeouts
+        unreachable = f"retry:cannot reach {settings.host}:{settings.port}: {exc}"
+        for email in emails:
+            results.setdefault(email.id, unreachable)
+    for email in emails:
+        results.setdefault(email.id, "retry:not attempted (connection lost)")
+    return results
+
+
+def record_results(session: Session, emails: list[OutgoingEmail], results: dict[int, str | None], *,
+                   now: dt.datetime) -> tuple[int, int]:
+    """Store what happened to each email; return (sent, not sent)."""
+    sent = 0
+    for email in emails:
+        error = results[email.id]
+        attempts = email.attempts + 1
+        if error is None:
+            values = {"status": "sent", "sent_at": now, "attempts": attempts, "last_error": ""}
+            sent += 1
+        elif error.startswith("fail:") or attempts >= MAX_ATTEMPTS:
+            values = {"status": "failed", "attempts": attempts, "last_error": error[:2000]}
+        else:
+            values = {"status": "pending", "attempts": attempts, "last_error": error[:2000],
+                      "next_attempt_at": now + backoff(attempts), "claimed_at": None}
+        session.execute(update(OutgoingEmail).where(OutgoingEmail.id == email.id).values(**values)
+                        .execution_options(synchronize_session=False))
+    return sent, len(emails) - sent

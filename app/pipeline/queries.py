@@ -1,0 +1,338 @@
+"""The managers' pipeline: every number is a SQL aggregate over the filtered projects.
+
+`pipeline(session, filters, now)` runs a small, fixed number of queries whatever the size of
+the portfolio: counts, stalled flags, current and historical time in stage (percentiles with
+window functions, portable to SQLite), the funnel, mentor load and the board's cards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from dataclasses import field
+
+from sqlalchemy import Select
+from sqlalchemy import and_
+from sqlalchemy import case
+from sqlalchemy import distinct
+from sqlalchemy import false
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.auth.models import User
+from app.checkins.models import CheckIn
+from app.core.sqltime import days_between
+from app.core.sqltime import instant
+from app.mentoring.models import AdviceSession
+from app.mentoring.models import MentorAssignment
+from app.mentoring.models import MentorProfile
+from app.mentoring.queries import DEFAULT_CAPACITY
+from app.projects.models import Project
+from app.projects.models import ProjectEvent
+from app.projects.models import ProjectMember
+from app.workflow.catalog import catalog
+
+CARDS_PER_STAGE = 12
+STALLED_LIST = 50
+
+
+@dataclass(frozen=True)
+class Filters:
+    pole: str | None = None
+    workflow: str | None = None
+    status: str | None = None
+    cohort: int | None = None
+    mentor: int | None = None
+
+    def as_args(self) -> dict:
+        return {k: v for k, v in vars(self).items() if v not in (None, "")}
+
+
+@dataclass
+class StageFigures:
+    workflow: str
+    stage: str
+    label: str
+    count: int = 0
+    active: int = 0
+    by_pole: dict[str, int] = field(default_factory=dict)
+    median_days_now: float | None = None
+    p90_days_now: float | None = None
+    median_days_done: float | None = None
+    p90_days_done: float | None = None
+    stalled: int = 0
+    stalled_too_long: int = 0
+    stalled_overdue: int = 0
+    stalled_no_mentor: int = 0
+    reached: int = 0
+    conversion: float | None = None
+    expected_days: int | None = None
+    cards: list[Card] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Card:
+    project_id: int
+    name: str
+    pole: str
+    status: str
+    days_in_stage: float
+    founders: tuple[str, ...]
+    mentors: tuple[str, ...]
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StalledProject:
+    project_id: int
+    name: str
+    workflow: str
+    stage: str
+    days_in_stage: float
+    too_long: bool
+    overdue_checkin: bool
+    no_mentor: bool
+
+
+@dataclass(frozen=True)
+class MentorLoadRow:
+    mentor_id: int
+    name: str
+    active: int
+    capacity: int
+    sessions_30: int
+    sessions_90: int
+    overdue_checkins: int
+
+
+@dataclass
+class Pipeline:
+    filters: Filters
+    total: int
+    by_status: dict[str, int]
+    stages: list[StageFigures]
+    poles: list[str]
+    overdue_checkins: int
+    stalled: list[StalledProject]
+    mentor_load: list[MentorLoadRow]
+
+    def stages_of(self, workflow: str) -> list[StageFigures]:
+        return [s for s in self.stages if s.workflow == workflow]
+
+    @property
+    def workflows(self) -> list[str]:
+        return list(dict.fromkeys(s.workflow for s in self.stages))
+
+
+def filtered_projects(filters: Filters) -> Select:
+    """The filtered projects, as a statement other queries build on."""
+    stmt = select(Project.id, Project.name, Project.workflow_key, Project.workflow_version, Project.stage,
+                  Project.status, Project.pole_key, Project.stage_entered_at)
+    if filters.pole:
+        stmt = stmt.where(Project.pole_key == filters.pole)
+    if filters.workflow:
+        stmt = stmt.where(Project.workflow_key == filters.workflow)
+    if filters.status:
+        stmt = stmt.where(Project.status == filters.status)
+    if filters.cohort:
+        start = dt.datetime(filters.cohort, 1, 1, tzinfo=dt.UTC)
+        stmt = stmt.where(Project.created_at >= start, Project.created_at < start.replace(year=filters.cohort + 1))
+    if filters.mentor:
+        stmt = stmt.where(select(MentorAssignment.id).where(
+            MentorAssignment.project_id == Project.id, MentorAssignment.mentor_id == filters.mentor,
+            MentorAssignment.ended_at.is_(None)).exists())
+    return stmt
+
+
+def _too_long(base, now: dt.datetime):
+    """SQL: the project has been in its stage longer than the stage's expected duration."""
+    conditions = []
+    for definition in catalog.all_latest():
+        for stage in definition.stages:
+            if stage.expected_days:
+                conditions.append(and_(base.c.workflow_key == definition.key, base.c.stage == stage.name,
+                                       base.c.stage_entered_at < instant(now - dt.timedelta(days=stage.expected_days))))
+    return or_(*conditions) if conditions else false()
+
+
+def _flags(base, now: dt.datetime):
+    overdue = (select(CheckIn.id).where(CheckIn.project_id == base.c.id, CheckIn.status == "overdue").exists())
+    has_mentor = (select(MentorAssignment.id).where(
+        MentorAssignment.project_id == base.c.id, MentorAssignment.stage == base.c.stage,
+        MentorAssignment.ended_at.is_(None)).exists())
+    active = base.c.status == "active"
+    too_long = and_(active, _too_long(base, now))
+    return too_long, and_(active, overdue), and_(active, ~has_mentor)
+
+
+def _percentiles(values, keys) -> Select:
+    """Median and 90th percentile (nearest rank) of `values.c.d` per `keys`, in portable SQL."""
+    partition = [values.c[k] for k in keys]
+    ranked = select(*partition, values.c.d,
+                    func.row_number().over(partition_by=partition, order_by=values.c.d).label("rn"),
+                    func.count().over(partition_by=partition).label("n")).subquery()
+    rk = [ranked.c[k] for k in keys]
+    middle = or_(ranked.c.rn == (ranked.c.n + 1) / 2, ranked.c.rn == (ranked.c.n + 2) / 2)
+    return (select(*rk, func.avg(case((middle, ranked.c.d))).label("median"),
+                   func.min(case((ranked.c.rn * 10 >= ranked.c.n * 9, ranked.c.d))).label("p90"))
+            .group_by(*rk))
+
+
+def pipeline(session: Session, filters: Filters, *, now: dt.datetime) -> Pipeline:
+    """Compute every figure of the pipeline page (a fixed number of queries)."""
+    dialect = session.get_bind().dialect.name
+    base = filtered_projects(filters).subquery("base")
+    stages = _stage_skeleton(filters)
+    too_long, overdue, no_mentor = _flags(base, now)
+
+    # 1. counts by workflow, stage, pole and status
+    total, by_status, poles = 0, defaultdict(int), set()
+    for row in session.execute(select(base.c.workflow_key, base.c.stage, base.c.pole_key, base.c.status,
+                                      func.count()).group_by(base.c.workflow_key, base.c.stage, base.c.pole_key,
+                                                             base.c.status)):
+        figures = _figures(stages, row.workflow_key, row.stage)
+        figures.count += row[4]
+        figures.by_pole[row.pole_key] = figures.by_pole.get(row.pole_key, 0) + row[4]
+        if row.status == "active":
+            figures.active += row[4]
+        by_status[row.status] += row[4]
+        total += row[4]
+        poles.add(row.pole_key)
+
+    # 2. stalled flags per stage
+    stalled_any = or_(too_long, overdue, no_mentor)
+    overdue_total = 0
+    for row in session.execute(select(base.c.workflow_key, base.c.stage,
+                                      func.count().filter(too_long), func.count().filter(overdue),
+                                      func.count().filter(no_mentor), func.count().filter(stalled_any))
+                               .group_by(base.c.workflow_key, base.c.stage)):
+        figures = _figures(stages, row.workflow_key, row.stage)
+        figures.stalled_too_long, figures.stalled_overdue, figures.stalled_no_mentor, figures.stalled = row[2:]
+        overdue_total += row[3]
+
+    # 3. how long active projects have been in their stage now
+    now_days = select(base.c.workflow_key, base.c.stage,
+                      days_between(base.c.stage_entered_at, instant(now), dialect).label("d")
+                      ).where(base.c.status == "active").subquery()
+    for row in session.execute(_percentiles(now_days, ("workflow_key", "stage"))):
+        figures = _figures(stages, row.workflow_key, row.stage)
+        figures.median_days_now, figures.p90_days_now = _round(row.median), _round(row.p90)
+
+    # 4. completed stays (history): entering a stage until the next stage change
+    moves = (select(ProjectEvent.project_id, base.c.workflow_key, ProjectEvent.to_stage.label("stage"),
+                    ProjectEvent.at,
+                    func.lead(ProjectEvent.at).over(partition_by=ProjectEvent.project_id,
+                                                    order_by=ProjectEvent.id).label("left_at"))
+             .join(base, base.c.id == ProjectEvent.project_id)
+             .where(or_(ProjectEvent.from_stage.is_(None), ProjectEvent.from_stage != ProjectEvent.to_stage))
+             .subquery())
+    stays = (select(moves.c.workflow_key, moves.c.stage, days_between(moves.c.at, moves.c.left_at, dialect).label("d"))
+             .where(moves.c.left_at.is_not(None)).subquery())
+    for row in session.execute(_percentiles(stays, ("workflow_key", "stage"))):
+        figures = _figures(stages, row.workflow_key, row.stage)
+        figures.median_days_done, figures.p90_days_done = _round(row.median), _round(row.p90)
+
+    # 5. funnel: projects that ever reached each stage
+    for row in session.execute(select(base.c.workflow_key, ProjectEvent.to_stage,
+                                      func.count(distinct(ProjectEvent.project_id)))
+                               .join(base, base.c.id == ProjectEvent.project_id)
+                               .group_by(base.c.workflow_key, ProjectEvent.to_stage)):
+        _figures(stages, row.workflow_key, row.to_stage).reached = row[2]
+    for workflow in {s.workflow for s in stages.values()}:
+        ordered = [s for s in stages.values() if s.workflow == workflow]
+        for previous, current in zip(ordered, ordered[1:], strict=False):
+            current.conversion = round(current.reached / previous.reached, 3) if previous.reached else None
+
+    stalled = _stalled_list(session, base, too_long, overdue, no_mentor, now, dialect)
+    _board(session, base, stages, too_long, overdue, no_mentor, now, dialect)
+    return Pipeline(filters=filters, total=total, by_status=dict(by_status), stages=list(stages.values()),
+                    poles=sorted(poles), overdue_checkins=overdue_total, stalled=stalled,
+                    mentor_load=mentor_load(session, now=now))
+
+
+def _stage_skeleton(filters: Filters) -> dict[tuple[str, str], StageFigures]:
+    """Every stage of the workflows in view, in path order, so empty stages still show."""
+    stages: dict[tuple[str, str], StageFigures] = {}
+    for definition in catalog.all_latest():
+        if filters.workflow and definition.key != filters.workflow:
+            continue
+        for stage in definition.stages:
+            stages[(definition.key, stage.name)] = StageFigures(
+                workflow=definition.key, stage=stage.name, label=stage.label, expected_days=stage.expected_days)
+    return stages
+
+
+def _figures(stages: dict, workflow: str, stage: str) -> StageFigures:
+    """The figures of a stage; a stage only older versions know is added at the end."""
+    if (workflow, stage) not in stages:
+        stages[(workflow, stage)] = StageFigures(workflow=workflow, stage=stage, label=stage)
+    return stages[(workflow, stage)]
+
+
+def _round(value) -> float | None:
+    return None if value is None else round(float(value), 1)
+
+
+def _stalled_list(session, base, too_long, overdue, no_mentor, now, dialect) -> list[StalledProject]:
+    days = days_between(base.c.stage_entered_at, instant(now), dialect)
+    rows = session.execute(
+        select(base.c.id, base.c.name, base.c.workflow_key, base.c.stage, days.label("days"),
+               too_long.label("too_long"), overdue.label("overdue"), no_mentor.label("no_mentor"))
+        .where(or_(too_long, overdue, no_mentor))
+        .order_by(base.c.stage_entered_at, base.c.id).limit(STALLED_LIST))
+    return [StalledProject(r.id, r.name, r.workflow_key, r.stage, round(float(r.days), 1), bool(r.too_long),
+                           bool(r.overdue), bool(r.no_mentor)) for r in rows]
+
+
+def _board(session, base, stages, too_long, overdue, no_mentor, now, dialect) -> None:
+    """The first cards of each column (longest in stage first), with founders and mentors."""
+    days = days_between(base.c.stage_entered_at, instant(now), dialect)
+    ranked = select(base, days.label("days"), too_long.label("too_long"), overdue.label("overdue"),
+                    no_mentor.label("no_mentor"),
+                    func.row_number().over(partition_by=(base.c.workflow_key, base.c.stage),
+                                           order_by=(base.c.stage_entered_at, base.c.id)).label("rn")).subquery()
+    rows = session.execute(select(ranked).where(ranked.c.rn <= CARDS_PER_STAGE)).all()
+    ids = [r.id for r in rows]
+    founders: dict[int, list[str]] = defaultdict(list)
+    for project_id, name in session.execute(
+            select(ProjectMember.project_id, User.name).join(User, User.id == ProjectMember.user_id)
+            .where(ProjectMember.project_id.in_(ids)).order_by(User.name)):
+        founders[project_id].append(name)
+    mentors: dict[int, list[str]] = defaultdict(list)
+    for project_id, name in session.execute(
+            select(MentorAssignment.project_id, User.name).join(User, User.id == MentorAssignment.mentor_id)
+            .where(MentorAssignment.project_id.in_(ids), MentorAssignment.ended_at.is_(None)).order_by(User.name)):
+        mentors[project_id].append(name)
+    for r in rows:
+        reasons = tuple(k for k, flag in (("too_long", r.too_long), ("overdue_checkin", r.overdue),
+                                          ("no_mentor", r.no_mentor)) if flag)
+        _figures(stages, r.workflow_key, r.stage).cards.append(Card(
+            r.id, r.name, r.pole_key, r.status, round(float(r.days), 1), tuple(founders[r.id]),
+            tuple(mentors[r.id]), reasons))
+
+
+def mentor_load(session: Session, *, now: dt.datetime) -> list[MentorLoadRow]:
+    """Active mentees against capacity, sessions in the last 30/90 days, overdue check-ins."""
+    active = (select(MentorAssignment.mentor_id, func.count().label("n"))
+              .where(MentorAssignment.ended_at.is_(None)).group_by(MentorAssignment.mentor_id).subquery())
+    sessions = (select(AdviceSession.mentor_id,
+                       func.count().filter(AdviceSession.held_at >= instant(now - dt.timedelta(days=30))).label("s30"),
+                       func.count().label("s90"))
+                .where(AdviceSession.held_at >= instant(now - dt.timedelta(days=90)))
+                .group_by(AdviceSession.mentor_id).subquery())
+    overdue = (select(CheckIn.mentor_id, func.count().label("n")).where(CheckIn.status == "overdue")
+               .group_by(CheckIn.mentor_id).subquery())
+    rows = session.execute(
+        select(User.id, User.name, func.coalesce(active.c.n, 0), func.coalesce(MentorProfile.capacity,
+                                                                               DEFAULT_CAPACITY),
+               func.coalesce(sessions.c.s30, 0), func.coalesce(sessions.c.s90, 0), func.coalesce(overdue.c.n, 0))
+        .outerjoin(MentorProfile, MentorProfile.user_id == User.id)
+        .outerjoin(active, active.c.mentor_id == User.id)
+        .outerjoin(sessions, sessions.c.mentor_id == User.id)
+        .outerjoin(overdue, overdue.c.mentor_id == User.id)
+        .where(User.role == "mentor", User.is_disabled.is_(False))
+        .order_by(func.coalesce(active.c.n, 0).desc(), User.name))
+    return [MentorLoadRow(*row) for row in rows]

@@ -1,0 +1,124 @@
+"""Scheduler jobs: module-level functions, referenced by name, run inside an app context.
+
+`sweep` is the one periodic job. `run_sweep(now)` is the same work for a given instant,
+used by `flask scheduler tick` and the tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import asdict
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from flask import Flask
+from flask import current_app
+from flask import render_template
+from flask_babel import force_locale
+
+from app.auth.models import User
+from app.checkins import sweep as checkin_sweep
+from app.core.time import utcnow
+from app.extensions import db
+from app.notifications import mailer
+from app.notifications import services as notifications
+
+log = logging.getLogger(__name__)
+#: The app the scheduler process serves; set by `app.scheduling.runner` before jobs run.
+_app: Flask | None = None
+
+
+@dataclass
+class SweepReport:
+    planned: int = 0
+    due: int = 0
+    overdue: int = 0
+    reminders: int = 0
+    escalations: int = 0
+    emails_sent: int = 0
+    emails_failed: int = 0
+
+
+def bind(app: Flask) -> None:
+    global _app
+    _app = app
+
+
+def sweep() -> None:
+    """The periodic job: one sweep at the current instant."""
+    if _app is None:  # pragma: no cover - the runner binds the app before starting
+        raise RuntimeError("the scheduler job ran before an app was bound")
+    with _app.app_context():
+        report = run_sweep(utcnow())
+        log.info("sweep: %s", asdict(report))
+
+
+def settings() -> checkin_sweep.SweepSettings:
+    config = current_app.config
+    return checkin_sweep.SweepSettings(
+        grace=dt.timedelta(hours=config["CHECKIN_GRACE_HOURS"]),
+        reminder_lead=dt.timedelta(hours=config["REMINDER_LEAD_HOURS"]),
+        base_url=config["BASE_URL"].rstrip("/"),
+    )
+
+
+def smtp_settings() -> mailer.SmtpSettings:
+    config = current_app.config
+    return mailer.SmtpSettings(host=config["SMTP_HOST"], port=config["SMTP_PORT"], sender=config["MAIL_FROM"])
+
+
+def run_sweep(now: dt.datetime) -> SweepReport:
+    """Plan, move statuses, queue reminders and escalations, deliver email; commit step by step."""
+    session = db.session
+    options = settings()
+    report = SweepReport()
+    report.planned = checkin_sweep.plan_missing(session, now=now)
+    session.commit()
+    report.due, report.overdue = checkin_sweep.advance_statuses(session, now=now, grace=options.grace)
+    session.commit()
+    while claimed := checkin_sweep.claim_reminders(session, now=now, lead=options.reminder_lead):
+        notifications.queue(session, checkin_sweep.reminder_messages(session, claimed, render_message, options),
+                            now=now)
+        session.commit()
+        report.reminders += len(claimed)
+    while claimed := checkin_sweep.claim_escalations(session, now=now):
+        notifications.queue(session, checkin_sweep.escalation_messages(session, claimed, render_message, options),
+                            now=now)
+        session.commit()
+        report.escalations += len(claimed)
+    report.emails_sent, report.emails_failed = deliver_emails(now)
+    return report
+
+
+def deliver_emails(now: dt.datetime) -> tuple[int, int]:
+    """Send what the outbox holds, batch by batch; failures wait for their retry time."""
+    session = db.session
+    smtp = smtp_settings()
+    sent = failed = 0
+    while batch := mailer.claim_batch(session, now=now):
+        session.commit()  # the claim is visible to other senders before any SMTP traffic
+        results = mailer.send_batch(batch, smtp, now=now)
+        ok, not_ok = mailer.record_results(session, batch, results, now=now)
+        session.commit()
+        sent, failed = sent + ok, failed + not_ok
+    return sent, failed
+
+
+def render_message(kind: str, user: User, params: dict) -> tuple[str, str]:
+    """Render a message's subject and body in the recipient's language and time zone."""
+    zone = ZoneInfo(user.timezone or "Africa/Casablanca")
+    with force_locale(user.locale or "fr"):
+        when = {}
+        if "due_at" in params:
+            when["due"] = format_datetime(dt.datetime.fromisoformat(params["due_at"]), "full", tzinfo=zone,
+                                          locale=user.locale or "fr")
+        items = [
+            {**item, "due": format_datetime(dt.datetime.fromisoformat(item["due_at"]), "medium", tzinfo=zone,
+                                            locale=user.locale or "fr")}
+            for item in params.get("items", [])
+        ]
+        text = render_template(f"emails/{kind}.txt", user=user, params=params, items=items, **when)
+    subject, _, body = text.partition("\n")
+    return subject.strip(), body.strip() + "\n"
