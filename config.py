@@ -51,6 +51,8 @@ class Config:
     #: Reminders go out this long before a check-in.
     REMINDER_LEAD_HOURS = int(os.environ.get("REMINDER_LEAD_HOURS", "24"))
     WTF_CSRF_TIME_LIMIT = None
+    #: How many member organisations the cluster aims for (the seed cluster: 40, then 200).
+    MEMBERSHIP_TARGET = int(os.environ.get("MEMBERSHIP_TARGET", "40"))
 
 
 class DevConfig(Config):

@@ -73,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.auth.views import bp as auth_bp
     from app.checkins.views import bp as checkins_bp
+    from app.cluster.views import bp as cluster_bp
     from app.core.views import bp as core_bp
     from app.extensions import csrf
     from app.mentoring.views import bp as mentoring_bp
@@ -88,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(pipeline_bp)
+    app.register_blueprint(cluster_bp)
     # The API authenticates with bearer tokens, never cookies, so CSRF cannot apply to it.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

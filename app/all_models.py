@@ -2,6 +2,7 @@
 
 from app.auth import models as auth_models  # noqa: F401
 from app.checkins import models as checkins_models  # noqa: F401
+from app.cluster import models as cluster_models  # noqa: F401
 from app.mentoring import models as mentoring_models  # noqa: F401
 from app.notifications import models as notifications_models  # noqa: F401
 from app.projects import models as projects_models  # noqa: F401

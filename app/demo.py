@@ -58,9 +58,12 @@ def _load(session: Session, *, now: dt.datetime, default_workflow: str) -> bool:
     session.flush()
     _demo_profiles(session, users, now)
     start = now - dt.timedelta(days=400)
-    for i, (name, pole, workflow, stage, founder, mentor, status) in enumerate(DEMO_PROJECTS):
+    projects = [
         _demo_project(session, users, name, pole, workflow, stage, founder, mentor, status,
                       start + dt.timedelta(days=i * 7), default_workflow, recent=now - dt.timedelta(days=2 + i))
+        for i, (name, pole, workflow, stage, founder, mentor, status) in enumerate(DEMO_PROJECTS)
+    ]
+    _demo_cluster(session, users, projects, now)
     return True
 
 
@@ -127,3 +130,58 @@ def _demo_session(session: Session, project: Project, mentor: User, founder: Use
     relations = project_queries.relations(session, project, founder)
     mentoring_services.rate_session(session, record, actor=founder, relations=relations, usefulness=4,
                                     comment="Concrete advice.", now=when)
+
+
+DEMO_ORGANISATIONS = [
+    ("Maroc Telecom", "telecom_operator"), ("Orange Maroc", "telecom_operator"), ("inwi", "telecom_operator"),
+    ("Atlas Software", "company"), ("Casablanca Systems", "company"), ("Medina Payments", "company"),
+    ("Rabat Digital", "company"), ("Souss Data", "company"), ("Tanger Media", "company"),
+    ("PayMobile SARL", "startup"), ("AtlasTV Labs", "startup"), ("Darija Voice", "startup"),
+    ("SecureID Tech", "startup"), ("AgriSMS", "startup"), ("EduStream", "startup"),
+    ("INPT", "university_rd"), ("ENSIAS", "university_rd"), ("Université Mohammed V", "university_rd"),
+    ("MAScIR", "university_rd"), ("Université Cadi Ayyad", "university_rd"),
+    ("OFPPT", "training_institution"), ("École 1337", "training_institution"),
+    ("Institut des Télécoms", "training_institution"),
+    ("APEBI", "association"), ("Réseau Entreprendre", "association"), ("Startup Maroc", "association"),
+    ("Women in Tech Maroc", "association"), ("Club des Développeurs", "association"),
+]
+DEMO_FUNDING = [
+    ("business_angel", "150000.00", "granted"), ("innovation_fund", "500000.00", "applied"),
+    ("national_fund", "1200000.00", "granted"), ("bank_loan", "800000.00", "planned"),
+    ("grant", "75000.00", "refused"), ("other", "20000.00", "granted"),
+]
+
+
+def _demo_cluster(session: Session, users: dict[str, User], projects: list[Project], now: dt.datetime) -> None:
+    """Organisations of every kind, partners, commissions, financing of every source, a support request."""
+    from app.cluster import services as cluster_services
+
+    manager, today = users["manager"], now.date()
+    organisations = []
+    for i, (name, kind) in enumerate(DEMO_ORGANISATIONS):
+        status = ("member", "member", "applicant", "lapsed")[i % 4] if i % 5 else "member"
+        organisations.append(cluster_services.save_organisation(
+            session, None, actor=manager, today=today, name=name, kind=kind, membership_status=status,
+            joined_on=today - dt.timedelta(days=30 * (i + 1)) if status != "applicant" else None))
+    startups = [o for o in organisations if o.kind == "startup"]
+    partners = [o for o in organisations if o.kind != "startup"]
+    for i, project in enumerate(projects):
+        cluster_services.set_partner(session, project, startups[i % len(startups)], "lead", actor=manager)
+        cluster_services.set_partner(session, project, partners[i % len(partners)],
+                                     ("industrial_partner", "research_partner", "customer_pilot")[i % 3], actor=manager)
+        source, amount, status = DEMO_FUNDING[i % len(DEMO_FUNDING)]
+        founder = next(iter(project.members)).user
+        cluster_services.save_funding(
+            session, project, None, actor=founder, now=now, source=source, amount=amount, status=status,
+            applied_on=today - dt.timedelta(days=60),
+            decided_on=today - dt.timedelta(days=10) if status in ("granted", "refused") else None)
+    for source, amount, status in DEMO_FUNDING:
+        cluster_services.save_funding(session, projects[4], None, actor=manager, now=now, source=source,
+                                      amount=amount, status=status, applied_on=today - dt.timedelta(days=90),
+                                      decided_on=today - dt.timedelta(days=5) if status in ("granted", "refused")
+                                      else None)
+    cluster_services.link_user(session, organisations[0], users["mentor"], actor=manager)
+    cluster_services.set_commission(session, "multimedia", chair=users["mentor2"], members=[], actor=manager)
+    cluster_services.create_support_request(
+        session, projects[0], actor=next(iter(projects[0].members)).user, now=now, kind="advice",
+        description="We need advice on protecting our payment protocol before showing it to operators.")

@@ -8,6 +8,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Route modules register themselves on `bp` when imported.
 from app.api import checkins  # noqa: E402,F401
+from app.api import cluster  # noqa: E402,F401
 from app.api import errors  # noqa: E402,F401
 from app.api import mentoring  # noqa: E402,F401
 from app.api import openapi  # noqa: E402,F401

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel
@@ -400,6 +401,18 @@ class MentorLoadOut(BaseModel):
     overdue_checkins: int
 
 
+class FundingSumOut(BaseModel):
+    source: str
+    status: str
+    currency: str
+    workflow: str
+    stage: str
+    pole: str
+    #: Exact decimal, as a string.
+    amount: str
+    lines: int
+
+
 class PipelineOut(BaseModel):
     total: int
     by_status: dict[str, int]
@@ -408,3 +421,116 @@ class PipelineOut(BaseModel):
     overdue_checkins: int
     members: MembersOut
     mentor_load: list[MentorLoadOut]
+    funding: list[FundingSumOut]
+
+
+# Cluster -----------------------------------------------------------------------------------
+
+OrganisationKind = Literal["telecom_operator", "company", "startup", "university_rd", "training_institution",
+                           "association"]
+Membership = Literal["applicant", "member", "lapsed"]
+FundingSource = Literal["business_angel", "innovation_fund", "national_fund", "bank_loan", "grant", "other"]
+FundingStatus = Literal["planned", "applied", "granted", "refused"]
+
+
+class OrganisationIn(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    kind: OrganisationKind
+    membership_status: Membership = "applicant"
+    joined_on: dt.date | None = None
+    contact_name: str = Field(default="", max_length=120)
+    contact_email: str = Field(default="", max_length=254)
+
+
+class OrganisationOut(BaseModel):
+    id: int
+    name: str
+    kind: str
+    membership_status: str
+    joined_on: dt.date | None
+    contact_name: str
+    contact_email: str
+
+
+class OrganisationPage(Page):
+    items: list[OrganisationOut]
+
+
+class PartnerIn(Strict):
+    organisation_id: int
+    role: Literal["lead", "industrial_partner", "research_partner", "customer_pilot", "other"]
+
+
+class PartnerOut(BaseModel):
+    organisation: OrganisationOut
+    role: str
+
+
+class FundingIn(Strict):
+    source: FundingSource
+    #: An exact decimal: a string ("250000.00") is safest; a JSON number is read by its decimal text.
+    amount: Decimal = Field(gt=0, max_digits=15, decimal_places=2)
+    currency: str = Field(default="MAD", min_length=3, max_length=3)
+    status: FundingStatus = "planned"
+    applied_on: dt.date | None = None
+    decided_on: dt.date | None = None
+    note: str = Field(default="", max_length=5000)
+
+
+class FundingPatch(FundingIn):
+    version: int
+
+
+class FundingOut(BaseModel):
+    id: int
+    source: str
+    amount: str
+    currency: str
+    status: str
+    applied_on: dt.date | None
+    decided_on: dt.date | None
+    note: str
+    version: int
+
+
+class FundingPage(Page):
+    items: list[FundingOut]
+    totals: dict[str, dict[str, str]]
+
+
+class SupportRequestIn(Strict):
+    kind: Literal["support", "advice", "accompaniment"]
+    description: str = Field(min_length=1, max_length=5000)
+
+
+class SupportRequestPatch(Strict):
+    assignee_id: int | None = None
+    answer: str | None = Field(default=None, max_length=5000)
+
+
+class SupportRequestOut(BaseModel):
+    id: int
+    project_id: int
+    kind: str
+    description: str
+    status: str
+    requester: PersonRef | None
+    assignee: PersonRef | None
+    answer: str
+    created_at: dt.datetime
+    closed_at: dt.datetime | None
+
+
+class SupportRequestPage(Page):
+    items: list[SupportRequestOut]
+
+
+class CommissionIn(Strict):
+    chair_id: int | None = None
+    member_ids: list[int] = Field(default_factory=list, max_length=100)
+
+
+class CommissionOut(BaseModel):
+    pole: str
+    chair: PersonRef | None
+    members: list[PersonRef]

@@ -20,7 +20,7 @@ from app.extensions import db
 
 @bp.post("/tokens")
 @doc("Create a bearer token from an email and password", body=schemas.TokenIn, response=schemas.TokenOut,
-     status=201, auth=False, errors=(429,), tag="auth")
+     status=201, auth=False, errors=(401, 429), tag="auth")
 def create_token():
     data = json_body(schemas.TokenIn)
     user = services.authenticate(db.session, data.email, data.password)

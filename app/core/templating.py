@@ -47,6 +47,10 @@ def register(app: Flask) -> None:
             "status_label": status_label,
             "checkin_status_label": checkin_status_label,
             "notification_text": notification_text,
+            "money": money,
+            "funding_source_label": funding_source_label,
+            "funding_status_label": funding_status_label,
+            "cluster_labels": cluster_labels,
             "unread_notifications": unread_notifications,
             "localized": localized,
             "lang": language,
@@ -78,7 +82,35 @@ def notification_text(notification) -> str:
     if notification.kind == "checkin_reminder":
         when = format_datetime(dt.datetime.fromisoformat(params["due_at"]), "medium")
         return gettext("Check-in of %(project)s on %(when)s.", project=params.get("project", ""), when=when)
+    if notification.kind == "support_closed":
+        return gettext("Your support request has an answer.")
     if notification.kind == "checkin_overdue":
         return ngettext("%(num)s check-in became overdue.", "%(num)s check-ins became overdue.",
                         params.get("count", 0))
     return notification.kind
+
+
+def funding_source_label(source: str) -> str:
+    from app.cluster import labels
+
+    return labels.label(labels.FUNDING_SOURCES, source)
+
+
+def funding_status_label(status: str) -> str:
+    from app.cluster import labels
+
+    return labels.label(labels.FUNDING_STATUSES, status)
+
+
+def money(amount, currency: str) -> str:
+    """An exact amount in the reader's locale (e.g. 250 000,00 MAD in French)."""
+    from flask_babel import format_currency
+
+    return format_currency(amount, currency)
+
+
+def cluster_labels():
+    """The cluster vocabularies, for templates: `cluster_labels().KINDS[key]`."""
+    from app.cluster import labels
+
+    return labels

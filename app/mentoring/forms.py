@@ -11,6 +11,7 @@ from wtforms import FieldList
 from wtforms import Form
 from wtforms import FormField
 from wtforms import IntegerField
+from wtforms import SelectChoice
 from wtforms import SelectField
 from wtforms import SelectMultipleField
 from wtforms import StringField
@@ -66,5 +67,5 @@ class SessionForm(FlaskForm):
 
 class RatingForm(FlaskForm):
     usefulness = SelectField(_l("How useful was it?"), coerce=int, validators=[InputRequired()],
-                             choices=[(5, "5"), (4, "4"), (3, "3"), (2, "2"), (1, "1")])
+                             choices=[SelectChoice(str(n)) for n in (5, 4, 3, 2, 1)])
     comment = StringField(_l("Comment"), validators=[Optional(), Length(max=500)])

@@ -15,6 +15,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
+from wtforms import SelectChoice
 
 from app.auth.decorators import role_required
 from app.core.errors import DomainError
@@ -136,8 +137,9 @@ def log_session(project_id: int):
     if "assigned_mentor" not in project_queries.relations(db.session, project, current_user):
         abort(403)
     form = SessionForm(checkin_id=request.args.get("checkin_id", type=int))
-    owners = [(0, _("— nobody —"))] + [(m.user_id, m.user.name) for m in project.members] + \
-        [(current_user.id, current_user.name)]
+    owners = [SelectChoice("0", _("— nobody —"))] + [SelectChoice(str(m.user_id), m.user.name)
+                                                     for m in project.members] + \
+        [SelectChoice(str(current_user.id), current_user.name)]
     for row in form.action_items:
         row.owner_id.choices = owners
     if form.validate_on_submit():

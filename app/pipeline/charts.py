@@ -16,13 +16,15 @@ SERIES_STYLES = [("#0b5cad", "solid"), ("#d9822b", "hatch"), ("#2a9d8f", "dots")
                  ("#6b7a8f", "vertical"), ("#c0392b", "grid")]
 PATTERNS = """<defs>
 <pattern id="{p}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-  <rect width="6" height="6" fill="#d9822b"/><line x1="0" y1="0" x2="0" y2="6" stroke="#fff" stroke-width="2"/></pattern>
+  <rect width="6" height="6" fill="#d9822b"/>
+  <line x1="0" y1="0" x2="0" y2="6" stroke="#fff" stroke-width="2"/></pattern>
 <pattern id="{p}-dots" width="6" height="6" patternUnits="userSpaceOnUse">
   <rect width="6" height="6" fill="#2a9d8f"/><circle cx="3" cy="3" r="1.3" fill="#fff"/></pattern>
 <pattern id="{p}-cross" width="6" height="6" patternUnits="userSpaceOnUse">
   <rect width="6" height="6" fill="#8e44ad"/><path d="M0 0L6 6M6 0L0 6" stroke="#fff" stroke-width="1"/></pattern>
 <pattern id="{p}-vertical" width="5" height="5" patternUnits="userSpaceOnUse">
-  <rect width="5" height="5" fill="#6b7a8f"/><line x1="2" y1="0" x2="2" y2="5" stroke="#fff" stroke-width="1.5"/></pattern>
+  <rect width="5" height="5" fill="#6b7a8f"/>
+  <line x1="2" y1="0" x2="2" y2="5" stroke="#fff" stroke-width="1.5"/></pattern>
 <pattern id="{p}-grid" width="6" height="6" patternUnits="userSpaceOnUse">
   <rect width="6" height="6" fill="#c0392b"/><path d="M0 3H6M3 0V6" stroke="#fff" stroke-width="1"/></pattern>
 </defs>"""
@@ -48,12 +50,14 @@ def stacked_bars(*, chart_id: str, title: str, description: str, categories: lis
     height = top + row * max(len(categories), 1) + 70 + 18 * ((len(series) + 2) // 3)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {left + width + 60} {height}" '
              f'aria-labelledby="{chart_id}-title {chart_id}-desc" class="chart">',
-             f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(description)}</desc>',
+             f'<title id="{chart_id}-title">{escape(title)}</title>',
+             f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
              PATTERNS.format(p=chart_id),
              f'<text x="{left}" y="20" class="chart-title">{escape(title)}</text>']
     for i, category in enumerate(categories):
         y = top + i * row
-        parts.append(f'<text x="{left - 8}" y="{y + 18}" text-anchor="end" class="chart-label">{escape(category)}</text>')
+        parts.append(f'<text x="{left - 8}" y="{y + 18}" text-anchor="end" class="chart-label">'
+                     f'{escape(category)}</text>')
         x = left
         for j, s in enumerate(series):
             value = s.values[i]

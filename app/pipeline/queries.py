@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import field
+from decimal import Decimal
 
 from sqlalchemy import Select
 from sqlalchemy import and_
@@ -24,6 +25,8 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import User
 from app.checkins.models import CheckIn
+from app.cluster.models import Funding
+from app.cluster.queries import count_members
 from app.core.sqltime import days_between
 from app.core.sqltime import instant
 from app.mentoring.models import AdviceSession
@@ -108,6 +111,20 @@ class MentorLoadRow:
     overdue_checkins: int
 
 
+@dataclass(frozen=True)
+class FundingRow:
+    """A sum of financing, grouped by source, status, currency, stage and pole (in SQL)."""
+
+    source: str
+    status: str
+    currency: str
+    workflow: str
+    stage: str
+    pole: str
+    amount: Decimal
+    lines: int
+
+
 @dataclass
 class Pipeline:
     filters: Filters
@@ -118,6 +135,15 @@ class Pipeline:
     overdue_checkins: int
     stalled: list[StalledProject]
     mentor_load: list[MentorLoadRow]
+    members: int = 0
+    funding: list[FundingRow] = field(default_factory=list)
+
+    def funding_by(self, key: str) -> dict[tuple[str, str, str], Decimal]:
+        """(key value, status, currency) → amount, e.g. key="source"."""
+        totals: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
+        for row in self.funding:
+            totals[(getattr(row, key), row.status, row.currency)] += row.amount
+        return dict(sorted(totals.items()))
 
     def stages_of(self, workflow: str) -> list[StageFigures]:
         return [s for s in self.stages if s.workflow == workflow]
@@ -250,7 +276,19 @@ def pipeline(session: Session, filters: Filters, *, now: dt.datetime) -> Pipelin
     _board(session, base, stages, too_long, overdue, no_mentor, now, dialect)
     return Pipeline(filters=filters, total=total, by_status=dict(by_status), stages=list(stages.values()),
                     poles=sorted(poles), overdue_checkins=overdue_total, stalled=stalled,
-                    mentor_load=mentor_load(session, now=now))
+                    mentor_load=mentor_load(session, now=now), members=count_members(session),
+                    funding=_funding(session, base))
+
+
+def _funding(session: Session, base) -> list[FundingRow]:
+    rows = session.execute(
+        select(Funding.source, Funding.status, Funding.currency, base.c.workflow_key, base.c.stage, base.c.pole_key,
+               func.sum(Funding.amount), func.count(Funding.id))
+        .join(base, base.c.id == Funding.project_id)
+        .group_by(Funding.source, Funding.status, Funding.currency, base.c.workflow_key, base.c.stage,
+                  base.c.pole_key))
+    return [FundingRow(r[0], r[1], r[2], r[3], r[4], r[5], Decimal(r[6]).quantize(Decimal("0.01")), r[7])
+            for r in rows]
 
 
 def _stage_skeleton(filters: Filters) -> dict[tuple[str, str], StageFigures]:

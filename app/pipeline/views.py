@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask import Response
 from flask import abort
+from flask import current_app
 from flask import render_template
 from flask import request
 from flask_babel import gettext as _
@@ -50,6 +51,7 @@ def index():
     return render_template(
         "pipeline/index.html", p=figures, filters=filters, poles=poles, workflows=catalog.all_latest(),
         statuses=STATUSES, mentors=figures.mentor_load, charts=_charts(figures, poles),
+        membership_target=current_app.config["MEMBERSHIP_TARGET"],
     )
 
 

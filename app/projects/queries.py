@@ -14,6 +14,7 @@ from sqlalchemy import true
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
+from app.cluster.models import CommissionMember
 from app.core.errors import NotFound
 from app.core.i18n import _l
 from app.mentoring.models import MentorAssignment
@@ -44,7 +45,9 @@ def visible_to(user: User) -> ColumnElement[bool]:
         MentorAssignment.mentor_id == user.id,
         MentorAssignment.ended_at.is_(None),
     )
-    return or_(is_member, is_mentor)
+    # Pole commission members read every project of their pole.
+    on_commission = exists().where(CommissionMember.pole_key == Project.pole_key, CommissionMember.user_id == user.id)
+    return or_(is_member, is_mentor, on_commission)
 
 
 def select_projects(user: User, filters: ProjectFilters, sort: str = "-created") -> Select:
@@ -127,7 +130,8 @@ def list_gate_decisions(session: Session, project: Project) -> list[GateDecision
 
 
 def relations(session: Session, project: Project, user: User) -> frozenset[str]:
-    """Return the workflow roles `user` holds on `project` (member, assigned_mentor, manager)."""
+    """Return the roles `user` holds on `project`: member, assigned_mentor, manager (workflow
+    roles) and commission (read-only: a member of the pole's commission)."""
     held: set[str] = set()
     if user.is_manager:
         held.add("manager")
@@ -143,4 +147,6 @@ def relations(session: Session, project: Project, user: User) -> frozenset[str]:
     )
     if assigned is not None:
         held.add("assigned_mentor")
+    if session.get(CommissionMember, (project.pole_key, user.id)) is not None:
+        held.add("commission")
     return frozenset(held)

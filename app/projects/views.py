@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 
+from app.cluster.overview import build_panel as build_cluster_panel
 from app.core.errors import DomainError
 from app.core.errors import NotFound
 from app.core.errors import TransitionNotAllowed
@@ -97,6 +98,7 @@ def detail(project_id: int):
         history=queries.list_history(db.session, project),
         decisions=queries.list_gate_decisions(db.session, project),
         mentoring=build_panel(db.session, project, view.stage, current_user, view.relations, now=utcnow()),
+        cluster=build_cluster_panel(db.session, project, current_user, view.relations),
         today=utcnow().date(),
     )
 

@@ -10,20 +10,16 @@ import datetime as dt
 import logging
 from dataclasses import asdict
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from flask import Flask
 from flask import current_app
-from flask import render_template
-from flask_babel import force_locale
 
-from app.auth.models import User
 from app.checkins import sweep as checkin_sweep
 from app.core.time import utcnow
 from app.extensions import db
 from app.notifications import mailer
 from app.notifications import services as notifications
+from app.notifications.render import render_message
 
 log = logging.getLogger(__name__)
 #: The app the scheduler process serves; set by `app.scheduling.runner` before jobs run.
@@ -104,21 +100,3 @@ def deliver_emails(now: dt.datetime) -> tuple[int, int]:
         session.commit()
         sent, failed = sent + ok, failed + not_ok
     return sent, failed
-
-
-def render_message(kind: str, user: User, params: dict) -> tuple[str, str]:
-    """Render a message's subject and body in the recipient's language and time zone."""
-    zone = ZoneInfo(user.timezone or "Africa/Casablanca")
-    with force_locale(user.locale or "fr"):
-        when = {}
-        if "due_at" in params:
-            when["due"] = format_datetime(dt.datetime.fromisoformat(params["due_at"]), "full", tzinfo=zone,
-                                          locale=user.locale or "fr")
-        items = [
-            {**item, "due": format_datetime(dt.datetime.fromisoformat(item["due_at"]), "medium", tzinfo=zone,
-                                            locale=user.locale or "fr")}
-            for item in params.get("items", [])
-        ]
-        text = render_template(f"emails/{kind}.txt", user=user, params=params, items=items, **when)
-    subject, _, body = text.partition("\n")
-    return subject.strip(), body.strip() + "\n"

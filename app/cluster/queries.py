@@ -1,0 +1,111 @@
+"""Reads in the cluster area."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from sqlalchemy import Select
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.auth.models import User
+from app.cluster.models import Commission
+from app.cluster.models import CommissionMember
+from app.cluster.models import Funding
+from app.cluster.models import Organisation
+from app.cluster.models import OrganisationMember
+from app.cluster.models import ProjectPartner
+from app.cluster.models import SupportRequest
+from app.core.errors import NotFound
+from app.core.i18n import _l
+from app.projects.models import Project
+
+
+def select_organisations(*, kind: str | None = None, status: str | None = None, q: str | None = None) -> Select:
+    stmt = select(Organisation).order_by(Organisation.name_key)
+    if kind:
+        stmt = stmt.where(Organisation.kind == kind)
+    if status:
+        stmt = stmt.where(Organisation.membership_status == status)
+    if q:
+        stmt = stmt.where(Organisation.name_key.like(f"%{' '.join(q.split()).lower()}%"))
+    return stmt
+
+
+def get_organisation(session: Session, organisation_id: int) -> Organisation:
+    found = session.get(Organisation, organisation_id)
+    if found is None:
+        raise NotFound(str(_l("No such organisation.")))
+    return found
+
+
+def count_members(session: Session) -> int:
+    """Organisations whose membership is current."""
+    return session.scalar(select(func.count(Organisation.id)).where(Organisation.membership_status == "member")) or 0
+
+
+def organisation_projects(session: Session, organisation: Organisation) -> list[tuple[Project, str]]:
+    """Every project the organisation takes part in, with its role."""
+    return list(session.execute(
+        select(Project, ProjectPartner.role).join(ProjectPartner, ProjectPartner.project_id == Project.id)
+        .where(ProjectPartner.organisation_id == organisation.id).order_by(Project.name)).tuples())
+
+
+def organisation_people(session: Session, organisation: Organisation) -> list[User]:
+    return list(session.scalars(select(User).join(OrganisationMember, OrganisationMember.user_id == User.id)
+                                .where(OrganisationMember.organisation_id == organisation.id).order_by(User.name)))
+
+
+def project_partners(session: Session, project: Project) -> list[ProjectPartner]:
+    """The project's organisations, the lead first."""
+    partners = session.scalars(select(ProjectPartner).where(ProjectPartner.project_id == project.id))
+    return sorted(partners, key=lambda p: (p.role != "lead", p.organisation.name_key))
+
+
+def select_fundings(project: Project) -> Select:
+    return select(Funding).where(Funding.project_id == project.id).order_by(Funding.created_at.desc(), Funding.id)
+
+
+def get_funding(session: Session, project: Project, funding_id: int) -> Funding:
+    funding = session.get(Funding, funding_id)
+    if funding is None or funding.project_id != project.id:
+        raise NotFound(str(_l("No such financing line on this project.")))
+    return funding
+
+
+def funding_totals(session: Session, project: Project) -> dict[str, dict[str, Decimal]]:
+    """status → currency → exact total, summed in SQL."""
+    totals: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    for status, currency, amount in session.execute(
+            select(Funding.status, Funding.currency, func.sum(Funding.amount))
+            .where(Funding.project_id == project.id).group_by(Funding.status, Funding.currency)):
+        totals[status][currency] = Decimal(amount).quantize(Decimal("0.01"))
+    return dict(totals)
+
+
+def select_support_requests(*, status: str | None = None, project: Project | None = None) -> Select:
+    stmt = select(SupportRequest).order_by(SupportRequest.created_at.desc(), SupportRequest.id.desc())
+    if status:
+        stmt = stmt.where(SupportRequest.status == status)
+    if project is not None:
+        stmt = stmt.where(SupportRequest.project_id == project.id)
+    return stmt
+
+
+def get_support_request(session: Session, request_id: int) -> SupportRequest:
+    found = session.get(SupportRequest, request_id)
+    if found is None:
+        raise NotFound(str(_l("No such support request.")))
+    return found
+
+
+def list_commissions(session: Session) -> dict[str, tuple[Commission | None, list[User]]]:
+    """pole key → (commission, members)."""
+    commissions = {c.pole_key: c for c in session.scalars(select(Commission))}
+    members: dict[str, list[User]] = defaultdict(list)
+    for member in session.scalars(select(CommissionMember)):
+        members[member.pole_key].append(member.user)
+    return {key: (commissions.get(key), sorted(members[key], key=lambda u: u.name))
+            for key in set(commissions) | set(members)}

@@ -1,0 +1,260 @@
+"""Cluster pages: organisations, partners and financing on projects, support, commissions."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask import abort
+from flask import current_app
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_login import login_required
+from sqlalchemy import select
+
+from app.auth.decorators import role_required
+from app.auth.models import User
+from app.cluster import queries
+from app.cluster import services
+from app.cluster.forms import CommissionForm
+from app.cluster.forms import FundingForm
+from app.cluster.forms import OrganisationForm
+from app.cluster.forms import PartnerForm
+from app.cluster.forms import SupportAnswerForm
+from app.cluster.forms import SupportRequestForm
+from app.cluster.notify import support_closed_message
+from app.core.errors import DomainError
+from app.core.errors import NotFound
+from app.core.forms import attach_errors
+from app.core.time import utcnow
+from app.extensions import db
+from app.notifications import services as notifications
+from app.projects import queries as project_queries
+from app.projects.views import load_visible
+
+bp = Blueprint("cluster", __name__)
+
+
+def _or_404(fn, *args):
+    try:
+        return fn(db.session, *args)
+    except NotFound:
+        abort(404)
+
+
+def _back(project_id: int, anchor: str):
+    return redirect(url_for("projects.detail", project_id=project_id, _anchor=anchor), code=303)
+
+
+def _refused(project_id: int, exc: DomainError, anchor: str):
+    db.session.rollback()
+    if exc.status in (403, 404):
+        abort(exc.status)
+    flash(" ".join([exc.message, *[m for ms in exc.errors.values() for m in ms]]), "error")
+    return _back(project_id, anchor)
+
+
+@bp.get("/organisations")
+@login_required
+def organisations():
+    args = request.args
+    page = db.paginate(queries.select_organisations(kind=args.get("kind") or None, status=args.get("status") or None,
+                                                    q=args.get("q") or None), per_page=30, error_out=False)
+    return render_template("cluster/organisations.html", page=page, members=queries.count_members(db.session),
+                           target=current_app.config["MEMBERSHIP_TARGET"])
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"], defaults={"organisation_id": None})
+@bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
+@role_required("manager")
+def edit_organisation(organisation_id: int | None):
+    organisation = _or_404(queries.get_organisation, organisation_id) if organisation_id else None
+    form = OrganisationForm(obj=organisation)
+    if form.validate_on_submit():
+        try:
+            organisation = services.save_organisation(
+                db.session, organisation, actor=current_user, today=utcnow().date(), name=form.name.data,
+                kind=form.kind.data, membership_status=form.membership_status.data, joined_on=form.joined_on.data,
+                contact_name=form.contact_name.data or "", contact_email=form.contact_email.data or "")
+        except DomainError as exc:
+            db.session.rollback()
+            attach_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Organisation “%(name)s” saved.", name=organisation.name), "success")
+            return redirect(url_for("cluster.organisation", organisation_id=organisation.id))
+    return render_template("cluster/edit_organisation.html", form=form, organisation=organisation), \
+        422 if form.errors else 200
+
+
+@bp.get("/organisations/<int:organisation_id>")
+@login_required
+def organisation(organisation_id: int):
+    found = _or_404(queries.get_organisation, organisation_id)
+    projects = queries.organisation_projects(db.session, found) if current_user.is_manager else []
+    return render_template("cluster/organisation.html", organisation=found, projects=projects,
+                           people=queries.organisation_people(db.session, found))
+
+
+@bp.post("/organisations/<int:organisation_id>/people")
+@role_required("manager")
+def link_person(organisation_id: int):
+    found = _or_404(queries.get_organisation, organisation_id)
+    user = db.session.scalar(select(User).where(User.email == (request.form.get("email") or "").strip().lower()))
+    if user is None:
+        flash(_("No account with this email."), "error")
+    else:
+        services.link_user(db.session, found, user, actor=current_user)
+        db.session.commit()
+        flash(_("%(name)s now belongs to %(org)s.", name=user.name, org=found.name), "success")
+    return redirect(url_for("cluster.organisation", organisation_id=organisation_id))
+
+
+@bp.post("/projects/<int:project_id>/partners")
+@role_required("manager")
+def add_partner(project_id: int):
+    project = load_visible(project_id)
+    form = PartnerForm()
+    form.organisation_id.choices = [(o.id, o.name) for o in db.session.scalars(queries.select_organisations())]
+    if not form.validate_on_submit():
+        flash(_("Choose an organisation and a role."), "error")
+        return _back(project_id, "cluster")
+    try:
+        organisation = queries.get_organisation(db.session, form.organisation_id.data)
+        services.set_partner(db.session, project, organisation, form.role.data, actor=current_user)
+    except DomainError as exc:
+        return _refused(project_id, exc, "cluster")
+    db.session.commit()
+    flash(_("%(org)s takes part in the project.", org=organisation.name), "success")
+    return _back(project_id, "cluster")
+
+
+@bp.post("/projects/<int:project_id>/partners/<int:organisation_id>/remove")
+@role_required("manager")
+def remove_partner(project_id: int, organisation_id: int):
+    project = load_visible(project_id)
+    if not request.form.get("confirm"):
+        flash(_("Please confirm the removal."), "error")
+        return _back(project_id, "cluster")
+    services.remove_partner(db.session, project, organisation_id, actor=current_user)
+    db.session.commit()
+    flash(_("The organisation no longer takes part in the project."), "success")
+    return _back(project_id, "cluster")
+
+
+@bp.route("/projects/<int:project_id>/funding/new", methods=["GET", "POST"], defaults={"funding_id": None})
+@bp.route("/projects/<int:project_id>/funding/<int:funding_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_funding(project_id: int, funding_id: int | None):
+    project = load_visible(project_id)
+    funding = _or_404(queries.get_funding, project, funding_id) if funding_id else None
+    form = FundingForm(obj=funding)
+    if request.method == "GET" and funding is not None:
+        form.amount.data, form.version.data = str(funding.amount), funding.version
+    if form.validate_on_submit():
+        try:
+            services.save_funding(
+                db.session, project, funding, actor=current_user, now=utcnow(), source=form.source.data,
+                amount=form.amount.data, currency=form.currency.data, status=form.status.data,
+                applied_on=form.applied_on.data, decided_on=form.decided_on.data, note=form.note.data or "",
+                version=int(form.version.data) if form.version.data else None)
+        except DomainError as exc:
+            db.session.rollback()
+            if exc.status == 403:
+                abort(403)
+            attach_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Financing saved."), "success")
+            return _back(project_id, "funding")
+    return render_template("cluster/edit_funding.html", form=form, project=project, funding=funding), \
+        422 if form.errors else 200
+
+
+@bp.post("/projects/<int:project_id>/support")
+@login_required
+def request_support(project_id: int):
+    project = load_visible(project_id)
+    form = SupportRequestForm()
+    if not form.validate_on_submit():
+        flash(_("Describe what you need (at most 5,000 characters)."), "error")
+        return _back(project_id, "support")
+    try:
+        services.create_support_request(db.session, project, actor=current_user, now=utcnow(), kind=form.kind.data,
+                                        description=form.description.data)
+    except DomainError as exc:
+        return _refused(project_id, exc, "support")
+    db.session.commit()
+    flash(_("Your request is sent; the cluster team will answer here and by email."), "success")
+    return _back(project_id, "support")
+
+
+@bp.get("/support")
+@role_required("manager")
+def support_queue():
+    status = request.args.get("status") or "open"
+    page = db.paginate(queries.select_support_requests(status=None if status == "all" else status), per_page=30,
+                       error_out=False)
+    staff = db.session.scalars(select(User).where(User.role.in_(("manager", "admin", "mentor")),
+                                                  User.is_disabled.is_(False)).order_by(User.name)).all()
+    return render_template("cluster/support.html", page=page, status=status, staff=staff)
+
+
+@bp.post("/support/<int:request_id>")
+@role_required("manager")
+def handle_support(request_id: int):
+    found = _or_404(queries.get_support_request, request_id)
+    form = SupportAnswerForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        if form.answer.data:
+            services.close_support_request(db.session, found, actor=current_user, now=utcnow(),
+                                           answer=form.answer.data)
+            notifications.queue(db.session, [support_closed_message(found)], now=utcnow())
+            message = _("Request answered and closed; the founder is notified.")
+        elif form.assignee_id.data:
+            assignee = db.session.get(User, form.assignee_id.data)
+            if assignee is None:
+                abort(404)
+            services.assign_support_request(db.session, found, assignee, actor=current_user)
+            message = _("Request assigned to %(name)s.", name=assignee.name)
+        else:
+            flash(_("Choose someone or write an answer."), "error")
+            return redirect(url_for("cluster.support_queue"))
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("cluster.support_queue"))
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("cluster.support_queue"))
+
+
+@bp.route("/commissions", methods=["GET", "POST"])
+@role_required("manager")
+def commissions():
+    poles = project_queries.list_poles(db.session)
+    people = db.session.scalars(select(User).where(User.is_disabled.is_(False)).order_by(User.name)).all()
+    if request.method == "POST":
+        form = CommissionForm()
+        form.chair_id.choices = [(0, "—")] + [(u.id, u.name) for u in people]
+        form.member_ids.choices = [(u.id, u.name) for u in people]
+        pole = request.form.get("pole", "")
+        if form.validate_on_submit():
+            try:
+                services.set_commission(db.session, pole, chair=db.session.get(User, form.chair_id.data or 0),
+                                        members=[db.session.get(User, i) for i in form.member_ids.data],
+                                        actor=current_user)
+            except DomainError as exc:
+                db.session.rollback()
+                flash(exc.message, "error")
+            else:
+                db.session.commit()
+                flash(_("Commission saved."), "success")
+        return redirect(url_for("cluster.commissions"))
+    return render_template("cluster/commissions.html", poles=poles, people=people,
+                           commissions=queries.list_commissions(db.session))

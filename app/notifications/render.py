@@ -1,0 +1,30 @@
+"""Rendering messages (email subject and body) in the recipient's language and time zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from flask import render_template
+from flask_babel import force_locale
+
+from app.auth.models import User
+
+
+def render_message(kind: str, user: User, params: dict) -> tuple[str, str]:
+    """Render a message's subject and body in the recipient's language and time zone."""
+    zone = ZoneInfo(user.timezone or "Africa/Casablanca")
+    with force_locale(user.locale or "fr"):
+        when = {}
+        if "due_at" in params:
+            when["due"] = format_datetime(dt.datetime.fromisoformat(params["due_at"]), "full", tzinfo=zone,
+                                          locale=user.locale or "fr")
+        items = [
+            {**item, "due": format_datetime(dt.datetime.fromisoformat(item["due_at"]), "medium", tzinfo=zone,
+                                            locale=user.locale or "fr")}
+            for item in params.get("items", [])
+        ]
+        text = render_template(f"emails/{kind}.txt", user=user, params=params, items=items, **when)
+    subject, _, body = text.partition("\n")
+    return subject.strip(), body.strip() + "\n"
