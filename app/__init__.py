@@ -41,6 +41,10 @@ def _require_secret_key(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app import all_models  # noqa: F401  (every mapper known before the first query)
+    from app.core import sqlite
+
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite.engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
     from app.auth.session import load_user
     from app.core.locale import select_locale
     from app.core.locale import select_timezone

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
+from wtforms import SelectChoice
 from wtforms import SelectField
 
 from app.auth.services import LOCALES
@@ -15,7 +16,7 @@ COMMON_ZONES = ("Africa/Casablanca", "Africa/Algiers", "Africa/Tunis", "Africa/D
 
 
 class SettingsForm(FlaskForm):
-    locale = SelectField(_l("Language"), choices=[(code, {"fr": "Français", "en": "English"}[code])
+    locale = SelectField(_l("Language"), choices=[SelectChoice(code, {"fr": "Français", "en": "English"}[code])
                                                    for code in LOCALES])
-    timezone = SelectField(_l("Time zone"), choices=[(z, z) for z in COMMON_ZONES])
+    timezone = SelectField(_l("Time zone"), choices=[SelectChoice(z) for z in COMMON_ZONES])
     wants_email_reminders = BooleanField(_l("Email me check-in reminders"))

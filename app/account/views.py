@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user
 from flask_login import login_required
+from wtforms import SelectChoice
 
 from app.account.forms import SettingsForm
 from app.auth import services
@@ -27,8 +28,8 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 @login_required
 def settings():
     form = SettingsForm(obj=current_user)
-    if current_user.timezone not in dict(form.timezone.choices):
-        form.timezone.choices.append((current_user.timezone, current_user.timezone))
+    if current_user.timezone not in {choice.value for choice in form.timezone.choices}:
+        form.timezone.choices.append(SelectChoice(current_user.timezone))
     if form.validate_on_submit():
         try:
             services.update_preferences(db.session, current_user, locale=form.locale.data,

@@ -75,7 +75,10 @@ def plan_missing(session: Session, *, now: dt.datetime) -> int:
                    Project.stage_entered_at, mentor.c.mentor_id, mentor.c.assigned_at, last_closed.c.closed_at)
             .join(mentor, and_(mentor.c.project_id == Project.id, mentor.c.stage == Project.stage))
             .outerjoin(last_closed, last_closed.c.project_id == Project.id)
-            .where(Project.status == "active", ~has_open))
+            .where(Project.status == "active", ~has_open)
+            # One order for every sweep: concurrent sweeps then wait on each other's rows in the
+            # same order (PostgreSQL), instead of deadlocking on rows taken in different orders.
+            .order_by(Project.id))
     planned = 0
     rows = []
     for row in session.execute(stmt).yield_per(BATCH):

@@ -21,12 +21,13 @@ from app.cluster import labels
 from app.cluster.services import CURRENCIES
 from app.cluster.services import DESCRIPTION_MAX
 from app.cluster.services import NAME_MAX
+from app.core.forms import choices
 
 
 class OrganisationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=NAME_MAX)])
-    kind = SelectField(_l("Kind"), choices=list(labels.KINDS.items()))
-    membership_status = SelectField(_l("Membership"), choices=list(labels.MEMBERSHIP.items()))
+    kind = SelectField(_l("Kind"), choices=choices(labels.KINDS.items()))
+    membership_status = SelectField(_l("Membership"), choices=choices(labels.MEMBERSHIP.items()))
     joined_on = DateField(_l("Joined on"), validators=[Optional()])
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=120)])
     contact_email = EmailField(_l("Contact email"), validators=[Optional(), Length(max=254)])
@@ -34,14 +35,14 @@ class OrganisationForm(FlaskForm):
 
 class PartnerForm(FlaskForm):
     organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[InputRequired()])
-    role = SelectField(_l("Role"), choices=list(labels.PARTNER_ROLES.items()))
+    role = SelectField(_l("Role"), choices=choices(labels.PARTNER_ROLES.items()))
 
 
 class FundingForm(FlaskForm):
-    source = SelectField(_l("Source"), choices=list(labels.FUNDING_SOURCES.items()))
+    source = SelectField(_l("Source"), choices=choices(labels.FUNDING_SOURCES.items()))
     amount = StringField(_l("Amount"), validators=[DataRequired(), Length(max=32)])
-    currency = SelectField(_l("Currency"), choices=[(c, c) for c in CURRENCIES], default="MAD")
-    status = SelectField(_l("Status"), choices=list(labels.FUNDING_STATUSES.items()))
+    currency = SelectField(_l("Currency"), choices=choices((c, c) for c in CURRENCIES), default="MAD")
+    status = SelectField(_l("Status"), choices=choices(labels.FUNDING_STATUSES.items()))
     applied_on = DateField(_l("Applied on"), validators=[Optional()])
     decided_on = DateField(_l("Decided on"), validators=[Optional()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=DESCRIPTION_MAX)])
@@ -49,7 +50,7 @@ class FundingForm(FlaskForm):
 
 
 class SupportRequestForm(FlaskForm):
-    kind = SelectField(_l("What do you need?"), choices=list(labels.SUPPORT_KINDS.items()))
+    kind = SelectField(_l("What do you need?"), choices=choices(labels.SUPPORT_KINDS.items()))
     description = TextAreaField(_l("Describe it"), validators=[DataRequired(), Length(max=DESCRIPTION_MAX)])
 
 

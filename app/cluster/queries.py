@@ -50,7 +50,7 @@ def organisation_projects(session: Session, organisation: Organisation) -> list[
     """Every project the organisation takes part in, with its role."""
     return list(session.execute(
         select(Project, ProjectPartner.role).join(ProjectPartner, ProjectPartner.project_id == Project.id)
-        .where(ProjectPartner.organisation_id == organisation.id).order_by(Project.name)).tuples())
+        .where(ProjectPartner.organisation_id == organisation.id).order_by(Project.name)))
 
 
 def organisation_people(session: Session, organisation: Organisation) -> list[User]:

@@ -29,6 +29,7 @@ from app.cluster.notify import support_closed_message
 from app.core.errors import DomainError
 from app.core.errors import NotFound
 from app.core.forms import attach_errors
+from app.core.forms import choices
 from app.core.time import utcnow
 from app.extensions import db
 from app.notifications import services as notifications
@@ -118,7 +119,7 @@ def link_person(organisation_id: int):
 def add_partner(project_id: int):
     project = load_visible(project_id)
     form = PartnerForm()
-    form.organisation_id.choices = [(o.id, o.name) for o in db.session.scalars(queries.select_organisations())]
+    form.organisation_id.choices = choices((o.id, o.name) for o in db.session.scalars(queries.select_organisations()))
     if not form.validate_on_submit():
         flash(_("Choose an organisation and a role."), "error")
         return _back(project_id, "cluster")
@@ -241,8 +242,8 @@ def commissions():
     people = db.session.scalars(select(User).where(User.is_disabled.is_(False)).order_by(User.name)).all()
     if request.method == "POST":
         form = CommissionForm()
-        form.chair_id.choices = [(0, "—")] + [(u.id, u.name) for u in people]
-        form.member_ids.choices = [(u.id, u.name) for u in people]
+        form.chair_id.choices = choices([(0, "—")] + [(u.id, u.name) for u in people])
+        form.member_ids.choices = choices((u.id, u.name) for u in people)
         pole = request.form.get("pole", "")
         if form.validate_on_submit():
             try:

@@ -17,6 +17,8 @@ def insert_ignoring_conflicts(session: Session, model, rows: list[dict]) -> int:
         return 0
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    # A Core insert on the table (not the ORM bulk path) reports the rows it really inserted.
-    result = session.connection().execute(insert(model.__table__).on_conflict_do_nothing(), rows)
+    # A Core insert on the table (not the ORM bulk path) reports the rows it really inserted; psycopg
+    # reports -1 for an executemany unless SQLAlchemy is asked to keep the driver's count.
+    stmt = insert(model.__table__).on_conflict_do_nothing().execution_options(preserve_rowcount=True)
+    result = session.connection().execute(stmt, rows)
     return max(result.rowcount or 0, 0)

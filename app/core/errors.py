@@ -47,3 +47,9 @@ class TransitionNotAllowed(DomainError):
     def __init__(self, message: str, reasons: list[str]) -> None:
         super().__init__(message, event=reasons)
         self.reasons = reasons
+
+
+class EventForbidden(TransitionNotAllowed):
+    """The actor holds no role that may fire this event (403, not a guard failure)."""
+
+    status = 403

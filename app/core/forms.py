@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash
+from wtforms.fields.choices import SelectChoice
 
 from app.core.errors import DomainError
 
@@ -17,3 +18,8 @@ def attach_errors(form, exc: DomainError) -> None:
             flash(" ".join(messages), "error")
     if not exc.errors:
         flash(exc.message, "error")
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Select options from (value, label) pairs (WTForms 3.3 deprecates raw tuples)."""
+    return [SelectChoice(value, label) for value, label in pairs]

@@ -21,6 +21,7 @@ from app.auth.decorators import role_required
 from app.core.errors import DomainError
 from app.core.errors import NotFound
 from app.core.forms import attach_errors
+from app.core.forms import choices
 from app.core.time import utcnow
 from app.extensions import db
 from app.mentoring import queries
@@ -68,13 +69,13 @@ def edit_profile(mentor_id: int):
         abort(403)
     profile = services.ensure_profile(db.session, mentor)
     form = ProfileForm(obj=profile, languages=", ".join(profile.languages))
-    form.poles.choices = [(p.key, p.name) for p in project_queries.list_poles(db.session)]
-    form.stages.choices = sorted({(s.name, s.label) for d in catalog.all_latest() for s in d.stages})
+    form.poles.choices = choices((p.key, p.name) for p in project_queries.list_poles(db.session))
+    form.stages.choices = choices(sorted({(s.name, s.label) for d in catalog.all_latest() for s in d.stages}))
     if form.validate_on_submit():
         try:
             services.update_profile(
                 db.session, mentor, actor=current_user, now=utcnow(),
-                known_poles={k for k, _ in form.poles.choices}, known_stages={k for k, _ in form.stages.choices},
+                known_poles={c.value for c in form.poles.choices}, known_stages={c.value for c in form.stages.choices},
                 poles=form.poles.data, stages=form.stages.data, capacity=form.capacity.data,
                 languages=[x.strip() for x in (form.languages.data or "").split(",") if x.strip()],
                 bio=form.bio.data or "")

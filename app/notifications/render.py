@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
+from babel.dates import get_timezone
 from flask import render_template
 from flask_babel import force_locale
 
@@ -14,7 +14,9 @@ from app.auth.models import User
 
 def render_message(kind: str, user: User, params: dict) -> tuple[str, str]:
     """Render a message's subject and body in the recipient's language and time zone."""
-    zone = ZoneInfo(user.timezone or "Africa/Casablanca")
+    # The zone database the pages use (Flask-Babel's, through Babel), not the system's: an email and the
+    # page it links to must show the same local time, even where the two databases disagree.
+    zone = get_timezone(user.timezone or "Africa/Casablanca")
     with force_locale(user.locale or "fr"):
         when = {}
         if "due_at" in params:

@@ -19,6 +19,7 @@ from app.core.errors import DomainError
 from app.core.errors import NotFound
 from app.core.errors import TransitionNotAllowed
 from app.core.forms import attach_errors
+from app.core.forms import choices
 from app.core.time import utcnow
 from app.extensions import db
 from app.mentoring.overview import build_panel
@@ -45,8 +46,8 @@ def load_visible(project_id: int):
 
 def project_form(**kwargs) -> ProjectForm:
     form = ProjectForm(**kwargs)
-    form.pole.choices = [(p.key, p.name) for p in queries.list_poles(db.session)]
-    form.workflow.choices = [(d.key, d.label) for d in catalog.all_latest()]
+    form.pole.choices = choices((p.key, p.name) for p in queries.list_poles(db.session))
+    form.workflow.choices = choices((d.key, d.label) for d in catalog.all_latest())
     return form
 
 
@@ -118,6 +119,8 @@ def edit(project_id: int):
         except DomainError as exc:
             db.session.rollback()
             attach_errors(form, exc)
+            # 409 when someone else saved first, 422 for invalid fields: never a 200 for a refusal.
+            return render_template("projects/edit.html", form=form, project=project), exc.status
         else:
             db.session.commit()
             flash(_("Project saved."), "success")

@@ -12,6 +12,7 @@ import atexit
 import fcntl
 import logging
 import os
+from typing import IO
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -21,7 +22,8 @@ from app.scheduling import jobs
 
 log = logging.getLogger(__name__)
 JOB_ID = "checkins-sweep"
-_lock_file = None
+#: instance folder's lock path → the open file holding the lock (one per instance, kept open).
+_lock_files: dict[str, IO[str]] = {}
 
 
 def _configure(scheduler, app: Flask) -> None:
@@ -34,16 +36,23 @@ def _configure(scheduler, app: Flask) -> None:
 
 def _take_host_lock(app: Flask) -> bool:
     """Hold an exclusive lock for the life of the process; False when another process has it."""
-    global _lock_file
     path = os.path.join(app.instance_path, "scheduler.lock")
+    if path in _lock_files:
+        return False  # this very process already runs the scheduler for this instance
     handle = open(path, "a+")  # noqa: SIM115 - kept open on purpose: closing releases the lock
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         handle.close()
         return False
-    _lock_file = handle
+    _lock_files[path] = handle
     return True
+
+
+def _release_host_lock(app: Flask) -> None:
+    handle = _lock_files.pop(os.path.join(app.instance_path, "scheduler.lock"), None)
+    if handle is not None:
+        handle.close()  # closing the file releases the lock
 
 
 def start_in_process(app: Flask) -> BackgroundScheduler | None:
@@ -54,9 +63,16 @@ def start_in_process(app: Flask) -> BackgroundScheduler | None:
     scheduler = BackgroundScheduler(timezone="UTC")
     _configure(scheduler, app)
     scheduler.start()
-    atexit.register(lambda: scheduler.shutdown(wait=False))
+    atexit.register(stop_in_process, app, scheduler, wait=False)
     log.info("scheduler started in process %s", os.getpid())
     return scheduler
+
+
+def stop_in_process(app: Flask, scheduler: BackgroundScheduler, *, wait: bool = True) -> None:
+    """Shut the in-process scheduler down (once) and release the host lock."""
+    if scheduler.running:
+        scheduler.shutdown(wait=wait)
+    _release_host_lock(app)
 
 
 def run_forever(app: Flask) -> None:

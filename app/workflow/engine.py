@@ -14,6 +14,7 @@ from typing import Protocol
 from transitions import Machine
 from transitions.core import EventData
 
+from app.core.errors import EventForbidden
 from app.core.errors import TransitionNotAllowed
 from app.core.i18n import _l
 from app.workflow import guards
@@ -136,8 +137,8 @@ class Engine:
             raise TransitionNotAllowed(str(_l("Unknown event “%(event)s”.", event=name)),
                                        [str(_l("This workflow has no event “%(event)s”.", event=name))])
         if not actor_roles & set(event.roles):
-            raise TransitionNotAllowed(str(_l("You may not do this.")),
-                                       [str(_l("Your role does not allow “%(event)s”.", event=event.label))])
+            raise EventForbidden(str(_l("You may not do this.")),
+                                 [str(_l("Your role does not allow “%(event)s”.", event=event.label))])
         reasons = self.state_reasons(event, ctx)
         if event.comment_required and not comment.strip():
             reasons.append(str(_l("A comment is required.")))
