@@ -39,6 +39,8 @@ class User(Base):
     #: Secret part of the private iCalendar feed URL; regenerating it revokes old links.
     calendar_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_calendar_token)
     is_disabled: Mapped[bool] = mapped_column(default=False)
+    #: Bumped when the password changes: web sessions signed in before it stop working.
+    session_epoch: Mapped[int] = mapped_column(default=0)
     #: The user wants check-in reminders by email (in-app notifications always show).
     wants_email_reminders: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -59,7 +61,8 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        # The epoch in the session id: changing the password signs out every other session.
+        return f"{self.id}:{self.session_epoch}"
 
     @property
     def is_manager(self) -> bool:

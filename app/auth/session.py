@@ -7,13 +7,15 @@ from app.core.locale import note_user
 from app.extensions import db
 
 
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's user loader."""
+def load_user(session_id: str) -> User | None:
+    """Flask-Login's user loader: `id:epoch`, refused once the password changed since sign-in."""
+    user_id, _, epoch = session_id.partition(":")
     try:
         user = db.session.get(User, int(user_id))
+        epoch_number = int(epoch)
     except (TypeError, ValueError):
         return None
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or user.session_epoch != epoch_number:
         return None
     note_user(user)
     return user
