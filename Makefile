@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test bench venv dev lint clean translations compile-translations
+.PHONY: run test bench venv dev lint clean translations compile-translations browser
 
 # The venv is rebuilt when a requirements file changes.
 $(BIN)/.installed: requirements.txt
@@ -25,6 +25,7 @@ dev: $(BIN)/.dev-installed
 # Translations: `make translations` re-extracts every marked string into the template and merges it
 # into each language's catalog (created when missing); translate the new entries in the .po files.
 # The compiled .mo files are not in git: they are rebuilt from their .po, only when it changed.
+# Fuzzy entries (update's guesses, not yet reviewed) are left out: English shows until reviewed.
 TRANSLATIONS := app/translations
 POT := $(TRANSLATIONS)/messages.pot
 TRANSLATION_LANGUAGES ?= fr
@@ -45,18 +46,43 @@ translations: venv
 compile-translations: $(MO_FILES)
 
 $(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po | $(BIN)/.installed
-	$(BIN)/pybabel -q compile -d $(TRANSLATIONS) -l $* -f
+	$(BIN)/pybabel -q compile -d $(TRANSLATIONS) -l $*
 
 run: venv compile-translations
 	FLASK_DEBUG=1 $(FLASK) db upgrade
 	FLASK_DEBUG=1 $(FLASK) demo --if-empty
 	FLASK_DEBUG=1 SCHEDULER_ENABLED=1 $(FLASK) run --host $(HOST) --port $(PORT)
 
-test: dev compile-translations
+# The browser tests (tests/browser/) drive Debian's chromium through Playwright; no browser is ever downloaded.
+# When it is missing, root with apt-get installs it; anyone else is told how. Without it the browser tests
+# skip on a developer's machine and fail in CI (`CI` or `REQUIRE_BROWSER=1`, as `.ci/run` sets).
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "$(CHROMIUM) is missing: installing Debian's chromium for the browser tests (apt-get)"; \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt-get install -y -qq chromium >/dev/null 2>&1 || \
+				{ apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } || \
+				echo "apt-get could not install chromium: the browser tests will skip (and fail in CI)"; \
+		else \
+			echo "$(CHROMIUM) is missing: the browser tests will skip (and fail in CI)."; \
+			echo "Install it with: sudo apt-get install -y chromium"; \
+		fi; \
+	fi
+
+test: dev compile-translations browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# `make bench [SCALE=0.1] [BENCH_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test]`: generates the
+# synthetic portfolio (SQLite, and PostgreSQL in a database of its own on that server), measures every figure
+# beside its same-run baseline, prints the table and writes bench/results/latest.json. See docs/performance.md.
+SCALE ?= 1
+bench: dev compile-translations
+	SCALE=$(SCALE) BENCH_POSTGRES_URL=$(BENCH_POSTGRES_URL) $(BIN)/python -m bench.run --scale $(SCALE) $(BENCH_ARGS)
+
 lint: dev
-	$(BIN)/ruff check app tests config.py wsgi.py
+	$(BIN)/ruff check app tests bench config.py wsgi.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -50,7 +50,23 @@ class Config:
     CHECKIN_GRACE_HOURS = int(os.environ.get("CHECKIN_GRACE_HOURS", "48"))
     #: Reminders go out this long before a check-in.
     REMINDER_LEAD_HOURS = int(os.environ.get("REMINDER_LEAD_HOURS", "24"))
+    #: A KPI report is late this many days after its period ends (it opens, and founders are reminded, at the end).
+    KPI_REPORT_GRACE_DAYS = int(os.environ.get("KPI_REPORT_GRACE_DAYS", "14"))
     WTF_CSRF_TIME_LIMIT = None
+    #: Sign-in throttling: failed attempts allowed per address and per account in the window.
+    LOGIN_ATTEMPTS_LIMIT = os.environ.get("LOGIN_ATTEMPTS_LIMIT", "10 per 15 minutes")
+    #: Sign-ups and password-reset requests per address (each sends an email).
+    ACCOUNT_REQUESTS_LIMIT = os.environ.get("ACCOUNT_REQUESTS_LIMIT", "10 per hour")
+    #: memory:// is per process; use redis://host:6379 when several processes serve the app.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    #: Pitch decks of applications: the largest accepted file, and where they are stored (never
+    #: under static/; served only through a view that checks who asks). Default: instance/uploads.
+    CALL_DECK_MAX_BYTES = int(os.environ.get("CALL_DECK_MAX_BYTES", str(10 * 1024 * 1024)))
+    UPLOADS_DIR = os.environ.get("UPLOADS_DIR") or None
+    #: Lifetimes of the links sent by email: confirming an address, resetting a password.
+    EMAIL_VERIFY_TTL_HOURS = int(os.environ.get("EMAIL_VERIFY_TTL_HOURS", "48"))
+    PASSWORD_RESET_TTL_MINUTES = int(os.environ.get("PASSWORD_RESET_TTL_MINUTES", "60"))
     #: How many member organisations the cluster aims for (the seed cluster: 40, then 200).
     MEMBERSHIP_TARGET = int(os.environ.get("MEMBERSHIP_TARGET", "40"))
 

@@ -14,6 +14,7 @@ def create_app(config: object | None = None) -> Flask:
     app.config.from_object(config or _default_config())
     _require_secret_key(app)
     os.makedirs(app.instance_path, exist_ok=True)
+    register_logging(app)
     register_extensions(app)
     register_workflows(app)
     register_blueprints(app)
@@ -21,6 +22,7 @@ def create_app(config: object | None = None) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     register_scheduler(app)
+    register_bench_route(app)
     return app
 
 
@@ -29,6 +31,16 @@ def _default_config() -> object:
 
     debug = os.environ.get("FLASK_DEBUG", "").lower() in {"1", "true", "yes"}
     return config.DevConfig if debug else config.Config
+
+
+def register_logging(app: Flask) -> None:
+    """One line per request on stderr (gunicorn and systemd collect it), INFO and above."""
+    import logging
+
+    if app.testing or logging.getLogger().handlers:
+        return
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def _require_secret_key(app: Flask) -> None:
@@ -51,6 +63,7 @@ def register_extensions(app: Flask) -> None:
     from app.extensions import babel
     from app.extensions import csrf
     from app.extensions import db
+    from app.extensions import limiter
     from app.extensions import login_manager
     from app.extensions import migrate
 
@@ -58,6 +71,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.user_loader(load_user)
@@ -76,17 +90,24 @@ def register_blueprints(app: Flask) -> None:
     from app.account.views import bp as account_bp
     from app.api import bp as api_bp
     from app.auth.views import bp as auth_bp
+    from app.calls.evaluation_views import bp as evaluation_bp
+    from app.calls.views import bp as calls_bp
     from app.checkins.views import bp as checkins_bp
     from app.cluster.views import bp as cluster_bp
     from app.core.views import bp as core_bp
     from app.extensions import csrf
+    from app.impact.views import bp as impact_bp
+    from app.kpis.views import bp as kpis_bp
     from app.mentoring.views import bp as mentoring_bp
     from app.notifications.views import bp as notifications_bp
     from app.pipeline.views import bp as pipeline_bp
     from app.projects.views import bp as projects_bp
+    from app.readiness.views import bp as readiness_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(calls_bp)
+    app.register_blueprint(evaluation_bp)
     app.register_blueprint(projects_bp)
     app.register_blueprint(mentoring_bp)
     app.register_blueprint(checkins_bp)
@@ -94,15 +115,20 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(pipeline_bp)
     app.register_blueprint(cluster_bp)
+    app.register_blueprint(readiness_bp)
+    app.register_blueprint(kpis_bp)
+    app.register_blueprint(impact_bp)
     # The API authenticates with bearer tokens, never cookies, so CSRF cannot apply to it.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
+    from app.core import security
     from app.core.views import register_error_pages
 
     register_error_pages(app)
+    security.register(app)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -122,3 +148,11 @@ def register_scheduler(app: Flask) -> None:
         from app.scheduling.runner import start_in_process
 
         start_in_process(app)
+
+
+def register_bench_route(app: Flask) -> None:
+    """`PARCOURS_BENCH=1` (set by `make bench` only): `/_bench/hello` answers a fixed string, the
+    baseline the HTTP figures are compared with, served by the same app and server. Never otherwise."""
+    if os.environ.get("PARCOURS_BENCH") != "1":
+        return
+    app.add_url_rule("/_bench/hello", "bench_hello", lambda: "ok")

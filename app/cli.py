@@ -18,6 +18,7 @@ from app.extensions import db
 users_cli = AppGroup("users", help="Manage accounts.")
 workflows_cli = AppGroup("workflows", help="Validate and migrate workflow definitions.")
 scheduler_cli = AppGroup("scheduler", help="Check-in planning, reminders and email delivery.")
+data_cli = AppGroup("data", help="Export every record to a portable file, or load one into an empty database.")
 
 
 def register(app: Flask) -> None:
@@ -25,6 +26,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(workflows_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(scheduler_cli)
+    app.cli.add_command(data_cli)
 
 
 @users_cli.command("create")
@@ -143,3 +145,30 @@ def scheduler_tick(now_text: str | None) -> None:
             raise click.BadParameter("give a time zone, e.g. 2026-11-28T09:00:00Z", param_hint="--now")
     report = run_sweep(now)
     click.echo(" ".join(f"{k}={v}" for k, v in dataclasses.asdict(report).items()))
+
+
+@data_cli.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def data_export(file: Path) -> None:
+    """Write every record to FILE (JSON Lines, database-neutral)."""
+    from app.core import portable
+
+    with click.progressbar(length=len(portable.tables(db.metadata)), label="Exporting") as bar, \
+            file.open("w", encoding="utf-8") as out, db.engine.connect() as connection:
+        counts = portable.export(connection, db.metadata, out, progress=lambda name, n: bar.update(1))
+    click.echo(f"Exported {sum(counts.values())} rows from {len(counts)} tables to {file}.")
+
+
+@data_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def data_import(file: Path) -> None:
+    """Load FILE into this (migrated, empty) database; all or nothing."""
+    from app.core import portable
+
+    try:
+        with click.progressbar(length=len(portable.tables(db.metadata)), label="Importing") as bar, \
+                file.open(encoding="utf-8") as stream, db.engine.begin() as connection:
+            counts = portable.load(connection, db.metadata, stream, progress=lambda name, n: bar.update(1))
+    except portable.ImportRefused as exc:
+        raise click.ClickException(f"Import refused, nothing written: {exc}") from None
+    click.echo(f"Imported {sum(counts.values())} rows into {len(counts)} tables.")

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.auth import services as auth_services
 from app.auth.models import User
+from app.calls.demo import load_calls_demo
 from app.checkins import services as checkin_services
 from app.mentoring import services as mentoring_services
 from app.projects import queries as project_queries
@@ -17,6 +18,7 @@ from app.projects.models import Project
 from app.workflow.catalog import catalog
 
 DEMO_PASSWORD = "parcours-demo"
+DIMENSION_KEYS = ("technology", "customer", "business_model", "ip", "team", "funding")
 DEMO_USERS = [
     ("admin@example.org", "Amina Admin", "admin"),
     ("manager@example.org", "Karim Manager", "manager"),
@@ -64,6 +66,9 @@ def _load(session: Session, *, now: dt.datetime, default_workflow: str) -> bool:
         for i, (name, pole, workflow, stage, founder, mentor, status) in enumerate(DEMO_PROJECTS)
     ]
     _demo_cluster(session, users, projects, now)
+    load_calls_demo(session, users, now)
+    _demo_readiness(session, users, projects, now)
+    _demo_kpis(session, projects, now)
     return True
 
 
@@ -106,12 +111,14 @@ def _demo_profiles(session: Session, users: dict[str, User], now: dt.datetime) -
     mentoring_services.update_profile(
         session, users["mentor"], actor=users["manager"], now=now, known_poles=known_poles, known_stages=known_stages,
         poles=["mobile_services", "multimedia"], stages=["idea", "project", "commercialisation", "build"],
-        capacity=4, languages=["fr", "ar", "en"], bio="Former product lead at a telecom operator.")
+        capacity=4, languages=["fr", "ar", "en"], bio="Former product lead at a telecom operator.",
+        dimensions=["customer", "business_model"], known_dimensions=set(DIMENSION_KEYS))
     mentoring_services.update_profile(
         session, users["mentor2"], actor=users["manager"], now=now, known_poles=known_poles,
         known_stages=known_stages, poles=["security_payment_digital_rights", "software_packages"],
         stages=["industrialisation", "internationalisation"], capacity=3, languages=["fr", "en"],
-        bio="Serial founder; e-payment and export.")
+        bio="Serial founder; e-payment and export.", dimensions=["ip", "funding", "technology"],
+        known_dimensions=set(DIMENSION_KEYS))
 
 
 def _demo_session(session: Session, project: Project, mentor: User, founder: User, when: dt.datetime) -> None:
@@ -185,3 +192,60 @@ def _demo_cluster(session: Session, users: dict[str, User], projects: list[Proje
     cluster_services.create_support_request(
         session, projects[0], actor=next(iter(projects[0].members)).user, now=now, kind="advice",
         description="We need advice on protecting our payment protocol before showing it to operators.")
+
+
+def _demo_readiness(session: Session, users: dict[str, User], projects: list[Project], now: dt.datetime) -> None:
+    """Four assessments a side over each project's life, rising, with one dimension lagging behind."""
+    from app.readiness import services as readiness_services
+
+    lagging = ("funding", "ip", "customer", "team")
+    for i, project in enumerate(projects):
+        founder = project.members[0].user
+        mentors = [a.mentor for a in project_queries.list_active_assignments(session, project)]
+        expert = mentors[0] if mentors else users["manager"]
+        stage = services.definition_of(session, project).stage_index(project.stage)
+        life = now - project.created_at
+        for step, share in enumerate((0.15, 0.45, 0.75, 0.97)):
+            at = project.created_at + life * share
+            for actor, optimism in ((founder, 1), (expert, 0)):
+                scores = {key: max(1, min(9, 1 + stage + step + optimism - (2 if key == lagging[i % 4] else 0)
+                                          - (j % 2))) for j, key in enumerate(DIMENSION_KEYS)}
+                readiness_services.log_assessment(session, project, actor=actor, now=at, scores=scores,
+                                                  comment="Demo assessment.")
+
+
+def _demo_kpis(session: Session, projects: list[Project], now: dt.datetime) -> None:
+    """Open every KPI period since projects entered a stage with KPIs; fill all but the latest (left late)."""
+    from app.kpis import services as kpi_services
+    from app.kpis import sweep as kpi_sweep
+    from app.kpis.models import KpiReport
+
+    for project in projects:
+        stage = services.definition_of(session, project).stage(project.stage)
+        if stage.kpis is None or project.status != "active":
+            continue
+        every = dt.timedelta(days=stage.kpis.every_days)
+        k = 1
+        while project.stage_entered_at + k * every <= now:
+            kpi_sweep.open_due(session, now=project.stage_entered_at + k * every, grace=dt.timedelta(days=14))
+            k += 1
+    founder_of = {p.id: p.members[0].user for p in projects}
+    reports = list(session.scalars(select(KpiReport).order_by(KpiReport.project_id, KpiReport.period_start)))
+    for n, report in enumerate(reports):
+        if report is reports[-1] or reports[n + 1].project_id != report.project_id:
+            continue  # each project's latest report stays open (and late): the pipeline shows it
+        values = {m["key"]: kpi_services.ValueInput(_demo_figure(m, n)) for m in report.metrics}
+        kpi_services.submit_report(session, report, actor=founder_of[report.project_id],
+                                   now=report.period_end + dt.timedelta(days=3), values=values)
+    if len(reports) > 2:
+        first = reports[0]
+        kpi_services.submit_report(session, first, actor=founder_of[first.project_id],
+                                   now=first.period_end + dt.timedelta(days=20),
+                                   values={"revenue": kpi_services.ValueInput("48000.00")},
+                                   reason="An invoice of the period was missing.")
+
+
+def _demo_figure(metric: dict, n: int) -> str:
+    if metric["type"] == "money":
+        return f"{40000 + 6500 * n}.00" if metric["key"] != "money_raised" else ("250000.00" if n % 4 == 1 else "0")
+    return str({"jobs": n % 3, "customers": 2 + n % 5, "countries": 1 + n % 2}.get(metric["key"], n % 4))

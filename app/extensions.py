@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -15,3 +17,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+#: Throttles sign-in and token creation (per address and per account); RATELIMIT_STORAGE_URI
+#: points it at shared storage (redis://…) when several processes serve the app.
+limiter = Limiter(key_func=get_remote_address)

@@ -12,6 +12,7 @@ import yaml
 from app import create_app
 from app.auth import services as auth_services
 from app.auth.models import User
+from app.calls.demo import LABELLED_PROJECT
 from app.core.errors import Conflict
 from app.core.models import Base
 from app.demo import DEMO_PROJECTS
@@ -169,7 +170,7 @@ def test_demo_loads_the_demo_cluster(runner, session):
     projects = {p.name: p for p in session.scalars(sa.select(Project))}
     assert {(p.name, p.stage, p.status) for p in projects.values()} == {
         (name, stage, status) for name, _pole, _workflow, stage, _founder, _mentor, status in DEMO_PROJECTS
-    }
+    } | {LABELLED_PROJECT}
 
 
 def test_demo_twice_changes_nothing(runner, session):
@@ -179,14 +180,14 @@ def test_demo_twice_changes_nothing(runner, session):
     assert result.exit_code == 0, result.output
     assert "already present; nothing changed" in result.output
     assert count_rows(session) == after_first
-    assert after_first["users"] > 0 and after_first["projects"] == len(DEMO_PROJECTS)
+    assert after_first["users"] > 0 and after_first["projects"] == len(DEMO_PROJECTS) + 1  # + the labelled one
 
 
 def test_demo_if_empty_loads_into_an_empty_database(runner, session):
     result = runner.invoke(args=["demo", "--if-empty"])
     assert result.exit_code == 0, result.output
     assert "Demo data loaded." in result.output
-    assert count_rows(session)["projects"] == len(DEMO_PROJECTS)
+    assert count_rows(session)["projects"] == len(DEMO_PROJECTS) + 1  # + the one the demo call labelled
 
 
 def test_demo_if_empty_leaves_a_database_with_accounts_alone(runner, session, make_user):

@@ -5,8 +5,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
+from wtforms import PasswordField
 from wtforms import SelectChoice
 from wtforms import SelectField
+from wtforms.validators import DataRequired
+from wtforms.validators import EqualTo
+from wtforms.validators import Length
 
 from app.auth.services import LOCALES
 
@@ -20,3 +24,10 @@ class SettingsForm(FlaskForm):
                                                    for code in LOCALES])
     timezone = SelectField(_l("Time zone"), choices=[SelectChoice(z) for z in COMMON_ZONES])
     wants_email_reminders = BooleanField(_l("Email me check-in reminders"))
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=10, max=200)])
+    confirm = PasswordField(_l("New password, again"),
+                            validators=[DataRequired(), EqualTo("new_password", message=_l("The two do not match."))])

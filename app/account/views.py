@@ -12,13 +12,17 @@ from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user
 from flask_login import login_required
+from flask_login import login_user
 from wtforms import SelectChoice
 
+from app.account.forms import PasswordForm
 from app.account.forms import SettingsForm
 from app.auth import services
 from app.auth.urls import calendar_url
 from app.core.errors import DomainError
 from app.core.forms import attach_errors
+from app.core.locale import note_user
+from app.core.time import utcnow
 from app.extensions import db
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -40,6 +44,7 @@ def settings():
             attach_errors(form, exc)
         else:
             db.session.commit()
+            note_user(current_user)  # the request noted the old language and zone when it loaded the user
             refresh()  # the new language applies to this very response
             flash(_("Settings saved."), "success")
             return redirect(url_for("account.settings"))
@@ -54,3 +59,22 @@ def regenerate_calendar():
     db.session.commit()
     flash(_("Your calendar link has changed; the old one no longer works."), "success")
     return redirect(url_for("account.settings", _anchor="calendar"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(db.session, current_user, current=form.current_password.data,
+                                     new=form.new_password.data, now=utcnow())
+        except DomainError as exc:
+            db.session.rollback()
+            attach_errors(form, exc)
+        else:
+            db.session.commit()
+            login_user(current_user, fresh=True)  # this session carries the new epoch; the others end
+            flash(_("Password changed. Your other sessions and API tokens were signed out."), "success")
+            return redirect(url_for("account.settings"))
+    return render_template("account/password.html", form=form), 422 if form.errors else 200

@@ -79,7 +79,9 @@ def patch_mentor(mentor_id: int):
     services.update_profile(
         db.session, mentor, actor=current_user(), now=utcnow(),
         known_poles={p.key for p in project_queries.list_poles(db.session)}, known_stages=all_stage_names(),
-        poles=data.poles, stages=data.stages, capacity=data.capacity, languages=data.languages, bio=data.bio)
+        poles=data.poles, stages=data.stages, capacity=data.capacity, languages=data.languages, bio=data.bio,
+        dimensions=data.dimensions,
+        known_dimensions={x.key for d in catalog.all_latest() for x in d.readiness.dimensions})
     db.session.commit()
     return mentor_out(queries.list_mentors(db.session, [mentor.id])[0])
 

@@ -77,6 +77,8 @@ def operation(rule, route: RouteDoc, components: dict) -> dict:
     codes = set(route.errors) | ({401} if route.auth else set())
     if route.body is not None:
         codes |= {400, 413, 422}
+    if route.query:
+        codes |= {400}  # query parameters are checked (page and per_page, filters) and refused with a 400
     for code in sorted(codes):
         op["responses"][str(code)] = {"description": HTTPStatus(code).phrase,
                                       "content": {"application/problem+json": {"schema": problem_ref}}}

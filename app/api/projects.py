@@ -49,7 +49,20 @@ def project_out(project: Project) -> dict:
         events=[{"event": o.event.name, "label": o.event.label, "allowed": o.allowed, "reasons": list(o.reasons),
                  "overridable": o.overridable, "comment_required": o.event.comment_required}
                 for o in view.options],
+        label=label_out(project),
     ).model_dump(mode="json")
+
+
+def label_out(project: Project) -> dict | None:
+    from flask import url_for
+
+    from app.calls.queries import label_of_project
+
+    label = label_of_project(db.session, project.id)
+    if label is None:
+        return None
+    return {"number": label.number, "labelled_on": label.labelled_on, "call_id": label.call_id,
+            "call_title": label.call.title, "certificate_url": url_for("evaluation.certificate", number=label.number)}
 
 
 def history_out(record: ProjectEvent) -> dict:

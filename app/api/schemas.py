@@ -115,6 +115,16 @@ class ProjectOut(BaseModel):
     mentors: list[MentorRef]
     deliverables: list[DeliverableOut]
     events: list[EventOptionOut]
+    #: The cluster label, when a call for projects labelled the project.
+    label: LabelOut | None = None
+
+
+class LabelOut(BaseModel):
+    number: str
+    labelled_on: dt.date
+    call_id: int
+    call_title: str
+    certificate_url: str
 
 
 class ProjectSummaryOut(BaseModel):
@@ -237,6 +247,8 @@ class Problem(BaseModel):
     detail: str
     errors: dict[str, list[str]] | None = None
     reasons: list[str] | None = None
+    #: Echoes X-Request-Id: quote it to support, it finds the request in the logs.
+    request_id: str | None = None
 
 
 # Mentoring ---------------------------------------------------------------------------------
@@ -259,6 +271,8 @@ class MentorPatch(Strict):
     capacity: int | None = Field(default=None, ge=0, le=100)
     languages: list[str] | None = None
     bio: str | None = Field(default=None, max_length=2000)
+    #: Readiness dimensions the mentor is strong in (technology, customer, …).
+    dimensions: list[str] | None = None
 
 
 class AssignmentIn(Strict):
@@ -420,8 +434,12 @@ class PipelineOut(BaseModel):
     by_pole: list[PipelinePoleOut]
     overdue_checkins: int
     members: MembersOut
+    #: The busiest mentors (at most 50, most active mentees first); `mentors_total` counts them all.
     mentor_load: list[MentorLoadOut]
+    mentors_total: int = 0
     funding: list[FundingSumOut]
+    #: Open KPI reports past their due date.
+    late_kpi_reports: int = 0
 
 
 # Cluster -----------------------------------------------------------------------------------
@@ -534,3 +552,146 @@ class CommissionOut(BaseModel):
     pole: str
     chair: PersonRef | None
     members: list[PersonRef]
+
+
+# Readiness, KPI reports, funders' report ---------------------------------------------------
+
+
+class AssessmentIn(Strict):
+    #: dimension → level, for every dimension of the project's scale (technology, customer, business_model,
+    #: ip, team, funding, each 1–9 on the default scale).
+    scores: dict[str, int]
+    comment: str = Field(default="", max_length=2000)
+
+
+class AssessmentOut(BaseModel):
+    id: int
+    project_id: int
+    by: Literal["founder", "mentor"]
+    at: dt.datetime
+    author: PersonRef | None
+    stage: str
+    scores: dict[str, int]
+    comment: str
+    #: The dimension(s) with the lowest score in this assessment.
+    weakest: list[str]
+
+
+class AssessmentPage(Page):
+    items: list[AssessmentOut]
+
+
+class MetricOut(BaseModel):
+    key: str
+    label: str
+    unit: str
+    type: Literal["int", "decimal", "money"]
+    min: int | None
+
+
+class KpiValueOut(BaseModel):
+    #: Exact decimal, as a string.
+    value: str
+    unit: str
+
+
+class KpiChangeOut(BaseModel):
+    metric: str
+    old_value: str | None
+    new_value: str
+    unit: str
+    by: PersonRef | None
+    at: dt.datetime
+    reason: str
+
+
+class KpiReportOut(BaseModel):
+    id: int
+    project_id: int
+    stage: str
+    period_start: dt.datetime
+    period_end: dt.datetime
+    due_at: dt.datetime
+    status: Literal["open", "submitted"]
+    late: bool
+    version: int
+    metrics: list[MetricOut]
+    values: dict[str, KpiValueOut]
+    submitted_at: dt.datetime | None
+    submitted_by: PersonRef | None
+    changes: list[KpiChangeOut] | None = None
+
+
+class KpiReportPage(Page):
+    items: list[KpiReportOut]
+
+
+class KpiValueIn(Strict):
+    #: A number or its text; whole for `int` metrics, 2 decimals at most for money, 4 for decimals.
+    value: Decimal
+    #: The unit meant; refused when it is not the metric's.
+    unit: str | None = Field(default=None, max_length=16)
+
+
+class KpiReportIn(Strict):
+    values: dict[str, KpiValueIn]
+    #: Required when correcting figures already submitted.
+    reason: str = Field(default="", max_length=1000)
+    version: int | None = None
+
+
+class ImpactStageOut(BaseModel):
+    workflow: str
+    stage: str
+    label: str
+    at_start: int
+    entered: int
+    left: int
+    at_end: int
+    in_progress_at_end: int
+    gates_passed: int
+
+
+class KpiTotalOut(BaseModel):
+    metric: str
+    label: str
+    unit: str
+    total: str
+    reports: int
+    projects: int
+
+
+class MoneyRaisedOut(BaseModel):
+    source: FundingSource
+    currency: str
+    amount: str
+    lines: int
+    projects: int
+
+
+class SurvivalOut(BaseModel):
+    years: int
+    cohort: int
+    alive: int
+    rate: float | None
+
+
+class FundersReportOut(BaseModel):
+    period: dict[str, dt.date]
+    pole: str | None
+    cohort: int | None
+    stages: list[ImpactStageOut]
+    by_status_at_end: dict[str, int]
+    new_projects: int
+    stage_changes: int
+    projects_moved: int
+    gates_passed: int
+    jobs_created: str
+    revenue: dict[str, str]
+    kpis: list[KpiTotalOut]
+    kpi_reports: dict[str, int]
+    money_raised: list[MoneyRaisedOut]
+    survival: list[SurvivalOut]
+    mentoring: dict[str, str | int]
+    support_requests: dict[str, int]
+    members: dict[str, int]

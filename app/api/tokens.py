@@ -14,18 +14,22 @@ from app.api.auth import config
 from app.api.auth import json_body
 from app.api.spec import doc
 from app.auth import services
+from app.auth.throttle import sign_in_throttled
 from app.core.time import utcnow
 from app.extensions import db
 
 
 @bp.post("/tokens")
 @doc("Create a bearer token from an email and password", body=schemas.TokenIn, response=schemas.TokenOut,
-     status=201, auth=False, errors=(401, 429), tag="auth")
+     status=201, auth=False, errors=(401, 403, 429), tag="auth")
+@sign_in_throttled
 def create_token():
     data = json_body(schemas.TokenIn)
     user = services.authenticate(db.session, data.email, data.password)
     if user is None:
         abort(401, "Wrong email or password.")
+    if not user.is_verified:
+        abort(403, "Confirm your email address first: follow the link emailed to you at sign-up.")
     now = utcnow()
     secret, record = services.issue_token(db.session, user, now=now,
                                           ttl=dt.timedelta(hours=config("API_TOKEN_TTL_HOURS")))

@@ -7,6 +7,7 @@ import secrets
 
 from sqlalchemy import CheckConstraint
 from sqlalchemy import ForeignKey
+from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
@@ -43,6 +44,9 @@ class User(Base):
     session_epoch: Mapped[int] = mapped_column(default=0)
     #: The user wants check-in reminders by email (in-app notifications always show).
     wants_email_reminders: Mapped[bool] = mapped_column(default=True)
+    #: When the owner proved the address by following an emailed link; NULL: a self-signed-up
+    #: account that cannot sign in yet. Accounts created by managers are verified at creation.
+    email_verified_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
@@ -63,6 +67,10 @@ class User(Base):
     def get_id(self) -> str:
         # The epoch in the session id: changing the password signs out every other session.
         return f"{self.id}:{self.session_epoch}"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def is_manager(self) -> bool:
@@ -86,3 +94,32 @@ class ApiToken(Base):
     revoked_at: Mapped[dt.datetime | None]
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+LINK_PURPOSES = ("verify_email", "password_reset")
+
+
+class AccountLink(Base):
+    """A link sent by email (verify an address, reset a password): expiring and single-use.
+
+    The link carries a signed random nonce; only the nonce's sha256 is stored, so the table
+    alone cannot forge a working link.
+    """
+
+    __tablename__ = "account_links"
+    __table_args__ = (
+        CheckConstraint("purpose IN ('verify_email', 'password_reset')", name="purpose_known"),
+        CheckConstraint("expires_at > created_at", name="expires_after_creation"),
+        Index("ix_account_links_user_purpose", "user_id", "purpose", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    purpose: Mapped[str] = mapped_column(String(16))
+    nonce_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    #: Set when the link is followed (or superseded): a used link never works again.
+    used_at: Mapped[dt.datetime | None]
+
+    user: Mapped[User] = relationship()

@@ -20,6 +20,7 @@ from app.auth.models import User
 from app.core.errors import Conflict
 from app.core.errors import ValidationFailed
 from app.core.i18n import _l
+from app.core.time import utcnow
 
 PASSWORD_MIN = 10
 NAME_MAX = 120
@@ -36,8 +37,11 @@ def normalise_email(email: str) -> str:
 
 
 def create_user(session: Session, *, email: str, name: str, role: str, password: str,
-                locale: str = "fr") -> User:
-    """Create an account; raise `ValidationFailed` on bad fields, `Conflict` on a taken email."""
+                locale: str = "fr", verified: bool = True, now: dt.datetime | None = None) -> User:
+    """Create an account; raise `ValidationFailed` on bad fields, `Conflict` on a taken email.
+
+    Accounts made by a manager or the CLI are verified at once; self sign-up passes `verified=False`.
+    """
     errors: dict[str, list[str]] = {}
     try:
         email = normalise_email(email)
@@ -52,7 +56,8 @@ def create_user(session: Session, *, email: str, name: str, role: str, password:
         errors["password"] = [str(_l("At least %(n)s characters.", n=PASSWORD_MIN))]
     if errors:
         raise ValidationFailed(str(_l("The account has invalid fields.")), **errors)
-    user = User(email=email, name=name, role=role, password_hash=generate_password_hash(password), locale=locale)
+    user = User(email=email, name=name, role=role, password_hash=generate_password_hash(password), locale=locale,
+                email_verified_at=(now or utcnow()) if verified else None)
     try:
         with session.begin_nested():
             session.add(user)
@@ -132,3 +137,20 @@ def regenerate_calendar_token(session: Session, user: User) -> str:
     user.calendar_token = new_calendar_token()
     session.flush()
     return user.calendar_token
+
+
+def change_password(session: Session, user: User, *, current: str, new: str, now) -> None:
+    """Change a password: every other web session and every API token stop working."""
+    from sqlalchemy import update
+
+    if not check_password_hash(user.password_hash, current or ""):
+        raise ValidationFailed(str(_l("The current password is wrong.")),
+                               current_password=[str(_l("The current password is wrong."))])
+    if len(new or "") < PASSWORD_MIN:
+        raise ValidationFailed(str(_l("The new password is too short.")),
+                               new_password=[str(_l("At least %(n)s characters.", n=PASSWORD_MIN))])
+    user.password_hash = generate_password_hash(new)
+    user.session_epoch += 1
+    session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                    .values(revoked_at=now))
+    session.flush()

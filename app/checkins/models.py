@@ -34,6 +34,11 @@ class CheckIn(Base):
               postgresql_where=_OPEN_SQL),
         Index("ix_checkins_status_due", "status", "due_at"),
         Index("ix_checkins_mentor_status", "mentor_id", "status"),
+        # A project's check-ins by status: the open or overdue one of a project (project page,
+        # pipeline flags, re-planning, the sweep's "has none open") without scanning every check-in.
+        # The partial unique index above cannot serve these on SQLite, whose planner only uses a
+        # partial index when the query repeats its WHERE literally (not with bound parameters).
+        Index("ix_checkins_project_status", "project_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

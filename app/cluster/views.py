@@ -152,7 +152,9 @@ def remove_partner(project_id: int, organisation_id: int):
 def edit_funding(project_id: int, funding_id: int | None):
     project = load_visible(project_id)
     funding = _or_404(queries.get_funding, project, funding_id) if funding_id else None
-    form = FundingForm(obj=funding)
+    # On POST the form holds only what was posted: filling it from the record would put a Decimal amount
+    # under the string validators whenever a field (or the whole body) is missing.
+    form = FundingForm(obj=funding if request.method == "GET" else None)
     if request.method == "GET" and funding is not None:
         form.amount.data, form.version.data = str(funding.amount), funding.version
     if form.validate_on_submit():
@@ -248,7 +250,7 @@ def commissions():
         if form.validate_on_submit():
             try:
                 services.set_commission(db.session, pole, chair=db.session.get(User, form.chair_id.data or 0),
-                                        members=[db.session.get(User, i) for i in form.member_ids.data],
+                                        members=[db.session.get(User, i) for i in form.member_ids.data or []],
                                         actor=current_user)
             except DomainError as exc:
                 db.session.rollback()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import current_app
 from flask import g
 from flask import has_request_context
@@ -25,13 +27,24 @@ def _user_preferences() -> tuple[str | None, str | None] | None:
     return g.get("user_preferences")
 
 
+def terminal_language() -> str:
+    """The language of the terminal (LC_ALL, LC_MESSAGES, LANG), for the command line; English by default."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            language = value.split("_")[0].split(".")[0].lower()
+            return language if language in current_app.config["LANGUAGES"] else "en"
+    return "en"
+
+
 def select_locale() -> str | None:
-    """The signed-in user's language, else the browser's best match, else the default."""
+    """The signed-in user's language, else the browser's best match; outside a request (the
+    command line, the scheduler) the terminal's language."""
     preferences = _user_preferences()
     if preferences and preferences[0]:
         return preferences[0]
     if not has_request_context():
-        return None
+        return terminal_language()
     return request.accept_languages.best_match(current_app.config["LANGUAGES"])
 
 

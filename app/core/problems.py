@@ -5,6 +5,8 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from flask import Response
+from flask import g
+from flask import has_request_context
 from flask import jsonify
 
 PROBLEM_TYPE_BASE = "https://parcours.example.org/problems/"
@@ -23,6 +25,9 @@ def problem(status: int, detail: str = "", *, title: str | None = None, type_: s
     if errors:
         body["errors"] = {k: [str(m) for m in v] for k, v in errors.items()}
     body.update(extra)
+    request_id = g.get("request_id") if has_request_context() else None
+    if request_id:
+        body["request_id"] = request_id  # quote it to support: it finds the request's log line
     response = jsonify(body)
     response.status_code = status
     response.mimetype = "application/problem+json"

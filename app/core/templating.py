@@ -8,8 +8,10 @@ from flask import url_for
 from flask_babel import format_datetime
 from flask_babel import get_locale
 
+from app.core.errors import NotFound
 from app.core.i18n import _l
 from app.core.i18n import localized
+from app.workflow.catalog import catalog
 from app.workflow.engine import status_label
 
 CHECKIN_STATUS_LABELS = {
@@ -23,6 +25,16 @@ CHECKIN_STATUS_LABELS = {
 
 def checkin_status_label(status: str) -> str:
     return str(CHECKIN_STATUS_LABELS.get(status, status))
+
+
+def stage_label(workflow: str, stage: str | None) -> str:
+    """A stage's label in the reader's language, from its workflow's file (its name when unknown)."""
+    if not stage:
+        return ""
+    try:
+        return catalog.latest(workflow).stage(stage).label
+    except (KeyError, NotFound):
+        return stage
 
 
 def register(app: Flask) -> None:
@@ -46,6 +58,7 @@ def register(app: Flask) -> None:
         return {
             "status_label": status_label,
             "checkin_status_label": checkin_status_label,
+            "stage_label": stage_label,
             "notification_text": notification_text,
             "money": money,
             "funding_source_label": funding_source_label,
@@ -82,12 +95,28 @@ def notification_text(notification) -> str:
     if notification.kind == "checkin_reminder":
         when = format_datetime(dt.datetime.fromisoformat(params["due_at"]), "medium")
         return gettext("Check-in of %(project)s on %(when)s.", project=params.get("project", ""), when=when)
+    if notification.kind == "kpi_report_due":
+        return gettext("The figures of %(project)s are due.", project=params.get("project", ""))
     if notification.kind == "support_closed":
         return gettext("Your support request has an answer.")
+    if notification.kind == "application_outcome":
+        return application_outcome_text(params)
     if notification.kind == "checkin_overdue":
         return ngettext("%(num)s check-in became overdue.", "%(num)s check-ins became overdue.",
                         params.get("count", 0))
     return notification.kind
+
+
+def application_outcome_text(params: dict) -> str:
+    """The in-app sentence telling an applicant what was decided."""
+    from flask_babel import gettext
+
+    title = params.get("title", "")
+    if params.get("decision") == "labelled":
+        return gettext("Your project %(title)s is labelled %(label)s.", title=title, label=params.get("label", ""))
+    if params.get("decision") == "rejected":
+        return gettext("Your application %(title)s was not selected.", title=title)
+    return gettext("More information is needed on your application %(title)s.", title=title)
 
 
 def funding_source_label(source: str) -> str:

@@ -37,6 +37,7 @@ class MultiCheckboxField(SelectMultipleField):
 class ProfileForm(FlaskForm):
     poles = MultiCheckboxField(_l("Poles of expertise"))
     stages = MultiCheckboxField(_l("Stages covered"))
+    dimensions = MultiCheckboxField(_l("Readiness dimensions you are strong in"))
     capacity = IntegerField(_l("Capacity (active mentees)"), validators=[InputRequired(), NumberRange(0, 100)])
     languages = StringField(_l("Languages (comma-separated)"), validators=[Optional(), Length(max=200)])
     bio = TextAreaField(_l("Short bio"), validators=[Optional(), Length(max=BIO_MAX)])

@@ -35,6 +35,8 @@ class MentorProfile(Base):
     #: How many active mentees the mentor takes at most.
     capacity: Mapped[int] = mapped_column(default=5)
     languages: Mapped[list] = mapped_column(JSON, default=list)
+    #: Readiness dimensions the mentor is strong in (customer, funding…): a fit where a project is weakest.
+    dimensions: Mapped[list] = mapped_column(JSON, default=list)
     bio: Mapped[str] = mapped_column(Text, default="")
     #: Bumped by every assignment to this mentor: two managers filling the last slot at once
     #: cannot both commit (optimistic lock, on SQLite as on PostgreSQL).

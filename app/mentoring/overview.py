@@ -20,6 +20,9 @@ from app.mentoring.suggestions import suggest_for
 from app.projects.models import Project
 from app.workflow.definition import Stage
 
+#: Mentors suggested on the project page.
+SUGGESTIONS_SHOWN = 10
+
 
 @dataclass(frozen=True)
 class SessionView:
@@ -39,13 +42,19 @@ class MentoringPanel:
     can_log: bool
     ratings: dict[str, tuple[float | None, int]]
     next_checkin: CheckIn | None = None
+    #: Older sessions exist beyond those listed (the page lists the latest ones unless asked for all).
+    more_sessions: bool = False
 
 
 def build_panel(session: Session, project: Project, stage: Stage, user: User, relations: frozenset[str], *,
-                now: dt.datetime) -> MentoringPanel:
-    """Gather assignments, sessions (notes and ratings as `user` may see them) and suggestions."""
+                now: dt.datetime, sessions_shown: int | None = None) -> MentoringPanel:
+    """Gather assignments, sessions (notes and ratings as `user` may see them) and suggestions;
+    with `sessions_shown`, only that many of the latest sessions (a long-mentored project's page
+    stays light; the page links to all of them)."""
+    records = queries.list_sessions(session, project, None if sessions_shown is None else sessions_shown + 1)
+    more_sessions = sessions_shown is not None and len(records) > sessions_shown
     sessions = []
-    for record in queries.list_sessions(session, project):
+    for record in records[:sessions_shown]:
         side = permissions.rating_side(user, relations, record)
         sessions.append(SessionView(
             record=record, show_notes=permissions.can_see_notes(user, record),
@@ -55,10 +64,11 @@ def build_panel(session: Session, project: Project, stage: Stage, user: User, re
     can_assign = permissions.can_manage_assignments(user) and project.status == "active"
     suggestions: list[Suggestion] = []
     if can_assign:
-        suggestions = suggest_for(session, project, stage)
+        suggestions = suggest_for(session, project, stage, limit=SUGGESTIONS_SHOWN)
     return MentoringPanel(
         assignments=queries.list_assignment_history(session, project), sessions=sessions,
-        suggestions=suggestions[:10], can_assign=can_assign, can_log=permissions.can_log_session(relations),
+        suggestions=suggestions[:SUGGESTIONS_SHOWN], can_assign=can_assign,
+        can_log=permissions.can_log_session(relations),
         ratings=queries.project_ratings(session, project) if user.is_manager else {},
-        next_checkin=checkin_services.open_checkin(session, project),
+        next_checkin=checkin_services.open_checkin(session, project), more_sessions=more_sessions,
     )

@@ -40,6 +40,8 @@ class MentorLoad:
     active: int
     average_rating: float | None
     ratings: int
+    #: Readiness dimensions the mentor is strong in.
+    dimensions: tuple[str, ...] = ()
 
     @property
     def free(self) -> int:
@@ -81,8 +83,34 @@ def list_mentors(session: Session, mentor_ids: list[int] | None = None) -> list[
             active=counts.get(mentor.id, 0),
             average_rating=round(float(rating.average), 2) if rating else None,
             ratings=rating.ratings if rating else 0,
+            dimensions=tuple(profile.dimensions or ()) if profile else (),
         ))
     return loads
+
+
+@dataclass(frozen=True)
+class MentorRef:
+    """Enough of a mentor to rank them (`load.mentor.id`, `.name`) without loading the account."""
+
+    id: int
+    name: str
+
+
+def list_mentor_fits(session: Session) -> list[MentorLoad]:
+    """Every active mentor with what ranking reads (profile, current load), from one query of plain
+    rows: no account loaded, no rating averaged. Suggestions shortlist from these, then load the
+    shortlisted mentors in full with `list_mentors`."""
+    active = active_counts().subquery()
+    rows = session.execute(
+        select(User.id, User.name, MentorProfile.user_id.label("profile"), MentorProfile.poles, MentorProfile.stages,
+               MentorProfile.capacity, MentorProfile.dimensions, active.c.active)
+        .outerjoin(MentorProfile, MentorProfile.user_id == User.id)
+        .outerjoin(active, active.c.mentor_id == User.id)
+        .where(User.role == "mentor", User.is_disabled.is_(False)))
+    return [MentorLoad(mentor=MentorRef(r.id, r.name), poles=list(r.poles or ()), stages=list(r.stages or ()),
+                       capacity=r.capacity if r.profile is not None else DEFAULT_CAPACITY, languages=[], bio="",
+                       active=r.active or 0, average_rating=None, ratings=0, dimensions=tuple(r.dimensions or ()))
+            for r in rows]
 
 
 def get_mentor(session: Session, mentor_id: int) -> User:
@@ -122,8 +150,9 @@ def select_sessions(project: Project) -> Select:
             .order_by(AdviceSession.held_at.desc(), AdviceSession.id.desc()))
 
 
-def list_sessions(session: Session, project: Project) -> list[AdviceSession]:
-    return list(session.scalars(select_sessions(project)))
+def list_sessions(session: Session, project: Project, limit: int | None = None) -> list[AdviceSession]:
+    """The project's sessions, newest first (the latest `limit` ones if given)."""
+    return list(session.scalars(select_sessions(project).limit(limit)))
 
 
 def get_session(session: Session, session_id: int) -> AdviceSession:

@@ -51,7 +51,7 @@ def ensure_profile(session: Session, mentor: User, *, lock: bool = False) -> Men
     try:
         with session.begin_nested():
             profile = MentorProfile(user_id=mentor.id, poles=[], stages=[], capacity=queries.DEFAULT_CAPACITY,
-                                    languages=[], bio="")
+                                    languages=[], bio="", dimensions=[])
             session.add(profile)
     except IntegrityError:  # created concurrently: use theirs
         profile = session.scalar(stmt)
@@ -61,7 +61,8 @@ def ensure_profile(session: Session, mentor: User, *, lock: bool = False) -> Men
 def update_profile(session: Session, mentor: User, *, actor: User, now: dt.datetime, known_poles: set[str],
                    known_stages: set[str], poles: list[str] | None = None, stages: list[str] | None = None,
                    capacity: int | None = None, languages: list[str] | None = None,
-                   bio: str | None = None) -> MentorProfile:
+                   bio: str | None = None, dimensions: list[str] | None = None,
+                   known_dimensions: set[str] | None = None) -> MentorProfile:
     """Edit a mentor's profile (managers, or the mentor themself)."""
     if not permissions.can_edit_profile(actor, mentor.id):
         raise Forbidden(str(_l("You may only edit your own profile.")))
@@ -70,6 +71,9 @@ def update_profile(session: Session, mentor: User, *, actor: User, now: dt.datet
         errors["poles"] = [str(_l("Unknown pole(s): %(keys)s.", keys=", ".join(sorted(set(poles) - known_poles))))]
     if stages is not None and set(stages) - known_stages:
         errors["stages"] = [str(_l("Unknown stage(s): %(keys)s.", keys=", ".join(sorted(set(stages) - known_stages))))]
+    if dimensions is not None and set(dimensions) - (known_dimensions or set()):
+        errors["dimensions"] = [str(_l("Unknown readiness dimension(s): %(keys)s.",
+                                       keys=", ".join(sorted(set(dimensions) - (known_dimensions or set())))))]
     if capacity is not None and not 0 <= capacity <= CAPACITY_MAX:
         errors["capacity"] = [str(_l("Between 0 and %(n)s.", n=CAPACITY_MAX))]
     if bio is not None and len(bio) > BIO_MAX:
@@ -83,6 +87,8 @@ def update_profile(session: Session, mentor: User, *, actor: User, now: dt.datet
         profile.poles = sorted(set(poles))
     if stages is not None:
         profile.stages = sorted(set(stages))
+    if dimensions is not None:
+        profile.dimensions = sorted(set(dimensions))
     if capacity is not None:
         profile.capacity = capacity
     if languages is not None:

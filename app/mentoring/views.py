@@ -55,6 +55,8 @@ def mentors():
     return render_template(
         "mentoring/mentors.html", loads=queries.list_mentors(db.session),
         waiting=db.session.scalars(queries.select_projects_needing_mentor().limit(50)).all(),
+        pole_names={p.key: p.name for p in project_queries.list_poles(db.session)},
+        stage_names={s.name: s.label for d in catalog.all_latest() for s in d.stages},
     )
 
 
@@ -71,6 +73,8 @@ def edit_profile(mentor_id: int):
     form = ProfileForm(obj=profile, languages=", ".join(profile.languages))
     form.poles.choices = choices((p.key, p.name) for p in project_queries.list_poles(db.session))
     form.stages.choices = choices(sorted({(s.name, s.label) for d in catalog.all_latest() for s in d.stages}))
+    form.dimensions.choices = choices(dict.fromkeys((x.key, x.label) for d in catalog.all_latest()
+                                                    for x in d.readiness.dimensions))
     if form.validate_on_submit():
         try:
             services.update_profile(
@@ -78,7 +82,8 @@ def edit_profile(mentor_id: int):
                 known_poles={c.value for c in form.poles.choices}, known_stages={c.value for c in form.stages.choices},
                 poles=form.poles.data, stages=form.stages.data, capacity=form.capacity.data,
                 languages=[x.strip() for x in (form.languages.data or "").split(",") if x.strip()],
-                bio=form.bio.data or "")
+                bio=form.bio.data or "", dimensions=form.dimensions.data,
+                known_dimensions={c.value for c in form.dimensions.choices})
         except DomainError as exc:
             db.session.rollback()
             attach_errors(form, exc)
@@ -138,6 +143,9 @@ def log_session(project_id: int):
     if "assigned_mentor" not in project_queries.relations(db.session, project, current_user):
         abort(403)
     form = SessionForm(checkin_id=request.args.get("checkin_id", type=int))
+    if not form.is_submitted():  # most sessions are logged right after they end: start from now
+        form.held_at.data = utcnow().astimezone(ZoneInfo(current_user.timezone)).replace(
+            tzinfo=None, second=0, microsecond=0)
     owners = [SelectChoice("0", _("— nobody —"))] + [SelectChoice(str(m.user_id), m.user.name)
                                                      for m in project.members] + \
         [SelectChoice(str(current_user.id), current_user.name)]

@@ -46,6 +46,16 @@ def queue(session: Session, messages: list[Message], *, now: dt.datetime) -> int
     ])
 
 
+def queue_email(session: Session, *, user: User, subject: str, body: str, dedupe_key: str,
+                now: dt.datetime) -> int:
+    """Queue one email with no in-app notification (account links: the reader is not signed in)."""
+    return insert_ignoring_conflicts(session, OutgoingEmail, [
+        {"to_address": user.email, "to_user_id": user.id, "subject": subject, "body": body,
+         "dedupe_key": dedupe_key, "status": "pending", "attempts": 0, "next_attempt_at": now,
+         "last_error": "", "created_at": now}
+    ])
+
+
 def select_notifications(user: User):
     return select(Notification).where(Notification.user_id == user.id).order_by(Notification.id.desc())
 

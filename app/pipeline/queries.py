@@ -29,6 +29,7 @@ from app.cluster.models import Funding
 from app.cluster.queries import count_members
 from app.core.sqltime import days_between
 from app.core.sqltime import instant
+from app.kpis.models import KpiReport
 from app.mentoring.models import AdviceSession
 from app.mentoring.models import MentorAssignment
 from app.mentoring.models import MentorProfile
@@ -40,6 +41,9 @@ from app.workflow.catalog import catalog
 
 CARDS_PER_STAGE = 12
 STALLED_LIST = 50
+#: Mentors in the load table of the page and the API, the busiest first (exports list them all): what
+#: a request computes then stays the same whatever the number of mentors.
+MENTOR_LOAD_ROWS = 50
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,8 @@ class StageFigures:
     stalled_too_long: int = 0
     stalled_overdue: int = 0
     stalled_no_mentor: int = 0
+    #: Open KPI reports past their due date.
+    late_kpi_reports: int = 0
     reached: int = 0
     conversion: float | None = None
     expected_days: int | None = None
@@ -136,7 +142,10 @@ class Pipeline:
     stalled: list[StalledProject]
     mentor_load: list[MentorLoadRow]
     members: int = 0
+    #: Every active mentor, when `mentor_load` lists only the busiest.
+    mentors_total: int = 0
     funding: list[FundingRow] = field(default_factory=list)
+    late_kpi_reports: int = 0
 
     def funding_by(self, key: str) -> dict[tuple[str, str, str], Decimal]:
         """(key value, status, currency) → amount, e.g. key="source"."""
@@ -207,8 +216,10 @@ def _percentiles(values, keys) -> Select:
             .group_by(*rk))
 
 
-def pipeline(session: Session, filters: Filters, *, now: dt.datetime) -> Pipeline:
-    """Compute every figure of the pipeline page (a fixed number of queries)."""
+def pipeline(session: Session, filters: Filters, *, now: dt.datetime,
+             mentor_rows: int | None = MENTOR_LOAD_ROWS) -> Pipeline:
+    """Compute every figure of the pipeline page (a fixed number of queries); the mentor load lists
+    the `mentor_rows` busiest mentors (all with None)."""
     dialect = session.get_bind().dialect.name
     base = filtered_projects(filters).subquery("base")
     stages = _stage_skeleton(filters)
@@ -272,12 +283,22 @@ def pipeline(session: Session, filters: Filters, *, now: dt.datetime) -> Pipelin
         for previous, current in zip(ordered, ordered[1:], strict=False):
             current.conversion = round(current.reached / previous.reached, 3) if previous.reached else None
 
+    # 6. KPI reports past their due date, by the stage they were opened for
+    late_total = 0
+    for row in session.execute(select(base.c.workflow_key, KpiReport.stage, func.count(KpiReport.id))
+                               .join(base, base.c.id == KpiReport.project_id)
+                               .where(KpiReport.status == "open", KpiReport.due_at < instant(now))
+                               .group_by(base.c.workflow_key, KpiReport.stage)):
+        _figures(stages, row[0], row[1]).late_kpi_reports = row[2]
+        late_total += row[2]
+
+    load, mentors_total = _mentor_load(session, now=now, limit=mentor_rows)
     stalled = _stalled_list(session, base, too_long, overdue, no_mentor, now, dialect)
-    _board(session, base, stages, too_long, overdue, no_mentor, now, dialect)
+    _board(session, base, stages, now, dialect)
     return Pipeline(filters=filters, total=total, by_status=dict(by_status), stages=list(stages.values()),
                     poles=sorted(poles), overdue_checkins=overdue_total, stalled=stalled,
-                    mentor_load=mentor_load(session, now=now), members=count_members(session),
-                    funding=_funding(session, base))
+                    mentor_load=load, mentors_total=mentors_total, members=count_members(session),
+                    funding=_funding(session, base), late_kpi_reports=late_total)
 
 
 def _funding(session: Session, base) -> list[FundingRow]:
@@ -325,14 +346,20 @@ def _stalled_list(session, base, too_long, overdue, no_mentor, now, dialect) -> 
                            bool(r.overdue), bool(r.no_mentor)) for r in rows]
 
 
-def _board(session, base, stages, too_long, overdue, no_mentor, now, dialect) -> None:
-    """The first cards of each column (longest in stage first), with founders and mentors."""
-    days = days_between(base.c.stage_entered_at, instant(now), dialect)
-    ranked = select(base, days.label("days"), too_long.label("too_long"), overdue.label("overdue"),
-                    no_mentor.label("no_mentor"),
-                    func.row_number().over(partition_by=(base.c.workflow_key, base.c.stage),
-                                           order_by=(base.c.stage_entered_at, base.c.id)).label("rn")).subquery()
-    rows = session.execute(select(ranked).where(ranked.c.rn <= CARDS_PER_STAGE)).all()
+def _board(session, base, stages, now, dialect) -> None:
+    """The first cards of each column (longest in stage first), with founders and mentors.
+
+    The projects are ranked first and the stalled flags computed for the cards only: computing them
+    for every project before keeping twelve per column cost a correlated lookup per project.
+    """
+    ranked = select(base, func.row_number().over(partition_by=(base.c.workflow_key, base.c.stage),
+                                                 order_by=(base.c.stage_entered_at, base.c.id)).label("rn")).subquery()
+    top = select(ranked).where(ranked.c.rn <= CARDS_PER_STAGE).subquery("top")
+    too_long, overdue, no_mentor = _flags(top, now)
+    days = days_between(top.c.stage_entered_at, instant(now), dialect)
+    rows = session.execute(select(top, days.label("days"), too_long.label("too_long"), overdue.label("overdue"),
+                                  no_mentor.label("no_mentor"))
+                           .order_by(top.c.workflow_key, top.c.stage, top.c.rn)).all()
     ids = [r.id for r in rows]
     founders: dict[int, list[str]] = defaultdict(list)
     for project_id, name in session.execute(
@@ -352,8 +379,14 @@ def _board(session, base, stages, too_long, overdue, no_mentor, now, dialect) ->
             tuple(mentors[r.id]), reasons))
 
 
-def mentor_load(session: Session, *, now: dt.datetime) -> list[MentorLoadRow]:
-    """Active mentees against capacity, sessions in the last 30/90 days, overdue check-ins."""
+def mentor_load(session: Session, *, now: dt.datetime, limit: int | None = None) -> list[MentorLoadRow]:
+    """Active mentees against capacity, sessions in the last 30/90 days, overdue check-ins (of the
+    `limit` busiest mentors if given)."""
+    return _mentor_load(session, now=now, limit=limit)[0]
+
+
+def _mentor_load(session: Session, *, now: dt.datetime, limit: int | None) -> tuple[list[MentorLoadRow], int]:
+    """The mentor load rows and how many active mentors there are in all (one statement)."""
     active = (select(MentorAssignment.mentor_id, func.count().label("n"))
               .where(MentorAssignment.ended_at.is_(None)).group_by(MentorAssignment.mentor_id).subquery())
     sessions = (select(AdviceSession.mentor_id,
@@ -366,11 +399,25 @@ def mentor_load(session: Session, *, now: dt.datetime) -> list[MentorLoadRow]:
     rows = session.execute(
         select(User.id, User.name, func.coalesce(active.c.n, 0), func.coalesce(MentorProfile.capacity,
                                                                                DEFAULT_CAPACITY),
-               func.coalesce(sessions.c.s30, 0), func.coalesce(sessions.c.s90, 0), func.coalesce(overdue.c.n, 0))
+               func.coalesce(sessions.c.s30, 0), func.coalesce(sessions.c.s90, 0), func.coalesce(overdue.c.n, 0),
+               func.count().over().label("total"))
         .outerjoin(MentorProfile, MentorProfile.user_id == User.id)
         .outerjoin(active, active.c.mentor_id == User.id)
         .outerjoin(sessions, sessions.c.mentor_id == User.id)
         .outerjoin(overdue, overdue.c.mentor_id == User.id)
         .where(User.role == "mentor", User.is_disabled.is_(False))
-        .order_by(func.coalesce(active.c.n, 0).desc(), User.name))
-    return [MentorLoadRow(*row) for row in rows]
+        .order_by(func.coalesce(active.c.n, 0).desc(), User.name, User.id).limit(limit)).all()
+    return [MentorLoadRow(*row[:7]) for row in rows], rows[0].total if rows else 0
+
+
+@dataclass(frozen=True)
+class MentorChoice:
+    mentor_id: int
+    name: str
+
+
+def mentor_choices(session: Session) -> list[MentorChoice]:
+    """Every active mentor, by name, for the page's mentor filter."""
+    return [MentorChoice(*row) for row in session.execute(
+        select(User.id, User.name).where(User.role == "mentor", User.is_disabled.is_(False))
+        .order_by(User.name, User.id))]

@@ -16,6 +16,7 @@ from app.extensions import db
 from app.pipeline import charts
 from app.pipeline import exports
 from app.pipeline.queries import Filters
+from app.pipeline.queries import mentor_choices
 from app.pipeline.queries import pipeline
 from app.projects import queries as project_queries
 from app.workflow.catalog import catalog
@@ -50,7 +51,7 @@ def index():
     poles = {p.key: p.name for p in project_queries.list_poles(db.session)}
     return render_template(
         "pipeline/index.html", p=figures, filters=filters, poles=poles, workflows=catalog.all_latest(),
-        statuses=STATUSES, mentors=figures.mentor_load, charts=_charts(figures, poles),
+        statuses=STATUSES, mentors=mentor_choices(db.session), charts=_charts(figures, poles),
         membership_target=current_app.config["MEMBERSHIP_TARGET"],
     )
 
@@ -79,7 +80,7 @@ def _charts(figures, poles: dict[str, str]) -> dict:
 
 
 def _export_tables():
-    figures = pipeline(db.session, filters_from(request.args), now=utcnow())
+    figures = pipeline(db.session, filters_from(request.args), now=utcnow(), mentor_rows=None)  # every mentor
     labels = {"stages": _("Stages"), "by_pole": _("By pole"), "stalled": _("Stalled projects"),
               "mentors": _("Mentor load")}
     return exports.tables(figures, labels)

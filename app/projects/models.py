@@ -11,6 +11,7 @@ from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import event
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -154,3 +155,10 @@ class GateDecision(Base):
     decided_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     decider: Mapped[User | None] = relationship(lazy="joined")
+
+
+@event.listens_for(ProjectEvent, "before_update")
+@event.listens_for(GateDecision, "before_update")
+def _history_is_append_only(mapper, connection, target) -> None:
+    """History and gate decisions are evidence: once written, never rewritten."""
+    raise RuntimeError(f"{type(target).__name__} rows are append-only")

@@ -51,11 +51,12 @@ def build_overview(session: Session, project: Project, user: User) -> ProjectOve
         for d in stage.deliverables
     ]
     relations = queries.relations(session, project, user)
-    ctx = services.guard_context(session, project, definition)
+    assignments = queries.list_active_assignments(session, project)
+    ctx = services.guard_context(session, project, definition, done=rows, assignments=assignments)
     options = catalog.engine(definition).options(ctx, relations)
     return ProjectOverview(
         project=project, definition=definition, stage=stage, relations=relations,
         founders=[m.user for m in project.members],
-        mentors=queries.list_active_assignments(session, project),
+        mentors=assignments,
         deliverables=deliverables, options=options,
     )

@@ -119,13 +119,19 @@ def select_history(project: Project) -> Select:
     return select(ProjectEvent).where(ProjectEvent.project_id == project.id).order_by(ProjectEvent.id)
 
 
-def list_history(session: Session, project: Project) -> list[ProjectEvent]:
-    return list(session.scalars(select_history(project)))
+def list_history(session: Session, project: Project, latest: int | None = None) -> list[ProjectEvent]:
+    """The project's events, oldest first; only the `latest` ones if given."""
+    if latest is None:
+        return list(session.scalars(select_history(project)))
+    newest_first = select(ProjectEvent).where(ProjectEvent.project_id == project.id).order_by(ProjectEvent.id.desc())
+    return list(reversed(session.scalars(newest_first.limit(latest)).all()))
 
 
-def list_gate_decisions(session: Session, project: Project) -> list[GateDecision]:
+def list_gate_decisions(session: Session, project: Project, limit: int | None = None) -> list[GateDecision]:
+    """The project's gate decisions, newest first (the latest `limit` ones if given)."""
     return list(session.scalars(
         select(GateDecision).where(GateDecision.project_id == project.id).order_by(GateDecision.id.desc())
+        .limit(limit)
     ))
 
 
@@ -135,18 +141,21 @@ def relations(session: Session, project: Project, user: User) -> frozenset[str]:
     held: set[str] = set()
     if user.is_manager:
         held.add("manager")
-    if is_member(session, project, user):
-        held.add("member")
-    assigned = session.scalar(
-        select(MentorAssignment.id).where(
+    # One round trip for the three links (every project page, answer and event asks for them).
+    member, assigned, commission = session.execute(select(
+        exists().where(ProjectMember.project_id == project.id, ProjectMember.user_id == user.id),
+        exists().where(
             MentorAssignment.project_id == project.id,
             MentorAssignment.mentor_id == user.id,
             MentorAssignment.stage == project.stage,
             MentorAssignment.ended_at.is_(None),
-        ).limit(1)
-    )
-    if assigned is not None:
+        ),
+        exists().where(CommissionMember.pole_key == project.pole_key, CommissionMember.user_id == user.id),
+    )).one()
+    if member:
+        held.add("member")
+    if assigned:
         held.add("assigned_mentor")
-    if session.get(CommissionMember, (project.pole_key, user.id)) is not None:
+    if commission:
         held.add("commission")
     return frozenset(held)

@@ -78,11 +78,17 @@ def definition_of(session: Session, project: Project) -> WorkflowDefinition:
     return catalog.version(session, project.workflow_key, project.workflow_version)
 
 
-def guard_context(session: Session, project: Project, definition: WorkflowDefinition) -> GuardContext:
-    """Snapshot what the guards need to judge the project now."""
+def guard_context(session: Session, project: Project, definition: WorkflowDefinition, *,
+                  done: dict[str, DeliverableState] | None = None,
+                  assignments: list[MentorAssignment] | None = None) -> GuardContext:
+    """Snapshot what the guards need to judge the project now (from `done` and `assignments` when
+    the caller has just read them: the project's deliverable rows and active assignments)."""
     stage = definition.stage(project.stage)
-    done = queries.done_deliverables(session, project, project.stage)
-    mentors = [a for a in queries.list_active_assignments(session, project) if a.stage == project.stage]
+    if done is None:
+        done = queries.done_deliverables(session, project, project.stage)
+    if assignments is None:
+        assignments = queries.list_active_assignments(session, project)
+    mentors = [a for a in assignments if a.stage == project.stage]
     return GuardContext(
         stage=stage,
         status=project.status,

@@ -10,6 +10,7 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
@@ -22,6 +23,7 @@ from app.core.forms import attach_errors
 from app.core.forms import choices
 from app.core.time import utcnow
 from app.extensions import db
+from app.kpis.overview import build_panel as build_kpi_panel
 from app.mentoring.overview import build_panel
 from app.projects import permissions
 from app.projects import queries
@@ -30,11 +32,14 @@ from app.projects.forms import DeliverableForm
 from app.projects.forms import EventForm
 from app.projects.forms import ProjectForm
 from app.projects.overview import build_overview
+from app.readiness.overview import build_panel as build_readiness_panel
 from app.workflow.catalog import catalog
 from app.workflow.definition import STATUSES
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 PER_PAGE = 20
+#: Events, gate decisions and advice sessions the project page lists (the latest), unless `?all=1`.
+PAGE_ROWS = 20
 
 
 def load_visible(project_id: int):
@@ -94,13 +99,23 @@ def create():
 def detail(project_id: int):
     project = load_visible(project_id)
     view = build_overview(db.session, project, current_user)
+    now = utcnow()
+    # A long-lived project's page lists its latest events, decisions and sessions; `?all=1` lists
+    # everything. One row more than shown tells whether there is more.
+    shown = None if request.args.get("all") == "1" else PAGE_ROWS
+    history = queries.list_history(db.session, project, None if shown is None else shown + 1)
+    decisions = queries.list_gate_decisions(db.session, project, None if shown is None else shown + 1)
     return render_template(
-        "projects/detail.html", view=view,
-        history=queries.list_history(db.session, project),
-        decisions=queries.list_gate_decisions(db.session, project),
-        mentoring=build_panel(db.session, project, view.stage, current_user, view.relations, now=utcnow()),
+        "projects/detail.html", view=view, history=history[-shown:] if shown else history,
+        decisions=decisions[:shown], more_history=shown is not None and len(history) > shown,
+        more_decisions=shown is not None and len(decisions) > shown,
+        mentoring=build_panel(db.session, project, view.stage, current_user, view.relations, now=now,
+                              sessions_shown=shown),
         cluster=build_cluster_panel(db.session, project, current_user, view.relations),
-        today=utcnow().date(),
+        readiness=build_readiness_panel(db.session, project, current_user, view.relations, now=now,
+                                        date_format=lambda when: format_date(when, "short")),
+        kpis=build_kpi_panel(db.session, project, view.relations, now=now),
+        today=now.date(),
     )
 
 

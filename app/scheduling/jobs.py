@@ -17,6 +17,7 @@ from flask import current_app
 from app.checkins import sweep as checkin_sweep
 from app.core.time import utcnow
 from app.extensions import db
+from app.kpis import sweep as kpi_sweep
 from app.notifications import mailer
 from app.notifications import services as notifications
 from app.notifications.render import render_message
@@ -33,6 +34,8 @@ class SweepReport:
     overdue: int = 0
     reminders: int = 0
     escalations: int = 0
+    kpi_reports_opened: int = 0
+    kpi_reminders: int = 0
     emails_sent: int = 0
     emails_failed: int = 0
 
@@ -66,7 +69,7 @@ def smtp_settings() -> mailer.SmtpSettings:
 
 
 def run_sweep(now: dt.datetime) -> SweepReport:
-    """Plan, move statuses, queue reminders and escalations, deliver email; commit step by step."""
+    """Plan, move statuses, queue reminders and escalations, open KPI reports, deliver email; commit step by step."""
     session = db.session
     options = settings()
     report = SweepReport()
@@ -84,8 +87,23 @@ def run_sweep(now: dt.datetime) -> SweepReport:
                             now=now)
         session.commit()
         report.escalations += len(claimed)
+    report.kpi_reports_opened, report.kpi_reminders = run_kpi_step(now, options.base_url)
     report.emails_sent, report.emails_failed = deliver_emails(now)
     return report
+
+
+def run_kpi_step(now: dt.datetime, base_url: str) -> tuple[int, int]:
+    """Open the KPI reports that fell due, then remind their founders once; commit step by step."""
+    session = db.session
+    grace = dt.timedelta(days=current_app.config["KPI_REPORT_GRACE_DAYS"])
+    opened = kpi_sweep.open_due(session, now=now, grace=grace)
+    session.commit()
+    reminded = 0
+    while claimed := kpi_sweep.claim_reminders(session, now=now):
+        notifications.queue(session, kpi_sweep.reminder_messages(session, claimed, render_message, base_url), now=now)
+        session.commit()
+        reminded += len(claimed)
+    return opened, reminded
 
 
 def deliver_emails(now: dt.datetime) -> tuple[int, int]:

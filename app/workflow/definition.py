@@ -12,6 +12,8 @@ STATUSES = ("active", "on_hold", "abandoned", "graduated")
 FINAL_STATUSES = frozenset({"abandoned", "graduated"})
 #: Gate decisions, in Stage-Gate terms: go, recycle, hold, kill.
 GATE_DECISIONS = ("go", "recycle", "hold", "kill")
+#: How a KPI figure is typed: a whole number, a decimal (4 places) or money (2 places, unit = currency).
+METRIC_TYPES = ("int", "decimal", "money")
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,88 @@ class Deliverable:
 
 
 @dataclass(frozen=True)
+class Metric:
+    """One figure a KPI report asks for: revenue, customers, jobs… with its unit and type."""
+
+    key: str
+    label_text: dict[str, str]
+    unit: str
+    type: str = "int"
+    #: The smallest acceptable value (None: any, e.g. a profit that may be negative).
+    min: int | None = 0
+
+    @property
+    def label(self) -> str:
+        return localized(self.label_text, self.key)
+
+    @property
+    def places(self) -> int:
+        """Decimal places a value may have."""
+        return {"int": 0, "money": 2}.get(self.type, 4)
+
+    def as_dict(self) -> dict:
+        """The snapshot stored with each report, so a report keeps the metrics it was opened with."""
+        return {"key": self.key, "label": dict(self.label_text), "unit": self.unit, "type": self.type,
+                "min": self.min}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Metric:
+        return cls(key=data["key"], label_text=dict(data["label"]), unit=data["unit"], type=data["type"],
+                   min=data.get("min"))
+
+
+@dataclass(frozen=True)
+class KpiSchedule:
+    """The periodic figures a stage asks its projects for."""
+
+    every_days: int
+    metrics: tuple[Metric, ...]
+
+    def metric(self, key: str) -> Metric | None:
+        return next((m for m in self.metrics if m.key == key), None)
+
+
+@dataclass(frozen=True)
+class ReadinessDimension:
+    """One readiness dimension with a one-line descriptor per level, lowest level first."""
+
+    key: str
+    label_text: dict[str, str]
+    descriptors: tuple[dict[str, str], ...]
+
+    @property
+    def label(self) -> str:
+        return localized(self.label_text, self.key)
+
+
+@dataclass(frozen=True)
+class ReadinessScale:
+    """The dimensions a project is scored on and the levels of the scale (1–9 by default)."""
+
+    lowest: int
+    highest: int
+    dimensions: tuple[ReadinessDimension, ...]
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(d.key for d in self.dimensions)
+
+    @property
+    def levels(self) -> range:
+        return range(self.lowest, self.highest + 1)
+
+    def dimension(self, key: str) -> ReadinessDimension | None:
+        return next((d for d in self.dimensions if d.key == key), None)
+
+    def descriptor(self, key: str, level: int) -> str:
+        """The descriptor of `level` on dimension `key`, in the reader's language."""
+        dimension = self.dimension(key)
+        if dimension is None or level not in self.levels:
+            return ""
+        return localized(dimension.descriptors[level - self.lowest], str(level))
+
+
+@dataclass(frozen=True)
 class Stage:
     name: str
     label_text: dict[str, str]
@@ -34,6 +118,8 @@ class Stage:
     checkin_every_days: int | None = None
     #: How long a project is expected to stay here before it counts as stalled.
     expected_days: int | None = None
+    #: The periodic KPI report projects owe in this stage (None: none).
+    kpis: KpiSchedule | None = None
 
     @property
     def label(self) -> str:
@@ -83,6 +169,8 @@ class WorkflowDefinition:
     stages: tuple[Stage, ...]
     transitions: tuple[Transition, ...]
     events: dict[str, Event] = field(default_factory=dict)
+    #: The readiness scale projects on this path are scored on.
+    readiness: ReadinessScale | None = None
     #: sha256 of the canonical JSON of the source document; identifies this exact content.
     checksum: str = ""
     #: The parsed source document, stored with each project's version.

@@ -20,10 +20,13 @@ from app.workflow.definition import Event
 from app.workflow.definition import Stage
 from app.workflow.definition import Transition
 from app.workflow.definition import WorkflowDefinition
+from app.workflow.readiness_default import DEFAULT_READINESS
+from app.workflow.reporting_schema import ReportingChecks
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-TOP_LEVEL_KEYS = {"name", "version", "label", "initial", "states", "transitions", "events"}
-STATE_KEYS = {"name", "label", "deliverables", "checkin_every_days", "expected_days"}
+TOP_LEVEL_KEYS = {"name", "version", "label", "initial", "states", "transitions", "events", "readiness"}
+STATE_KEYS = {"name", "label", "deliverables", "checkin_every_days", "expected_days", "kpis"}
+
 EVENT_KEYS = {
     "label", "roles", "gates", "comment", "from_status", "to_status", "gate_decision",
     "override_roles", "confirm",
@@ -52,9 +55,24 @@ class DefinitionInvalid(Exception):
 
 
 def checksum(document: dict) -> str:
-    """Return a stable hash of a parsed document (key order and formatting do not count)."""
-    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """Return a stable hash of a parsed document's rules (key order and formatting do not count).
+
+    The readiness scale and the KPI reports a stage asks for are reporting settings, not rules of
+    the path: editing them changes no running project's stage or gates, so it needs no new version.
+    """
+    canonical = json.dumps(rules_of(document), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def rules_of(document: Any) -> Any:
+    """The document without its reporting settings (`readiness`, each state's `kpis`)."""
+    if not isinstance(document, dict):
+        return document
+    rules = {k: v for k, v in document.items() if k != "readiness"}
+    if isinstance(rules.get("states"), list):
+        rules["states"] = [{k: v for k, v in s.items() if k != "kpis"} if isinstance(s, dict) else s
+                           for s in rules["states"]]
+    return rules
 
 
 def load_file(path: Path) -> WorkflowDefinition:
@@ -81,7 +99,7 @@ def parse(document: Any, *, source: str) -> WorkflowDefinition:
     return definition
 
 
-class _Checker:
+class _Checker(ReportingChecks):
     """Walks a document once, collecting problems instead of stopping at the first."""
 
     def __init__(self, source: str) -> None:
@@ -108,12 +126,13 @@ class _Checker:
             self.fail("initial", f"'{initial}' is not one of the states")
         transitions = self.transitions(doc.get("transitions"), set(stage_names))
         events = self.events(doc.get("events"), {t.trigger for t in transitions})
+        readiness = self.readiness(doc.get("readiness", DEFAULT_READINESS), "readiness")
         if self.problems:
             return None
         return WorkflowDefinition(
             key=name, version=version, label_text=self.label(doc.get("label"), "label", name),
             initial=initial, stages=tuple(stages), transitions=tuple(transitions), events=events,
-            checksum=checksum(doc), document=doc,
+            readiness=readiness, checksum=checksum(doc), document=doc,
         )
 
     def name(self, value: Any, key: str) -> str:
@@ -166,6 +185,7 @@ class _Checker:
                 deliverables=self.deliverables(item.get("deliverables"), f"{key}.deliverables"),
                 checkin_every_days=self.positive_int(item.get("checkin_every_days"), f"{key}.checkin_every_days"),
                 expected_days=self.positive_int(item.get("expected_days"), f"{key}.expected_days"),
+                kpis=self.kpis(item.get("kpis"), f"{key}.kpis"),
             ))
         return stages
 

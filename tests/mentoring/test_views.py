@@ -66,7 +66,7 @@ def test_managers_see_mentors_and_projects_waiting(web, manager, project, make_m
     assert "Amal Expert" in html
     assert "0/2" in html
     assert project.name in html
-    assert "needs a mentor for idea" in html
+    assert "needs a mentor for Idea" in html  # the stage's label, not its key
 
 
 @pytest.mark.parametrize("role", ["founder", "mentor"])

@@ -352,7 +352,7 @@ def test_project_page_shows_history_and_gate_decisions(login_as, session, make_p
 
     history = section(html, "history-title")
     assert "<td>Approve the gate</td>" in history
-    assert "<td>— → idea</td>" in history  # the creation
+    assert "<td>— → Idea</td>" in history  # the creation, with the stage's label
     assert f"<td>{founder.name}</td>" in history and f"<td>{manager.name}</td>" in history
     gates = section(html, "gates-title")
     assert "decision-go" in gates

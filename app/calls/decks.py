@@ -1,0 +1,114 @@
+"""Pitch deck files: checked by their content, size-limited, stored outside the web root.
+
+A deck is accepted when its bytes are a PDF (the `%PDF-` signature, then pypdf reads at
+least one page), whatever its name says. It is stored as `<32 random hex>.pdf` in the
+uploads folder: nothing the user sent ever becomes part of a path; their file name is kept
+in the database for display only. Domain code: no Flask.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import secrets
+import unicodedata
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from app.core.errors import DomainError
+from app.core.errors import NotFound
+from app.core.errors import ValidationFailed
+from app.core.i18n import _l
+
+PDF_SIGNATURE = b"%PDF-"
+STORAGE_NAME = re.compile(r"[0-9a-f]{32}\.pdf")
+FILENAME_MAX = 200
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+
+class DeckTooLarge(DomainError):
+    status = 413
+
+    def __init__(self, max_bytes: int) -> None:
+        mb = max_bytes / (1024 * 1024)
+        message = str(_l("The file is too large: at most %(mb)s MB.", mb=f"{mb:g}"))
+        super().__init__(message, deck=[message])
+
+
+@dataclass(frozen=True)
+class CheckedDeck:
+    data: bytes
+    filename: str
+    sha256: str
+
+
+def clean_filename(name: str | None) -> str:
+    """The user's file name made harmless for display: last path part, printable, `.pdf`."""
+    base = re.split(r"[\\/]", unicodedata.normalize("NFC", name or ""))[-1]
+    base = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>|:*?')
+    base = base.strip(" .")
+    if not base:
+        base = "deck.pdf"
+    if not base.lower().endswith(".pdf"):
+        base += ".pdf"
+    return base[-FILENAME_MAX:]
+
+
+def check_deck(data: bytes, filename: str | None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> CheckedDeck:
+    """Accept a readable PDF of at most `max_bytes`.
+
+    :raises DeckTooLarge: over the limit (413).
+    :raises ValidationFailed: empty, or not a PDF by its content.
+    """
+    if len(data) > max_bytes:
+        raise DeckTooLarge(max_bytes)
+    not_pdf = str(_l("This file is not a PDF. Export your pitch deck as PDF and try again."))
+    if not data:
+        raise ValidationFailed(str(_l("The file is empty.")), deck=[str(_l("The file is empty."))])
+    if not data.startswith(PDF_SIGNATURE):
+        raise ValidationFailed(not_pdf, deck=[not_pdf])
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a sloppy but readable PDF is still a PDF
+            pages = len(PdfReader(io.BytesIO(data), strict=False).pages)
+    except Exception:  # noqa: BLE001 - whatever pypdf trips on, the file is not a usable PDF
+        pages = 0
+    if pages < 1:
+        message = str(_l("This PDF cannot be read (damaged, or no page)."))
+        raise ValidationFailed(message, deck=[message])
+    return CheckedDeck(data=data, filename=clean_filename(filename), sha256=hashlib.sha256(data).hexdigest())
+
+
+def store(directory: Path, data: bytes) -> str:
+    """Write the bytes under a new random name in `directory`; return that name."""
+    directory.mkdir(parents=True, exist_ok=True)
+    name = f"{secrets.token_hex(16)}.pdf"
+    partial = directory / f"{name}.part"
+    with open(partial, "xb") as out:  # "x": never overwrite anything
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(partial, directory / name)
+    return name
+
+
+def path_of(directory: Path, storage_name: str) -> Path:
+    """The file of a stored deck; refuses any name that is not one of ours (no traversal)."""
+    if not STORAGE_NAME.fullmatch(storage_name or ""):
+        raise NotFound(str(_l("No such file.")))
+    root = directory.resolve()
+    path = (root / storage_name).resolve()
+    if path.parent != root or not path.is_file():
+        raise NotFound(str(_l("No such file.")))
+    return path
+
+
+def discard(directory: Path, storage_name: str | None) -> None:
+    """Delete a stored deck (after the commit that replaced it); a missing file is fine."""
+    if storage_name and STORAGE_NAME.fullmatch(storage_name):
+        (directory.resolve() / storage_name).unlink(missing_ok=True)

@@ -1,0 +1,71 @@
+"""Demo data of the calls area: an open call, two applications, one of them labelled onto the path.
+
+Made through the services, like the rest of the demo, so it obeys every rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.auth.models import User
+from app.calls import evaluation
+from app.calls import services
+from app.cluster.models import CommissionMember
+from app.cluster.models import Organisation
+
+CRITERIA = [
+    services.CriterionInput("innovation", "Innovation", 3, ("Copy of an existing offer", "Minor improvement",
+                                                             "Clear novelty", "Strong novelty", "Breakthrough")),
+    services.CriterionInput("market", "Market and customers", 3),
+    services.CriterionInput("team", "Team", 2),
+    services.CriterionInput("cooperation", "Cooperation with cluster members", 2),
+]
+#: The project the demo call labels: (name, stage, status), as `app.demo.DEMO_PROJECTS` lists its own.
+LABELLED_PROJECT = ("StreamKids", "project", "active")
+QUESTIONS = [
+    services.QuestionInput("problem", "Which problem do you solve, and for whom?"),
+    services.QuestionInput("market", "Who pays, and how much?"),
+    services.QuestionInput("cooperation", "Which cluster members will you work with?"),
+]
+
+
+def load_calls_demo(session: Session, users: dict[str, User], now: dt.datetime) -> None:
+    """An open call of the multimedia and mobile poles; StreamKids labelled, MobiHealth awaiting review."""
+    manager, reviewer = users["manager"], users["mentor2"]
+    if session.get(CommissionMember, ("multimedia", reviewer.id)) is None:
+        session.add(CommissionMember(pole_key="multimedia", user_id=reviewer.id))
+    opened = now - dt.timedelta(days=20)
+    call = services.create_call(
+        session, actor=manager, now=opened, title="Call for projects 2026: digital content and mobile services",
+        description="The cluster labels cooperative projects in multimedia and mobile services. Labelled projects "
+                    "enter the path at the project stage, with mentoring and access to the cluster's partners.",
+        poles=["multimedia", "mobile_services"], opens_on=opened.date(), closes_on=(now + dt.timedelta(days=25)).date(),
+        criteria=CRITERIA, questions=QUESTIONS, workflow="innovation_path", stage="project",
+        timezone="Africa/Casablanca", requires_deck=False)
+    partners = {o.name: o for o in session.scalars(select(Organisation).where(
+        Organisation.name.in_(("Tanger Media", "ENSIAS", "inwi"))))}
+    kids = _submitted(session, call, users["founder"], "StreamKids", "multimedia", now - dt.timedelta(days=12),
+                      [services.PartnerInput(partners["Tanger Media"].id, "industrial_partner"),
+                       services.PartnerInput(partners["ENSIAS"].id, "research_partner")] if len(partners) == 3 else [])
+    _submitted(session, call, users["founder2"], "MobiHealth", "mobile_services", now - dt.timedelta(days=6),
+               [services.PartnerInput(partners["inwi"].id, "customer_pilot")] if len(partners) == 3 else [])
+    for person, scores in ((reviewer, (5, 4, 4, 5)), (manager, (4, 4, 3, 4))):
+        evaluation.submit_review(session, kids, actor=person, now=now - dt.timedelta(days=5),
+                                 scores=dict(zip([c.key for c in CRITERIA], scores, strict=True)),
+                                 comment="Convincing pilot with a broadcaster; the team needs a sales lead.")
+    evaluation.decide(session, kids, "labelled", actor=manager, now=now - dt.timedelta(days=2),
+                      comment="Labelled by the multimedia commission. Welcome to the path!")
+
+
+def _submitted(session: Session, call, founder: User, title: str, pole: str, when: dt.datetime,
+               partners: list[services.PartnerInput]):
+    application = services.create_application(
+        session, call, actor=founder, now=when, title=title, pole=pole, partners=partners,
+        summary=f"{title}: a cooperative project answering the cluster's call.",
+        answers={"problem": "Families and clinics lack trusted local digital services.",
+                 "market": "Operators and broadcasters pay per subscriber.",
+                 "cooperation": "An operator for distribution, a school for research."})
+    return services.submit_application(session, application, actor=founder, now=when)

@@ -1,0 +1,200 @@
+"""Evaluating applications: reviews by the pole's commission, the manager's decision, the label.
+
+A labelled application becomes a project on the call's path, at the call's stage, with the
+applicant on its team and the named partners attached. Domain code (no Flask), like
+`services.py`: permissions checked here, add and flush, never commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.auth.models import User
+from app.calls import permissions
+from app.calls import queries
+from app.calls.models import DECISIONS
+from app.calls.models import SCORE_MAX
+from app.calls.models import SCORE_MIN
+from app.calls.models import Application
+from app.calls.models import Label
+from app.calls.models import Review
+from app.calls.models import ReviewScore
+from app.calls.services import check_version
+from app.calls.services import flush_application
+from app.cluster.models import ProjectPartner
+from app.core.errors import Conflict
+from app.core.errors import Forbidden
+from app.core.errors import NotFound
+from app.core.errors import ValidationFailed
+from app.core.i18n import _l
+from app.projects.models import Project
+from app.projects.models import ProjectEvent
+from app.projects.models import ProjectMember
+from app.workflow.catalog import catalog
+
+COMMENT_MAX = 5000
+LABEL_PREFIX = "PC"
+
+
+@dataclass(frozen=True)
+class Decision:
+    application: Application
+    decision: str
+    project: Project | None = None
+    label: Label | None = None
+
+
+def _refuse_review(relations: frozenset[str], application: Application) -> None:
+    if "conflicted" in relations:
+        raise Forbidden(str(_l("You have a conflict of interest with this application: you cannot evaluate it.")))
+    if "reviewed" in relations:
+        raise Conflict(str(_l("You have already sent your review of this application.")))
+    if not relations & {"manager", "reviewer"} or application.status == "draft":
+        raise Forbidden(str(_l("Only the pole's commission and managers review submitted applications.")))
+    raise ValidationFailed(str(_l("This application is not awaiting reviews.")), status=[application.status])
+
+
+def _check_scores(application: Application, scores: dict[str, int], comments: dict[str, str],
+                  comment: str) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    keys = {c.key for c in application.call.criteria}
+    if set(scores) != keys:
+        errors["scores"] = [str(_l("Score every criterion, and only those: %(keys)s.", keys=", ".join(sorted(keys))))]
+    elif any(isinstance(v, bool) or not isinstance(v, int) or not SCORE_MIN <= v <= SCORE_MAX
+             for v in scores.values()):
+        errors["scores"] = [str(_l("Scores are whole numbers from 1 to 5."))]
+    if set(comments) - keys or any(len(v or "") > COMMENT_MAX for v in comments.values()):
+        errors["comments"] = [str(_l("Comments belong to the criteria, at most %(n)s characters each.",
+                                     n=COMMENT_MAX))]
+    if not comment.strip() or len(comment) > COMMENT_MAX:
+        errors["comment"] = [str(_l("Write a comment of 1 to %(n)s characters.", n=COMMENT_MAX))]
+    return errors
+
+
+def submit_review(session: Session, application: Application, *, actor: User, now: dt.datetime,
+                  scores: dict[str, int] | None = None, comment: str = "", comments: dict[str, str] | None = None,
+                  conflict: bool = False) -> Review:
+    """Record a reviewer's scores (1–5 per criterion) and comments, or their conflict of interest.
+
+    Once sent, a review is final: reviewers see the others' only after sending their own, so a
+    second look must not let them move towards the rest.
+    """
+    relations = queries.relations(session, application, actor)
+    if not permissions.can_review(relations, application):
+        _refuse_review(relations, application)
+    comments = {k: v for k, v in (comments or {}).items() if (v or "").strip()}
+    if conflict:
+        if len(comment) > COMMENT_MAX:
+            raise ValidationFailed(str(_l("The comment is too long.")),
+                                   comment=[str(_l("At most %(n)s characters.", n=COMMENT_MAX))])
+        review = Review(application_id=application.id, reviewer_id=actor.id, is_conflict=True,
+                        comment=comment.strip(), submitted_at=now)
+    else:
+        errors = _check_scores(application, scores or {}, comments, comment)
+        if errors:
+            raise ValidationFailed(str(_l("The review has invalid fields.")), **errors)
+        criteria = {c.key: c for c in application.call.criteria}
+        review = Review(application_id=application.id, reviewer_id=actor.id, is_conflict=False,
+                        comment=comment.strip(), submitted_at=now,
+                        scores=[ReviewScore(criterion_id=criteria[k].id, score=v, comment=comments.get(k, "").strip())
+                                for k, v in sorted(scores.items())])
+    try:
+        with session.begin_nested():
+            session.add(review)
+    except IntegrityError:
+        raise Conflict(str(_l("You have already sent your review of this application."))) from None
+    return review
+
+
+def decide(session: Session, application: Application, decision: str, *, actor: User, now: dt.datetime,
+           comment: str = "", version: int | None = None) -> Decision:
+    """Label, reject, or ask once for more information (which reopens the application to its applicant)."""
+    relations = queries.relations(session, application, actor)
+    if "manager" not in relations:
+        raise Forbidden(str(_l("Only managers decide on applications.")))
+    if not permissions.can_decide(relations, application):
+        raise ValidationFailed(str(_l("Only a submitted application awaiting its decision can be decided.")),
+                               status=[application.status])
+    check_version(application, version)
+    comment = (comment or "").strip()
+    errors: dict[str, list[str]] = {}
+    if decision not in DECISIONS:
+        errors["decision"] = [str(_l("Decide one of: %(values)s.", values=", ".join(DECISIONS)))]
+    elif decision == "more_info" and application.more_info_requested_at is not None:
+        errors["decision"] = [str(_l("More information was already asked for once: label or reject it now."))]
+    elif decision == "more_info" and not comment:
+        errors["comment"] = [str(_l("Say what information is missing."))]
+    if len(comment) > COMMENT_MAX:
+        errors["comment"] = [str(_l("At most %(n)s characters.", n=COMMENT_MAX))]
+    if errors:
+        raise ValidationFailed(str(_l("The decision has invalid fields.")), **errors)
+    application.decision_comment, application.decided_by_id, application.updated_at = comment, actor.id, now
+    if decision == "more_info":
+        application.status, application.more_info_requested_at = "more_info", now
+        flush_application(session)
+        return Decision(application, decision)
+    application.status, application.decided_at = decision, now
+    project = label = None
+    if decision == "labelled":
+        project = create_labelled_project(session, application, actor=actor, now=now)
+        application.project_id = project.id
+    flush_application(session)
+    if project is not None:
+        label = _award_label(session, application, project, now=now)
+    return Decision(application, decision, project, label)
+
+
+def create_labelled_project(session: Session, application: Application, *, actor: User,
+                            now: dt.datetime) -> Project:
+    """Put the application on the path: a project at the call's stage, its applicant a founder member,
+    its partners attached; the history says it was created, then labelled into that stage."""
+    call = application.call
+    try:
+        definition = catalog.latest(call.workflow_key)
+    except NotFound as exc:
+        raise ValidationFailed(exc.message, workflow=[exc.message]) from None
+    if not definition.has_stage(call.stage):
+        message = str(_l("The path “%(workflow)s” no longer has the stage “%(stage)s”.", workflow=call.workflow_key,
+                         stage=call.stage))
+        raise ValidationFailed(message, stage=[message])
+    catalog.record(session, definition)
+    project = Project(name=application.title, summary=application.summary, pole_key=application.pole_key,
+                      workflow_key=definition.key, workflow_version=definition.version, stage=call.stage,
+                      status="active", stage_entered_at=now, created_at=now, updated_at=now, created_by_id=actor.id)
+    project.members.append(ProjectMember(user_id=application.applicant_id, joined_at=now))
+    session.add(project)
+    session.flush()
+    session.add(ProjectEvent(project_id=project.id, event="create", from_stage=None, to_stage=definition.initial,
+                             from_status=None, to_status="active", actor_id=actor.id, at=now,
+                             comment=str(_l("Application to “%(call)s”.", call=call.title))))
+    if call.stage != definition.initial:
+        session.add(ProjectEvent(project_id=project.id, event="label", from_stage=definition.initial,
+                                 to_stage=call.stage, from_status="active", to_status="active", actor_id=actor.id,
+                                 at=now, comment=application.decision_comment))
+    for partner in application.partners:
+        session.add(ProjectPartner(project_id=project.id, organisation_id=partner.organisation_id, role=partner.role,
+                                   added_at=now))
+    session.flush()
+    return project
+
+
+def _award_label(session: Session, application: Application, project: Project, *, now: dt.datetime) -> Label:
+    """Number the label `PC-<year>-<nnnn>`, the next free number of the year (retried if another took it)."""
+    today = now.astimezone(ZoneInfo(application.call.timezone)).date()
+    prefix = f"{LABEL_PREFIX}-{today.year}-"
+    start = queries.count_labels(session, prefix) + 1
+    for number in range(start, start + 20):
+        label = Label(number=f"{prefix}{number:04d}", call_id=application.call_id, application_id=application.id,
+                      project_id=project.id, labelled_on=today, created_at=now)
+        try:
+            with session.begin_nested():
+                session.add(label)
+            return label
+        except IntegrityError:
+            continue
+    raise Conflict(str(_l("Could not number the label; try again.")))

@@ -1,0 +1,49 @@
+"""Everything an application page (or API answer) shows, read in one place for one viewer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from app.auth.models import User
+from app.calls import permissions
+from app.calls import queries
+from app.calls.models import Application
+from app.calls.models import Label
+from app.calls.models import Review
+
+
+@dataclass(frozen=True)
+class ApplicationPage:
+    application: Application
+    relations: frozenset[str]
+    can_edit: bool
+    can_review: bool
+    can_see_reviews: bool
+    can_decide: bool
+    #: Shown only to those who may see reviews; empty otherwise.
+    reviews: list[Review]
+    my_review: Review | None
+    #: criterion id → (average, low, high, count); managers only.
+    spread: dict[int, tuple[float, int, int, int]]
+    label: Label | None
+
+
+def build_page(session: Session, application: Application, user: User, *, now: dt.datetime) -> ApplicationPage:
+    """Gather the application, what `user` may do with it and the reviews they may read."""
+    relations = queries.relations(session, application, user)
+    see_reviews = permissions.can_see_reviews(relations, application)
+    label = queries.label_of_project(session, application.project_id) if application.project_id else None
+    return ApplicationPage(
+        application=application, relations=relations,
+        can_edit=permissions.can_edit(relations, application, now),
+        can_review=permissions.can_review(relations, application),
+        can_see_reviews=see_reviews,
+        can_decide=permissions.can_decide(relations, application),
+        reviews=queries.list_reviews(session, application) if see_reviews else [],
+        my_review=queries.get_review(session, application, user),
+        spread=queries.criterion_spread(session, application) if "manager" in relations else {},
+        label=label,
+    )

@@ -1,0 +1,277 @@
+"""Reads about calls and applications, scoped to the viewer, and the ranking (computed in SQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement
+from sqlalchemy import Select
+from sqlalchemy import and_
+from sqlalchemy import exists
+from sqlalchemy import func
+from sqlalchemy import literal
+from sqlalchemy import not_
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy import true
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import aliased
+
+from app.auth.models import User
+from app.calls.models import Application
+from app.calls.models import ApplicationPartner
+from app.calls.models import Call
+from app.calls.models import CallCriterion
+from app.calls.models import CallPole
+from app.calls.models import Label
+from app.calls.models import Review
+from app.calls.models import ReviewScore
+from app.cluster.models import CommissionMember
+from app.cluster.models import OrganisationMember
+from app.core.errors import NotFound
+from app.core.i18n import _l
+from app.core.sqltime import instant
+
+#: Scores are compared as integers in millionths, so equal averages tie exactly on every database.
+SCALE = 1_000_000
+
+
+# Conflicts of interest, as SQL conditions over `Application` ----------------------------------
+
+
+def organisation_conflict(user_id) -> ColumnElement[bool]:
+    """The user works for the applicant's organisation or for a partner organisation."""
+    reviewer_org = aliased(OrganisationMember)
+    applicant_org = aliased(OrganisationMember)
+    # Correlated to whatever the caller's query holds (Application, and the table of `user_id`), at any
+    # depth: only the subquery's own tables are its own.
+    shares_applicant = exists().where(
+        reviewer_org.user_id == user_id, applicant_org.organisation_id == reviewer_org.organisation_id,
+        applicant_org.user_id == Application.applicant_id).correlate_except(reviewer_org, applicant_org)
+    partner_org = aliased(OrganisationMember)
+    works_for_partner = exists().where(
+        partner_org.user_id == user_id, ApplicationPartner.application_id == Application.id,
+        ApplicationPartner.organisation_id == partner_org.organisation_id).correlate_except(partner_org,
+                                                                                            ApplicationPartner)
+    return or_(shares_applicant, works_for_partner)
+
+
+def declared_conflict(user_id) -> ColumnElement[bool]:
+    return exists().where(Review.application_id == Application.id, Review.reviewer_id == user_id,
+                          Review.is_conflict.is_(True)).correlate_except(Review)
+
+
+def conflicted(user_id) -> ColumnElement[bool]:
+    """The user may not evaluate the application: their own, declared, or through an organisation."""
+    return or_(Application.applicant_id == user_id, declared_conflict(user_id), organisation_conflict(user_id))
+
+
+def on_commission(user_id) -> ColumnElement[bool]:
+    return exists().where(CommissionMember.pole_key == Application.pole_key,
+                          CommissionMember.user_id == user_id).correlate_except(CommissionMember)
+
+
+# Applications -----------------------------------------------------------------------------------
+
+
+def visible_to(user: User) -> ColumnElement[bool]:
+    """SQL condition: the applications `user` may see.
+
+    Managers all; applicants their own; reviewers the submitted ones of their pole, except
+    their conflicts.
+    """
+    if user.is_manager:
+        return true()
+    as_reviewer = and_(Application.status != "draft", on_commission(user.id), not_(conflicted(user.id)))
+    return or_(Application.applicant_id == user.id, as_reviewer)
+
+
+def select_applications(user: User, *, call: Call | None = None, status: str | None = None,
+                        mine: bool = False) -> Select:
+    """The applications `user` sees, newest first; `mine` keeps only their own."""
+    stmt = select(Application).where(visible_to(user))
+    if call is not None:
+        stmt = stmt.where(Application.call_id == call.id)
+    if status:
+        stmt = stmt.where(Application.status == status)
+    if mine:
+        stmt = stmt.where(Application.applicant_id == user.id)
+    return stmt.order_by(Application.created_at.desc(), Application.id.desc())
+
+
+def get_visible_application(session: Session, application_id: int, user: User) -> Application:
+    """The application if `user` may see it; unknown and hidden look the same (404)."""
+    found = session.scalar(select(Application).where(Application.id == application_id, visible_to(user)))
+    if found is None:
+        raise NotFound(str(_l("No such application.")))
+    return found
+
+
+def relations(session: Session, application: Application, user: User) -> frozenset[str]:
+    """The roles `user` holds on `application` (see `app.calls.permissions`)."""
+    held: set[str] = set()
+    if user.is_manager:
+        held.add("manager")
+    if application.applicant_id == user.id:
+        held.add("applicant")
+    if session.get(CommissionMember, (application.pole_key, user.id)) is not None:
+        held.add("reviewer")
+    if session.scalar(select(conflicted(user.id)).where(Application.id == application.id)):
+        held.add("conflicted")
+    if session.scalar(select(Review.id).where(Review.application_id == application.id,
+                                              Review.reviewer_id == user.id)) is not None:
+        held.add("reviewed")
+    return frozenset(held)
+
+
+def list_reviews(session: Session, application: Application) -> list[Review]:
+    """Submitted evaluations (not conflicts), in the order they came."""
+    return list(session.scalars(select(Review).where(Review.application_id == application.id,
+                                                     Review.is_conflict.is_(False)).order_by(Review.id)))
+
+
+def get_review(session: Session, application: Application, user: User) -> Review | None:
+    return session.scalar(select(Review).where(Review.application_id == application.id,
+                                               Review.reviewer_id == user.id))
+
+
+# Calls ------------------------------------------------------------------------------------------
+
+
+def is_open_at(now: dt.datetime) -> ColumnElement[bool]:
+    return and_(Call.opens_at <= instant(now), Call.closes_at > instant(now))
+
+
+def visible_calls(user: User | None, now: dt.datetime) -> ColumnElement[bool]:
+    """Open calls for everyone; managers every call; reviewers their poles'; applicants theirs."""
+    if user is None:
+        return is_open_at(now)
+    if user.is_manager:
+        return true()
+    of_my_pole = exists().where(CallPole.call_id == Call.id, CommissionMember.pole_key == CallPole.pole_key,
+                                CommissionMember.user_id == user.id)
+    applied = exists().where(Application.call_id == Call.id, Application.applicant_id == user.id)
+    return or_(is_open_at(now), of_my_pole, applied)
+
+
+def select_calls(user: User | None, now: dt.datetime, *, open_only: bool = True) -> Select:
+    """The calls to list: open ones (the public list), or all that `user` may see."""
+    condition = is_open_at(now) if open_only else visible_calls(user, now)
+    return select(Call).where(condition).order_by(Call.closes_at.desc(), Call.id.desc())
+
+
+def get_visible_call(session: Session, call_id: int, user: User | None, now: dt.datetime) -> Call:
+    found = session.scalar(select(Call).where(Call.id == call_id, visible_calls(user, now)))
+    if found is None:
+        raise NotFound(str(_l("No such call for projects.")))
+    return found
+
+
+def reviewer_poles(session: Session, user: User) -> set[str]:
+    return set(session.scalars(select(CommissionMember.pole_key).where(CommissionMember.user_id == user.id)))
+
+
+# Labels -----------------------------------------------------------------------------------------
+
+
+def label_of_project(session: Session, project_id: int) -> Label | None:
+    return session.scalar(select(Label).where(Label.project_id == project_id))
+
+
+def get_label(session: Session, number: str) -> Label:
+    found = session.scalar(select(Label).where(Label.number == number))
+    if found is None:
+        raise NotFound(str(_l("No such label.")))
+    return found
+
+
+def count_labels(session: Session, prefix: str) -> int:
+    return session.scalar(select(func.count(Label.id)).where(Label.number.like(f"{prefix}%"))) or 0
+
+
+# Ranking ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RankedApplication:
+    application: Application
+    #: 1 for the best; equal scores share a rank ("1, 2, 2, 4"); None while nothing is scored.
+    rank: int | None
+    #: Weighted average over the valid reviews (1–5), rounded to 6 decimals; None without one.
+    score: float | None
+    #: The lowest and highest weighted score among the valid reviews: the reviewers' spread.
+    low: float | None
+    high: float | None
+    reviews: int
+    #: Commission members of the pole who can review it and have not yet.
+    missing: int
+    #: Commission members who cannot review it (declared or through an organisation).
+    conflicts: int
+
+
+def _scaled(num, den) -> ColumnElement[int]:
+    """round(num / den × SCALE) in integer arithmetic: the same digits on SQLite and PostgreSQL."""
+    return (num * (2 * SCALE) + den) // (den * 2)
+
+
+def ranking(session: Session, call: Call) -> list[RankedApplication]:
+    """Rank the call's submitted and decided applications by weighted average score.
+
+    A review counts when it scores (not a declared conflict) and its reviewer has no conflict
+    through an organisation; each counted review weighs the same. Ties share a rank and are
+    listed by submission time, then id.
+    """
+    per_review = (
+        select(Review.id.label("review_id"), Review.application_id,
+               func.sum(ReviewScore.score * CallCriterion.weight).label("num"),
+               func.sum(CallCriterion.weight).label("den"))
+        .join(ReviewScore, ReviewScore.review_id == Review.id)
+        .join(CallCriterion, CallCriterion.id == ReviewScore.criterion_id)
+        .join(Application, Application.id == Review.application_id)
+        .where(Application.call_id == call.id, Review.is_conflict.is_(False),
+               not_(organisation_conflict(Review.reviewer_id)), Review.reviewer_id != Application.applicant_id)
+        .group_by(Review.id, Review.application_id)
+    ).subquery()
+    per_application = (
+        select(per_review.c.application_id, func.count().label("reviews"),
+               _scaled(func.sum(per_review.c.num), func.sum(per_review.c.den)).label("score"),
+               func.min(_scaled(per_review.c.num, per_review.c.den)).label("low"),
+               func.max(_scaled(per_review.c.num, per_review.c.den)).label("high"))
+        .group_by(per_review.c.application_id)
+    ).subquery()
+    member = aliased(CommissionMember)
+    member_conflicted = conflicted(member.user_id)
+    commission = select(func.count()).select_from(member).where(member.pole_key == Application.pole_key)
+    conflicts = commission.where(member_conflicted).scalar_subquery()
+    missing = commission.where(not_(member_conflicted), ~exists().where(
+        Review.application_id == Application.id, Review.reviewer_id == member.user_id).correlate_except(Review)
+    ).scalar_subquery()
+    order = func.coalesce(per_application.c.score, literal(-1))
+    rows = session.execute(
+        select(Application, per_application.c.score, per_application.c.low, per_application.c.high,
+               func.coalesce(per_application.c.reviews, 0), missing, conflicts,
+               func.rank().over(order_by=order.desc()))
+        .outerjoin(per_application, per_application.c.application_id == Application.id)
+        .where(Application.call_id == call.id, Application.status != "draft")
+        .order_by(order.desc(), Application.submitted_at, Application.id))
+    return [RankedApplication(application=a, rank=rank if score is not None else None, score=_unscale(score),
+                              low=_unscale(low), high=_unscale(high), reviews=n, missing=m, conflicts=c)
+            for a, score, low, high, n, m, c, rank in rows]
+
+
+def _unscale(value: int | None) -> float | None:
+    return None if value is None else int(value) / SCALE
+
+
+def criterion_spread(session: Session, application: Application) -> dict[int, tuple[float, int, int, int]]:
+    """criterion id → (average, lowest, highest, how many scores) over the valid reviews."""
+    rows = session.execute(
+        select(ReviewScore.criterion_id, func.avg(ReviewScore.score), func.min(ReviewScore.score),
+               func.max(ReviewScore.score), func.count())
+        .join(Review, Review.id == ReviewScore.review_id)
+        .join(Application, Application.id == Review.application_id)
+        .where(Review.application_id == application.id, Review.is_conflict.is_(False),
+               not_(organisation_conflict(Review.reviewer_id)))
+        .group_by(ReviewScore.criterion_id))
+    return {cid: (float(avg), low, high, n) for cid, avg, low, high, n in rows}

@@ -1,0 +1,308 @@
+"""Writes on calls and applications: open a call, write, attach a deck, submit.
+
+Reviews and decisions are in `app.calls.evaluation`. Services check permissions themselves,
+add and flush, and never commit: the boundary commits once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfoNotFoundError
+
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.auth.models import User
+from app.calls import decks
+from app.calls import permissions
+from app.calls import queries
+from app.calls.models import Application
+from app.calls.models import ApplicationPartner
+from app.calls.models import Call
+from app.calls.models import CallCriterion
+from app.calls.models import CallPole
+from app.calls.models import PitchDeck
+from app.cluster.models import PARTNER_ROLES
+from app.cluster.models import Organisation
+from app.core.errors import ConcurrentEdit
+from app.core.errors import Forbidden
+from app.core.errors import NotFound
+from app.core.errors import ValidationFailed
+from app.core.i18n import _l
+from app.projects import queries as project_queries
+from app.workflow.catalog import catalog
+
+TITLE_MAX = 200
+TEXT_MAX = 10_000
+SUMMARY_MAX = 5000
+ANSWER_MAX = 5000
+CRITERIA_MAX = 20
+QUESTIONS_MAX = 20
+PARTNERS_MAX = 20
+KEY = re.compile(r"[a-z0-9_]{1,64}")
+
+
+@dataclass(frozen=True)
+class CriterionInput:
+    key: str
+    title: str
+    weight: int
+    #: Five texts, what 1 … 5 mean; empty for the plain scale.
+    descriptors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QuestionInput:
+    key: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PartnerInput:
+    organisation_id: int
+    role: str
+
+
+def slug(text: str) -> str:
+    """A key from a title: `Market & customers` → `market_customers`."""
+    return re.sub(r"[^a-z0-9]+", "_", (text or "").lower()).strip("_")[:64]
+
+
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _start_of(day: dt.date, zone: ZoneInfo) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), tzinfo=zone).astimezone(dt.UTC)
+
+
+def _check_grid(criteria: list[CriterionInput], questions: list[QuestionInput]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    keys = [c.key for c in criteria]
+    if not 1 <= len(criteria) <= CRITERIA_MAX:
+        errors["criteria"] = [str(_l("Give 1 to %(n)s criteria.", n=CRITERIA_MAX))]
+    elif len(set(keys)) != len(keys) or not all(KEY.fullmatch(k) for k in keys):
+        errors["criteria"] = [str(_l("Criterion keys are unique, in lower case letters, digits and _."))]
+    elif any(not c.title.strip() or len(c.title) > TITLE_MAX for c in criteria):
+        errors["criteria"] = [str(_l("Every criterion needs a title of at most %(n)s characters.", n=TITLE_MAX))]
+    elif any(not 1 <= c.weight <= 100 for c in criteria):
+        errors["criteria"] = [str(_l("Weights are whole numbers from 1 to 100."))]
+    elif any(c.descriptors and (len(c.descriptors) != 5 or any(len(d) > 300 for d in c.descriptors))
+             for c in criteria):
+        errors["criteria"] = [str(_l("Describe the scale with five texts (1 to 5), or not at all."))]
+    question_keys = [q.key for q in questions]
+    if len(questions) > QUESTIONS_MAX or len(set(question_keys)) != len(question_keys) or not all(
+            KEY.fullmatch(k) for k in question_keys):
+        errors["questions"] = [str(_l("At most %(n)s questions, each with its own key.", n=QUESTIONS_MAX))]
+    elif any(not q.text.strip() or len(q.text) > 1000 for q in questions):
+        errors["questions"] = [str(_l("Every question needs a text of at most 1,000 characters."))]
+    return errors
+
+
+def _check_call(session: Session, *, title: str, description: str, poles: list[str], opens_on: dt.date,
+                closes_on: dt.date, workflow: str, stage: str, timezone: str, today: dt.date) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not title.strip() or len(title) > TITLE_MAX:
+        errors["title"] = [str(_l("A title of 1 to %(n)s characters is required.", n=TITLE_MAX))]
+    if len(description) > TEXT_MAX:
+        errors["description"] = [str(_l("At most %(n)s characters.", n=TEXT_MAX))]
+    unknown = [p for p in poles if project_queries.get_pole(session, p) is None]
+    if not poles or unknown:
+        errors["poles"] = [str(_l("Choose one or more known poles."))]
+    if closes_on < opens_on:
+        errors["closes_on"] = [str(_l("The call cannot close before it opens."))]
+    elif closes_on < today:
+        errors["closes_on"] = [str(_l("The closing date is already past."))]
+    try:
+        definition = catalog.latest(workflow)
+    except NotFound as exc:
+        errors["workflow"] = [exc.message]
+    else:
+        if not definition.has_stage(stage):
+            errors["stage"] = [str(_l("The path “%(workflow)s” has no stage “%(stage)s”.", workflow=workflow,
+                                      stage=stage))]
+    if _zone(timezone) is None:
+        errors["timezone"] = [str(_l("Unknown time zone “%(zone)s”.", zone=timezone))]
+    return errors
+
+
+def create_call(session: Session, *, actor: User, now: dt.datetime, title: str, description: str, poles: list[str],
+                opens_on: dt.date, closes_on: dt.date, criteria: list[CriterionInput], questions: list[QuestionInput],
+                workflow: str, stage: str, timezone: str, requires_deck: bool = True) -> Call:
+    """Open a call for projects (managers): its poles, dates, grid, questions and where labelled projects go."""
+    if not permissions.can_manage_calls(actor):
+        raise Forbidden(str(_l("Only managers open calls for projects.")))
+    zone = _zone(timezone)
+    today = now.astimezone(zone).date() if zone else now.date()
+    errors = _check_call(session, title=title, description=description, poles=poles, opens_on=opens_on,
+                         closes_on=closes_on, workflow=workflow, stage=stage, timezone=timezone, today=today)
+    errors.update(_check_grid(criteria, questions))
+    if errors:
+        raise ValidationFailed(str(_l("The call has invalid fields.")), **errors)
+    call = Call(title=title.strip(), description=description.strip(), opens_on=opens_on, closes_on=closes_on,
+                timezone=timezone, opens_at=_start_of(opens_on, zone),
+                closes_at=_start_of(closes_on + dt.timedelta(days=1), zone),
+                questions=[{"key": q.key, "text": q.text.strip()} for q in questions], requires_deck=requires_deck,
+                workflow_key=workflow, stage=stage, created_by_id=actor.id, created_at=now)
+    call.poles = [CallPole(pole_key=p) for p in dict.fromkeys(poles)]
+    call.criteria = [CallCriterion(key=c.key, title=c.title.strip(), weight=c.weight, position=i,
+                                   descriptors=[d.strip() for d in c.descriptors])
+                     for i, c in enumerate(criteria)]
+    session.add(call)
+    session.flush()
+    return call
+
+
+# Applications -----------------------------------------------------------------------------------
+
+
+def _closed_error(call: Call) -> ValidationFailed:
+    message = str(_l("The call closed on %(date)s: applications can no longer be submitted or changed. "
+                     "Your draft stays readable.", date=call.closes_on.isoformat()))
+    return ValidationFailed(message, call=[message])
+
+
+def _check_fields(session: Session, call: Call, *, title: str, summary: str, pole: str, answers: dict,
+                  partners: list[PartnerInput] | None) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if len(title) > TITLE_MAX:
+        errors["title"] = [str(_l("At most %(n)s characters.", n=TITLE_MAX))]
+    if len(summary) > SUMMARY_MAX:
+        errors["summary"] = [str(_l("At most %(n)s characters.", n=SUMMARY_MAX))]
+    if pole not in call.pole_keys:
+        errors["pole"] = [str(_l("Choose one of the call's poles: %(poles)s.", poles=", ".join(call.pole_keys)))]
+    known = {q["key"] for q in call.questions}
+    if set(answers) - known:
+        errors["answers"] = [str(_l("Unknown questions: %(keys)s.", keys=", ".join(sorted(set(answers) - known))))]
+    elif any(not isinstance(v, str) or len(v) > ANSWER_MAX for v in answers.values()):
+        errors["answers"] = [str(_l("Each answer is a text of at most %(n)s characters.", n=ANSWER_MAX))]
+    if partners is not None:
+        ids = [p.organisation_id for p in partners]
+        if (len(partners) > PARTNERS_MAX or len(set(ids)) != len(ids)
+                or any(p.role not in PARTNER_ROLES for p in partners) or sum(p.role == "lead" for p in partners) > 1):
+            errors["partners"] = [str(_l("At most %(n)s different organisations, one lead at most, known roles.",
+                                         n=PARTNERS_MAX))]
+        elif any(session.get(Organisation, i) is None for i in ids):
+            errors["partners"] = [str(_l("Choose organisations registered with the cluster."))]
+    return errors
+
+
+def _set_fields(application: Application, *, title: str, summary: str, pole: str, answers: dict,
+                partners: list[PartnerInput] | None) -> None:
+    application.title, application.summary, application.pole_key = title.strip(), summary.strip(), pole
+    application.answers = {k: v.strip() for k, v in answers.items()}
+    if partners is not None:
+        application.partners = [ApplicationPartner(organisation_id=p.organisation_id, role=p.role) for p in partners]
+
+
+def create_application(session: Session, call: Call, *, actor: User, now: dt.datetime, title: str, summary: str = "",
+                       pole: str | None = None, answers: dict | None = None,
+                       partners: list[PartnerInput] | None = None) -> Application:
+    """Start a draft application to an open call (founders with a confirmed address)."""
+    if not permissions.can_apply(actor):
+        raise Forbidden(str(_l("Only founders with a confirmed email address apply to calls.")))
+    if not call.is_open(now):
+        raise _closed_error(call) if now >= call.closes_at else ValidationFailed(str(_l("This call is not open yet.")))
+    pole = pole or call.pole_keys[0]
+    answers = answers or {}
+    errors = _check_fields(session, call, title=title, summary=summary, pole=pole, answers=answers, partners=partners)
+    if not title.strip():
+        errors["title"] = [str(_l("A title is required."))]
+    if errors:
+        raise ValidationFailed(str(_l("The application has invalid fields.")), **errors)
+    application = Application(call_id=call.id, applicant_id=actor.id, status="draft", created_at=now, updated_at=now)
+    _set_fields(application, title=title, summary=summary, pole=pole, answers=answers, partners=partners)
+    session.add(application)
+    session.flush()
+    return application
+
+
+def _require_editable(session: Session, application: Application, actor: User, now: dt.datetime,
+                      version: int | None) -> None:
+    relations = queries.relations(session, application, actor)
+    if "applicant" not in relations:
+        raise Forbidden(str(_l("Only the applicant changes an application.")))
+    if application.status == "draft" and now >= application.call.closes_at:
+        raise _closed_error(application.call)
+    if not permissions.can_edit(relations, application, now):
+        raise ValidationFailed(str(_l("This application was submitted: it can no longer be changed.")),
+                               status=[application.status])
+    check_version(application, version)
+
+
+def check_version(application: Application, version: int | None) -> None:
+    if version is not None and version != application.version:
+        raise ConcurrentEdit(str(_l("This application was changed elsewhere (version %(current)s, yours %(yours)s). "
+                                    "Reload it and try again.", current=application.version, yours=version)))
+
+
+def flush_application(session: Session) -> None:
+    """Flush, turning a lost optimistic-lock race into `ConcurrentEdit`."""
+    try:
+        session.flush()
+    except StaleDataError:
+        raise ConcurrentEdit(str(_l("This application was changed elsewhere. Reload it and try again."))) from None
+
+
+def update_application(session: Session, application: Application, *, actor: User, now: dt.datetime,
+                       version: int | None, title: str | None = None, summary: str | None = None,
+                       pole: str | None = None, answers: dict | None = None,
+                       partners: list[PartnerInput] | None = None) -> Application:
+    """Save the applicant's changes to a draft (or to an application sent back for more information)."""
+    _require_editable(session, application, actor, now, version)
+    fields = {"title": application.title if title is None else title,
+              "summary": application.summary if summary is None else summary,
+              "pole": application.pole_key if pole is None else pole,
+              "answers": {**application.answers, **(answers or {})}}
+    errors = _check_fields(session, application.call, partners=partners, **fields)
+    if not fields["title"].strip():
+        errors["title"] = [str(_l("A title is required."))]
+    if errors:
+        raise ValidationFailed(str(_l("The application has invalid fields.")), **errors)
+    _set_fields(application, partners=partners, **fields)
+    application.updated_at = now
+    flush_application(session)
+    return application
+
+
+def attach_deck(session: Session, application: Application, deck: decks.CheckedDeck, *, actor: User,
+                now: dt.datetime, directory: Path) -> str | None:
+    """Store a checked PDF as the application's pitch deck; return the replaced file's name to delete
+    after the commit (deleting it now would lose it if the transaction rolls back)."""
+    _require_editable(session, application, actor, now, None)
+    replaced = application.deck.storage_name if application.deck else None
+    if application.deck is None:
+        application.deck = PitchDeck(application_id=application.id)
+    row = application.deck
+    row.storage_name = decks.store(directory, deck.data)
+    row.filename, row.size_bytes, row.sha256 = deck.filename, len(deck.data), deck.sha256
+    row.uploaded_at, row.uploaded_by_id = now, actor.id
+    application.updated_at = now
+    flush_application(session)
+    return replaced
+
+
+def submit_application(session: Session, application: Application, *, actor: User, now: dt.datetime,
+                       version: int | None = None) -> Application:
+    """Send the application to the commission: complete, before the deadline (or once, after more info was asked)."""
+    _require_editable(session, application, actor, now, version)
+    errors: dict[str, list[str]] = {}
+    if not application.summary.strip():
+        errors["summary"] = [str(_l("A summary is required."))]
+    unanswered = [q["key"] for q in application.call.questions if not application.answers.get(q["key"], "").strip()]
+    if unanswered:
+        errors["answers"] = [str(_l("Answer every question (missing: %(keys)s).", keys=", ".join(unanswered)))]
+    if application.call.requires_deck and application.deck is None:
+        errors["deck"] = [str(_l("Attach your pitch deck (PDF)."))]
+    if errors:
+        raise ValidationFailed(str(_l("The application is not complete.")), **errors)
+    application.status, application.submitted_at, application.updated_at = "submitted", now, now
+    flush_application(session)
+    return application

@@ -1,0 +1,286 @@
+"""Calls for projects and applications: the public list, a call's page, opening a call, writing,
+attaching a deck and submitting an application. Reviews, the ranking, decisions and label
+certificates are the `evaluation` blueprint (`app.calls.evaluation_views`)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask import abort
+from flask import current_app
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import send_file
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_login import login_required
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from app.auth.decorators import role_required
+from app.calls import decks
+from app.calls import permissions
+from app.calls import queries
+from app.calls import services
+from app.calls.forms import ApplicationForm
+from app.calls.forms import CallForm
+from app.calls.forms import DeckForm
+from app.calls.forms import StartForm
+from app.calls.forms import SubmitForm
+from app.calls.forms import parse_criteria
+from app.calls.forms import parse_questions
+from app.calls.models import Application
+from app.calls.overview import build_page
+from app.calls.web import deck_directory
+from app.calls.web import deck_max_bytes
+from app.calls.web import load_application
+from app.calls.web import load_call
+from app.calls.web import refused
+from app.calls.web import viewer
+from app.cluster import queries as cluster_queries
+from app.core.errors import DomainError
+from app.core.errors import NotFound
+from app.core.errors import ValidationFailed
+from app.core.forms import attach_errors
+from app.core.forms import choices
+from app.core.time import utcnow
+from app.extensions import csrf
+from app.extensions import db
+from app.projects import queries as project_queries
+from app.workflow.catalog import catalog
+
+bp = Blueprint("calls", __name__)
+
+
+@bp.app_context_processor
+def label_helper() -> dict:
+    """`project_label(project_id)` in every template: the project page shows its label."""
+
+    def project_label(project_id: int):
+        return queries.label_of_project(db.session, project_id)
+
+    return {"project_label": project_label}
+
+
+@bp.get("/calls")
+def index():
+    """Open calls for everyone; `?all=1` adds the calls a signed-in user follows (past, coming)."""
+    show_all = bool(request.args.get("all")) and viewer() is not None
+    calls = db.session.scalars(queries.select_calls(viewer(), utcnow(), open_only=not show_all)).all()
+    return render_template("calls/index.html", calls=calls, show_all=show_all, now=utcnow(),
+                           can_manage=viewer() is not None and permissions.can_manage_calls(current_user))
+
+
+@bp.route("/calls/new", methods=["GET", "POST"])
+@role_required("manager")
+def create():
+    form = CallForm(timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    form.poles.choices = choices((p.key, p.name) for p in project_queries.list_poles(db.session))
+    form.stage.choices = choices((f"{d.key}:{s.name}", f"{d.label} — {s.label}")
+                                 for d in catalog.all_latest() for s in d.stages)
+    if form.validate_on_submit():
+        criteria, line_errors = parse_criteria(form.criteria.data)
+        workflow, _sep, stage = form.stage.data.partition(":")
+        try:
+            if line_errors:
+                raise ValidationFailed(line_errors[0], criteria=line_errors)
+            call = services.create_call(
+                db.session, actor=current_user, now=utcnow(), title=form.title.data,
+                description=form.description.data or "", poles=form.poles.data, opens_on=form.opens_on.data,
+                closes_on=form.closes_on.data, criteria=criteria, questions=parse_questions(form.questions.data),
+                workflow=workflow, stage=stage, timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
+                requires_deck=form.requires_deck.data)
+        except DomainError as exc:
+            db.session.rollback()
+            attach_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Call “%(title)s” opened.", title=call.title), "success")
+            return redirect(url_for("calls.detail", call_id=call.id))
+    return render_template("calls/create.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/calls/<int:call_id>")
+def detail(call_id: int):
+    call = load_call(call_id)
+    user = viewer()
+    applications = db.session.scalars(queries.select_applications(user, call=call)).all() if user else []
+    start = StartForm()
+    start.pole.choices = choices((p.pole_key, p.pole.name) for p in call.poles)
+    return render_template("calls/detail.html", call=call, applications=applications, start_form=start,
+                           now=utcnow(), can_apply=user is not None and permissions.can_apply(user),
+                           can_manage=user is not None and permissions.can_manage_calls(user))
+
+
+@bp.post("/calls/<int:call_id>/apply")
+@login_required
+def apply(call_id: int):
+    call = load_call(call_id)
+    form = StartForm()
+    form.pole.choices = choices((p.pole_key, p.pole.name) for p in call.poles)
+    if not form.validate_on_submit():
+        flash(_("Give your project a title and choose a pole."), "error")
+        return redirect(url_for("calls.detail", call_id=call_id), code=303)
+    try:
+        application = services.create_application(db.session, call, actor=current_user, now=utcnow(),
+                                                   title=form.title.data, pole=form.pole.data)
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.status == 403:
+            abort(403)
+        flash(exc.message, "error")
+        return redirect(url_for("calls.detail", call_id=call_id), code=303)
+    db.session.commit()
+    flash(_("Your draft is saved. Complete it and submit it before the deadline."), "success")
+    return redirect(url_for("calls.application", application_id=application.id))
+
+
+@bp.get("/applications")
+@login_required
+def mine():
+    """Applicants: their applications. Reviewers: those of their poles. Managers: all."""
+    page = db.paginate(queries.select_applications(current_user), per_page=30, error_out=False)
+    return render_template("calls/applications.html", page=page)
+
+
+def application_form(application: Application, **kwargs) -> ApplicationForm:
+    form = ApplicationForm(**kwargs)
+    form.pole.choices = choices((p.pole_key, p.pole.name) for p in application.call.poles)
+    return form
+
+
+def render_application(application: Application, status: int = 200, form: ApplicationForm | None = None):
+    """The application page; after a refused save, the form and answers as the user typed them."""
+    page = build_page(db.session, application, current_user, now=utcnow())
+    if form is None:
+        form = application_form(application, obj=application, pole=application.pole_key, version=application.version)
+        answers = application.answers
+    else:
+        answers = {q["key"]: request.form.get(f"answer_{q['key']}", "") for q in application.call.questions}
+    organisations = db.session.scalars(cluster_queries.select_organisations()).all() if page.can_edit else []
+    return render_template("calls/application.html", page=page, form=form, answers=answers, deck_form=DeckForm(),
+                           submit_form=SubmitForm(version=application.version), organisations=organisations,
+                           max_mb=deck_max_bytes() // (1024 * 1024), now=utcnow()), status
+
+
+@bp.route("/applications/<int:application_id>", methods=["GET", "POST"])
+@login_required
+def application(application_id: int):
+    """Read the application; its applicant edits the draft here (saved as they go)."""
+    found = load_application(application_id)
+    if request.method == "GET":
+        return render_application(found)
+    form = application_form(found)
+    if not form.validate_on_submit():
+        return render_application(found, 422, form=form)
+    answers = {q["key"]: request.form.get(f"answer_{q['key']}", "") for q in found.call.questions}
+    try:
+        services.update_application(
+            db.session, found, actor=current_user, now=utcnow(), version=_int(form.version.data),
+            title=form.title.data, summary=form.summary.data or "", pole=form.pole.data, answers=answers)
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.status in (403, 404):
+            abort(exc.status)
+        attach_errors(form, exc)
+        return render_application(found, exc.status, form=form)
+    db.session.commit()
+    flash(_("Draft saved."), "success")
+    return redirect(url_for("calls.application", application_id=application_id))
+
+
+@bp.post("/applications/<int:application_id>/partners")
+@login_required
+def partners(application_id: int):
+    """Add a partner organisation (`organisation_id`, `role`) or remove one (`remove`)."""
+    found = load_application(application_id)
+    current = [services.PartnerInput(p.organisation_id, p.role) for p in found.partners]
+    removed = _int(request.form.get("remove"))
+    added = _int(request.form.get("organisation_id"))
+    if removed is not None:
+        wanted = [p for p in current if p.organisation_id != removed]
+    elif added is not None:
+        role = request.form.get("role") or "other"
+        wanted = [p for p in current if p.organisation_id != added] + [services.PartnerInput(added, role)]
+    else:
+        abort(400)
+    try:
+        services.update_application(db.session, found, actor=current_user, now=utcnow(),
+                                    version=_int(request.form.get("version")), partners=wanted)
+    except DomainError as exc:
+        return refused(exc, application_id)
+    db.session.commit()
+    flash(_("Partners updated."), "success")
+    return redirect(url_for("calls.application", application_id=application_id, _anchor="partners"))
+
+
+@bp.post("/applications/<int:application_id>/deck")
+@csrf.exempt  # the form checks the token itself, once the larger body limit below is set
+@login_required
+def upload_deck(application_id: int):
+    found = load_application(application_id)
+    # The app-wide body limit is small; a deck may be larger (multipart adds a little overhead).
+    # Nothing may read the body before this line: CSRFProtect's global check would, hence the exemption.
+    request.max_content_length = deck_max_bytes() + 64 * 1024
+    try:
+        form = DeckForm()
+        valid = form.validate_on_submit()
+    except RequestEntityTooLarge:
+        return refused(decks.DeckTooLarge(deck_max_bytes()), application_id)
+    if form.errors.get("csrf_token"):
+        abort(400, form.errors["csrf_token"][0])
+    if not valid:
+        flash(_("Choose a PDF file."), "error")
+        return redirect(url_for("calls.application", application_id=application_id), code=303)
+    upload = form.deck.data
+    try:
+        checked = decks.check_deck(upload.stream.read(deck_max_bytes() + 1), upload.filename,
+                                   max_bytes=deck_max_bytes())
+        replaced = services.attach_deck(db.session, found, checked, actor=current_user, now=utcnow(),
+                                        directory=deck_directory())
+    except DomainError as exc:
+        return refused(exc, application_id)
+    db.session.commit()
+    decks.discard(deck_directory(), replaced)
+    flash(_("Pitch deck attached."), "success")
+    return redirect(url_for("calls.application", application_id=application_id))
+
+
+@bp.get("/applications/<int:application_id>/deck")
+@login_required
+def download_deck(application_id: int):
+    """Serve the deck to those who may read the application (others get a 404)."""
+    found = load_application(application_id)
+    if found.deck is None:
+        abort(404)
+    try:
+        path = decks.path_of(deck_directory(), found.deck.storage_name)
+    except NotFound:
+        abort(404)
+    return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=found.deck.filename,
+                     max_age=0, etag=False)
+
+
+@bp.post("/applications/<int:application_id>/submit")
+@login_required
+def submit(application_id: int):
+    found = load_application(application_id)
+    form = SubmitForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.submit_application(db.session, found, actor=current_user, now=utcnow(),
+                                    version=_int(form.version.data))
+    except DomainError as exc:
+        return refused(exc, application_id)
+    db.session.commit()
+    flash(_("Application submitted. The commission of the pole will review it."), "success")
+    return redirect(url_for("calls.application", application_id=application_id))
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,150 @@
+"""Server-side SVG charts of readiness: a radar of the latest pair and a trend per dimension.
+
+Like the pipeline's charts: no JavaScript, a <title> and <desc> on each, the values written out,
+and the two sides told apart by line style and marker shape as well as colour.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup
+from markupsafe import escape
+
+from app.workflow.definition import ReadinessScale
+
+#: side → (colour, dash pattern, marker)
+STYLES = {"founder": ("#d9822b", "6 4", "square"), "mentor": ("#0b5cad", "", "circle")}
+
+
+@dataclass(frozen=True)
+class Point:
+    """One assessment on the trend: when, from which side, its scores."""
+
+    at: dt.datetime
+    side: str
+    scores: Mapping[str, int]
+
+
+def _marker(kind: str, x: float, y: float, colour: str, tip: str) -> str:
+    title = f"<title>{escape(tip)}</title>"
+    if kind == "square":
+        return (f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{colour}" stroke="#1c2430" '
+                f'stroke-width="0.5">{title}</rect>')
+    return (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{colour}" stroke="#1c2430" stroke-width="0.5">'
+            f'{title}</circle>')
+
+
+def _open(chart_id: str, width: int, height: int, title: str, description: str) -> list[str]:
+    return [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
+            f'aria-labelledby="{chart_id}-title {chart_id}-desc" class="chart">',
+            f'<title id="{chart_id}-title">{escape(title)}</title>',
+            f'<desc id="{chart_id}-desc">{escape(description)}</desc>']
+
+
+def _legend(parts: list[str], x: float, y: float, labels: Mapping[str, str]) -> None:
+    for i, (side, label) in enumerate(labels.items()):
+        colour, dash, marker = STYLES[side]
+        lx = x + i * 240
+        parts.append(f'<line x1="{lx}" y1="{y}" x2="{lx + 26}" y2="{y}" stroke="{colour}" stroke-width="2.5" '
+                     f'stroke-dasharray="{dash}"/>')
+        parts.append(_marker(marker, lx + 13, y, colour, label))
+        parts.append(f'<text x="{lx + 34}" y="{y + 4}" class="chart-legend">{escape(label)}</text>')
+
+
+def radar(*, chart_id: str, title: str, description: str, scale: ReadinessScale,
+          pair: Mapping[str, Mapping[str, int] | None], side_labels: Mapping[str, str],
+          weakest: Sequence[str], weakest_label: str) -> Markup:
+    """One axis per dimension, one polygon per side; the weakest dimension's label is marked."""
+    width, size, cx, cy, radius = 520, 420, 260, 200, 130
+    keys = scale.keys
+    span = scale.highest - scale.lowest or 1
+
+    def at(i: int, value: float) -> tuple[float, float]:
+        angle = -math.pi / 2 + 2 * math.pi * i / len(keys)
+        r = radius * (value - scale.lowest) / span if value >= scale.lowest else 0
+        return cx + r * math.cos(angle), cy + r * math.sin(angle)
+
+    parts = _open(chart_id, width, size + 20, title, description)
+    for level in sorted({scale.lowest, (scale.lowest + scale.highest) // 2, scale.highest}):
+        ring = " ".join(f"{x:.1f},{y:.1f}" for x, y in (at(i, level) for i in range(len(keys))))
+        parts.append(f'<polygon points="{ring}" fill="none" stroke="#c5ccd6" stroke-width="1"/>')
+        lx, ly = at(0, level)
+        parts.append(f'<text x="{lx + 4:.1f}" y="{ly + 4:.1f}" class="chart-axis">{level}</text>')
+    for i, key in enumerate(keys):
+        x, y = at(i, scale.highest)
+        parts.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="#c5ccd6"/>')
+        lx, ly = at(i, scale.highest + span * 0.2)
+        anchor = "middle" if abs(lx - cx) < 20 else ("start" if lx > cx else "end")
+        label = escape(scale.dimension(key).label)
+        if key in weakest:
+            label = Markup(f'<tspan font-weight="bold" fill="#c0392b">▼ {label} ({escape(weakest_label)})</tspan>')
+        parts.append(f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}" class="chart-label">{label}</text>')
+    for side in ("founder", "mentor"):
+        scores = pair.get(side)
+        if not scores:
+            continue
+        colour, dash, marker = STYLES[side]
+        points = [at(i, scores.get(key, scale.lowest)) for i, key in enumerate(keys)]
+        parts.append(f'<polygon points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in points)}" fill="{colour}" '
+                     f'fill-opacity="0.15" stroke="{colour}" stroke-width="2.5" stroke-dasharray="{dash}"/>')
+        for (x, y), key in zip(points, keys, strict=True):
+            tip = f"{side_labels[side]} · {scale.dimension(key).label}: {scores.get(key, '—')}"
+            parts.append(_marker(marker, x, y, colour, tip))
+    _legend(parts, 40, size, {s: side_labels[s] for s in ("founder", "mentor") if pair.get(s)})
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def trend(*, chart_id: str, title: str, description: str, scale: ReadinessScale, points: Sequence[Point],
+          side_labels: Mapping[str, str], date_format) -> Markup:
+    """Small multiples: one panel per dimension, each side's scores over time."""
+    columns, panel_w, panel_h, pad = 2, 250, 130, 28
+    rows = (len(scale.keys) + columns - 1) // columns
+    width, height = columns * panel_w + 20, rows * (panel_h + pad) + 60
+    parts = _open(chart_id, width, height, title, description)
+    times = [p.at for p in points]
+    first = min(times) if times else None
+    seconds = (max(times) - first).total_seconds() if times else 0
+    for n, key in enumerate(scale.keys):
+        box = (10 + (n % columns) * panel_w, 10 + (n // columns) * (panel_h + pad), panel_w, panel_h)
+        parts += _trend_panel(scale, key, points, box, first, seconds, side_labels, date_format)
+    _legend(parts, 20, height - 16, {s: side_labels[s] for s in ("founder", "mentor")})
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _trend_panel(scale: ReadinessScale, key: str, points: Sequence[Point], box: tuple[int, int, int, int],
+                 first: dt.datetime | None, seconds: float, side_labels: Mapping[str, str], date_format) -> list[str]:
+    """One dimension's panel of the trend: a frame, the scale's ends, a line and markers per side."""
+    ox, oy, panel_w, panel_h = box
+    left, top, w, h = ox + 24, oy + 22, panel_w - 44, panel_h - 40
+    span = scale.highest - scale.lowest or 1
+    parts = [f'<text x="{ox + 4}" y="{oy + 12}" class="chart-label">{escape(scale.dimension(key).label)}</text>',
+             f'<rect x="{left}" y="{top}" width="{w}" height="{h}" fill="none" stroke="#c5ccd6"/>']
+    for level in (scale.lowest, scale.highest):
+        y = top + h - h * (level - scale.lowest) / span
+        parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" class="chart-axis">{level}</text>')
+    for side in ("founder", "mentor"):
+        mine = [p for p in points if p.side == side and key in p.scores]
+        if not mine:
+            continue
+        colour, dash, marker = STYLES[side]
+        coords = [(left + w * ((p.at - first).total_seconds() / seconds if seconds else 0.5),
+                   top + h - h * (p.scores[key] - scale.lowest) / span) for p in mine]
+        if len(coords) > 1:
+            parts.append(f'<polyline points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in coords)}" fill="none" '
+                         f'stroke="{colour}" stroke-width="2" stroke-dasharray="{dash}"/>')
+        for p, (x, y) in zip(mine, coords, strict=True):
+            parts.append(_marker(marker, x, y, colour, f"{side_labels[side]} · {date_format(p.at)}: {p.scores[key]}"))
+    if first is not None:
+        parts.append(f'<text x="{left}" y="{top + h + 14}" class="chart-axis">{escape(date_format(first))}</text>')
+        if seconds:
+            last = first + dt.timedelta(seconds=seconds)
+            parts.append(f'<text x="{left + w}" y="{top + h + 14}" text-anchor="end" class="chart-axis">'
+                         f'{escape(date_format(last))}</text>')
+    return parts

@@ -1,0 +1,56 @@
+"""Readiness pages: scoring a project (the founders' side or the mentor's)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_login import login_required
+
+from app.core.errors import DomainError
+from app.core.forms import attach_errors
+from app.core.time import utcnow
+from app.extensions import db
+from app.projects import queries as project_queries
+from app.projects.views import load_visible
+from app.readiness import permissions
+from app.readiness import queries
+from app.readiness import services
+from app.readiness.forms import assessment_form
+
+bp = Blueprint("readiness", __name__)
+
+
+@bp.route("/projects/<int:project_id>/readiness/new", methods=["GET", "POST"])
+@login_required
+def assess(project_id: int):
+    project = load_visible(project_id)
+    side = permissions.assessment_side(project_queries.relations(db.session, project, current_user))
+    if side is None:
+        abort(403)
+    scale = queries.scale_of(db.session, project)
+    mine = queries.latest_pair(db.session, project)[side]
+    prefill = {f"score_{k}": v for k, v in mine.score_map().items()} if mine and request.method == "GET" else None
+    form = assessment_form(scale, data=prefill)
+    if form.validate_on_submit():
+        try:
+            services.log_assessment(db.session, project, actor=current_user, now=utcnow(),
+                                    scores=form.scores(scale), comment=form.comment.data or "")
+        except DomainError as exc:
+            db.session.rollback()
+            if exc.status == 403:
+                abort(403)
+            exc.errors = {k.replace("scores.", "score_"): v for k, v in exc.errors.items()}
+            attach_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Readiness scored."), "success")
+            return redirect(url_for("projects.detail", project_id=project.id, _anchor="readiness"), code=303)
+    return render_template("readiness/assess.html", project=project, form=form, scale=scale, side=side,
+                           mine=mine), 422 if form.errors else 200

@@ -1,0 +1,133 @@
+/* Parcours: small progressive enhancements. Every page works without this file; with it,
+ * - the phone-width menu folds behind a "Menu" button;
+ * - a table wider than the screen becomes focusable, so the keyboard can scroll it;
+ * - forms marked `data-enhance` (ticking a deliverable or an action item) are sent with fetch and
+ *   the sections named in `data-refresh` are replaced from the page the server answers, without a
+ *   full reload: focus stays on the toggled button and the flash message is announced (role=status).
+ * No inline script anywhere (the CSP allows only this file); nothing is fetched from elsewhere.
+ */
+(function () {
+  "use strict";
+
+  document.documentElement.classList.add("js");
+
+  /* The menu button (shown at phone width by the stylesheet, only when this script runs). */
+  function setUpMenu() {
+    var toggle = document.querySelector(".menu-toggle");
+    var menu = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+    if (!menu) return;
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      menu.classList.toggle("open", open);
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+        toggle.setAttribute("aria-expanded", "false");
+        menu.classList.remove("open");
+        toggle.focus();
+      }
+    });
+  }
+
+  /* A table wider than the screen scrolls sideways (see the stylesheet), as do `.scroll` boxes: make
+   * them reachable with the keyboard (arrow keys scroll a focused box) while they do, and only then. */
+  function markScrollingTables() {
+    var tables = document.querySelectorAll("table.list, .scroll");
+    for (var i = 0; i < tables.length; i++) {
+      var table = tables[i];
+      var scrolls = table.scrollWidth > table.clientWidth + 1;
+      if (scrolls && !table.hasAttribute("tabindex")) {
+        table.setAttribute("tabindex", "0");
+        table.setAttribute("data-scrolls", "");
+      } else if (!scrolls && table.hasAttribute("data-scrolls")) {
+        table.removeAttribute("tabindex");
+        table.removeAttribute("data-scrolls");
+      }
+    }
+  }
+
+  /* Forms sent in the background ------------------------------------------------------------ */
+
+  function samePage(url) {
+    var target = new URL(url, window.location.href);
+    return target.origin === window.location.origin && target.pathname === window.location.pathname;
+  }
+
+  function focusAgain(action, ids) {
+    // The toggled form's button, found again in the new sections by the form's action.
+    for (var i = 0; i < ids.length; i++) {
+      var section = document.getElementById(ids[i]);
+      if (!section) continue;
+      var forms = section.querySelectorAll("form[action]");
+      for (var j = 0; j < forms.length; j++) {
+        if (forms[j].getAttribute("action") === action) {
+          var button = forms[j].querySelector("button, [type=submit]");
+          if (button) { button.focus(); return; }
+        }
+      }
+    }
+  }
+
+  function swap(html, form) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var ids = (form.getAttribute("data-refresh") || "").split(/\s+/).filter(Boolean);
+    var action = form.getAttribute("action");
+    var hadFocus = form.contains(document.activeElement);
+    ids.forEach(function (id) {
+      var current = document.getElementById(id);
+      var fresh = doc.getElementById(id);
+      if (current && fresh) current.replaceWith(document.importNode(fresh, true));
+    });
+    var flashes = document.getElementById("flashes");
+    var freshFlashes = doc.getElementById("flashes");
+    if (flashes && freshFlashes) flashes.innerHTML = freshFlashes.innerHTML;  // role=status: announced
+    markScrollingTables();
+    if (hadFocus) focusAgain(action, ids);
+    document.dispatchEvent(new CustomEvent("parcours:updated", {detail: {sections: ids}}));
+  }
+
+  function sendInBackground(event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-enhance")) return;
+    if (!window.fetch || !window.DOMParser || !form.getAttribute("action")) return;
+    event.preventDefault();
+    if (form.getAttribute("aria-busy") === "true") return;  // a double click sends once
+    form.setAttribute("aria-busy", "true");
+    var fallBack = function () { form.removeAttribute("aria-busy"); form.submit(); };
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: {"X-Requested-With": "fetch"},
+      redirect: "follow",
+    }).then(function (response) {
+      if (!response.ok) {
+        // Refused before anything changed (expired form, gone, forbidden): let the browser show it.
+        fallBack();
+        return;
+      }
+      if (!samePage(response.url)) {
+        window.location.assign(response.url);  // e.g. signed out meanwhile: the sign-in page
+        return;
+      }
+      return response.text().then(function (html) {
+        form.removeAttribute("aria-busy");
+        swap(html, form);
+      });
+    }).catch(fallBack);
+  }
+
+  function start() {
+    setUpMenu();
+    markScrollingTables();
+    window.addEventListener("resize", markScrollingTables);
+  }
+
+  document.addEventListener("submit", sendInBackground);
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

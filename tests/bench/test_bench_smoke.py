@@ -1,0 +1,47 @@
+"""`make bench`, the whole way, at 1 % of the portfolio on SQLite, so it cannot rot.
+
+Only the shape is checked: timings on a shared CI machine are noise, and the bench prints itself
+whether each figure `meets` its target.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+FIGURES = (
+    "GET /api/v1/pipeline (manager, no filter), median",
+    "GET /api/v1/pipeline (manager, no filter), p95",
+    "/pipeline page, median",
+    "/pipeline page, p95",
+    "project page (200 events, 100 sessions), median",
+    "advance events through the API, 8 clients on distinct projects, throughput",
+    "scheduler tick over all active projects",
+    "peak memory of a server worker during the pipeline figures",
+    "pipeline Python side, 100 % against 10 % of the data",
+)
+
+
+def test_the_bench_runs_end_to_end_at_one_percent(tmp_path):
+    output = tmp_path / "latest.json"
+    env = {k: v for k, v in os.environ.items() if k not in ("BENCH_POSTGRES_URL", "DATABASE_URL", "SCALE")}
+    done = subprocess.run([sys.executable, "-m", "bench.run", "--scale", "0.01", "--workers", "2",
+                           "--output", str(output)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+
+    assert done.returncode == 0, done.stderr[-4000:]
+    figures = json.loads(output.read_text())
+    assert isinstance(figures, list)
+    assert {f["figure"] for f in figures} == set(FIGURES)
+    for figure in figures:
+        assert {"figure", "database", "value", "baseline", "ratio", "target", "meets"} <= set(figure), figure
+        assert figure["database"] == "sqlite"
+        assert figure["value"] > 0 and figure["baseline"] > 0, figure
+        assert abs(figure["ratio"] - figure["value"] / figure["baseline"]) <= 0.01 * max(1.0, figure["ratio"])
+        assert isinstance(figure["meets"], bool)
+    meta = json.loads((tmp_path / "latest-meta.json").read_text())
+    assert meta["scale"] == 0.01 and meta["runs"]["sqlite"]["tick"]["same_rows"] is True
+    assert "figure" in done.stdout and "parcours" in done.stdout and "baseline" in done.stdout

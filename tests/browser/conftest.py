@@ -1,0 +1,327 @@
+"""Browser tests: Debian's chromium, driven by Playwright, against the app served on 127.0.0.1.
+
+The app runs once per test session in a background thread (werkzeug) with CSRF on, on a migrated
+SQLite file holding the demo data; each test opens its own browser context (cookies, language,
+viewport, JavaScript on or off) and creates the accounts and projects it changes, so tests do not
+depend on each other's order. Nothing is fetched from the network: chromium is the system's, axe-core
+is vendored in `vendor/`.
+
+Without /usr/bin/chromium (or the playwright package) the browser tests are skipped on a developer's
+machine, and FAIL when `CI` or `REQUIRE_BROWSER=1` is set (`.ci/run` sets it).
+
+Every main page is saved as a screenshot at desktop and phone width under docs/screenshots/
+(`<page>-<desktop|phone>-<lang>.png`), for reviewers who do not run the product.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import itertools
+import logging
+import os
+import shutil
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from babel.messages.pofile import read_po
+from flask import Flask
+from PIL import Image
+from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.auth import services as auth_services
+from app.auth.models import User
+from app.core.time import utcnow
+from app.demo import DEMO_PASSWORD
+from app.demo import load_demo
+from app.extensions import db as flask_db
+from app.mentoring import services as mentoring_services
+from app.projects import services as project_services
+from app.projects.models import Project
+from app.workflow.catalog import catalog
+from config import TestConfig
+from tests.test_i18n import FRENCH_PO
+from tests.test_i18n import compile_stale_catalogs
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the `browser` fixture skips (a developer's machine) or fails (CI) before any use
+    expect = None
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+SCREENSHOTS = Path(os.environ.get("SCREENSHOTS_DIR") or ROOT / "docs" / "screenshots")
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+#: A full-page screenshot is cut at this height (a long page's top is what a reviewer looks at).
+MAX_SHOT_HEIGHT = 2400
+LANGS = ("fr", "en")
+BROWSER_LOCALES = {"fr": "fr-FR", "en": "en-GB"}
+#: Playwright's default wait; a page of this app answers in milliseconds.
+TIMEOUT_MS = 10_000
+PASSWORD = DEMO_PASSWORD
+
+_counter = itertools.count(1)
+
+
+def browser_required() -> bool:
+    """CI (any truthy `CI`) and `REQUIRE_BROWSER=1` make a missing browser an error, never a skip."""
+    ci = os.environ.get("CI", "").strip().lower()
+    return os.environ.get("REQUIRE_BROWSER") == "1" or ci not in ("", "0", "false", "no")
+
+
+def unavailable(reason: str):
+    if browser_required():
+        pytest.fail(f"{reason}. Browser tests are mandatory here (CI or REQUIRE_BROWSER=1): install Debian's "
+                    "chromium (`apt-get install -y chromium`) and `pip install -r requirements-dev.txt`.",
+                    pytrace=False)
+    pytest.skip(f"{reason}: browser tests skipped on this machine (`apt-get install -y chromium` to run them)")
+
+
+# Texts in both languages -------------------------------------------------------------------------------
+
+
+class Texts:
+    """`t(lang, msgid, **values)`: what a page shows in `lang`, read from the French catalog."""
+
+    def __init__(self) -> None:
+        with FRENCH_PO.open("rb") as f:
+            self.french = {m.id: m.string for m in read_po(f) if m.id and isinstance(m.id, str)}
+
+    def __call__(self, lang: str, msgid: str, **values) -> str:
+        text = msgid if lang == "en" else self.french[msgid]
+        return text % values if values else text
+
+
+@pytest.fixture(scope="session")
+def t() -> Texts:
+    return Texts()
+
+
+# The served application ---------------------------------------------------------------------------------
+
+
+@dataclass
+class LiveServer:
+    """The app served on 127.0.0.1, and helpers that arrange data in its database."""
+
+    url: str
+    app: Flask
+    engine: sa.Engine
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def user(self, session: Session, email: str) -> User:
+        return session.scalars(sa.select(User).where(User.email == email)).one()
+
+    def project_id(self, name: str) -> int:
+        with self.session() as session:
+            return session.scalars(sa.select(Project.id).where(Project.name == name)).one()
+
+    def make_user(self, role: str, lang: str, *, name: str | None = None, profile: dict | None = None) -> User:
+        """A fresh verified account in `lang` (password PASSWORD); a mentor gets `profile` if given."""
+        n = next(_counter)
+        with self.session() as session:
+            user = auth_services.create_user(session, email=f"{role}-{lang}-{n}@browser.example.org",
+                                             name=name or f"{role.title()} {lang.upper()} {n}", role=role,
+                                             password=PASSWORD, locale=lang)
+            if profile is not None:
+                known_stages = {s.name for d in catalog.all_latest() for s in d.stages}
+                mentoring_services.update_profile(
+                    session, user, actor=self.user(session, "manager@example.org"), now=utcnow(),
+                    known_poles={"mobile_services", "security_payment_digital_rights", "multimedia",
+                                 "software_packages"},
+                    known_stages=known_stages, known_dimensions=set(), **profile)
+            session.commit()
+            return user
+
+    def make_project(self, owner: User, *, name: str, pole: str = "multimedia", stage: str | None = None,
+                     mentor: User | None = None, deliverables_done: bool = False, gate_approved: bool = False) -> int:
+        """A project of `owner` on the innovation path, moved to `stage` by the demo manager."""
+        now = utcnow()
+        with self.session() as session:
+            manager = self.user(session, "manager@example.org")
+            owner = session.get(User, owner.id)
+            project = project_services.create_project(
+                session, name=name, summary=f"{name}, made by a browser test.", pole=pole, workflow="innovation_path",
+                default_workflow="innovation_path", actor=owner, now=now)
+            while stage and project.stage != stage:
+                project_services.fire_event(session, project, "advance", actor=manager, now=now,
+                                            version=project.version, comment="test setup", override=True)
+            if deliverables_done:
+                definition = project_services.definition_of(session, project)
+                for d in definition.stage(project.stage).deliverables:
+                    project_services.set_deliverable(session, project, d.key, done=True, actor=owner, now=now)
+            if gate_approved:
+                project_services.fire_event(session, project, "approve_gate", actor=manager, now=now,
+                                            version=project.version, comment="test setup", override=True)
+            if mentor is not None:
+                mentoring_services.assign_mentor(session, project, session.get(User, mentor.id), actor=manager,
+                                                 now=now)
+            session.commit()
+            return project.id
+
+    def log_session(self, project_id: int, mentor: User, items: list[str]) -> None:
+        """An advice session held an hour ago by `mentor`, with these action items (no owner)."""
+        now = utcnow()
+        with self.session() as session:
+            mentoring_services.log_session(
+                session, session.get(Project, project_id), actor=session.get(User, mentor.id), now=now,
+                held_at=now - dt.timedelta(hours=1), duration_minutes=30, summary="Set up by a browser test.",
+                notes="", checkin_id=None,
+                action_items=[mentoring_services.ActionItemInput(title, None, None) for title in items])
+            session.commit()
+
+
+def crash():
+    raise RuntimeError("a crash on purpose, to show the error page")
+
+
+@pytest.fixture(scope="session")
+def live_server(sqlite_template, tmp_path_factory) -> LiveServer:
+    compile_stale_catalogs()
+    folder = tmp_path_factory.mktemp("browser")
+    path = folder / "parcours.db"
+    shutil.copyfile(sqlite_template, path)
+    config = type("BrowserConfig", (TestConfig,), {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+        "WTF_CSRF_ENABLED": True,  # as in production: every form carries its token
+        "UPLOADS_DIR": str(folder / "uploads"),
+    })
+    app = create_app(config)
+    app.add_url_rule("/_test/crash", "test_crash", crash)  # shows the page people see on an unexpected error
+    with app.app_context():
+        load_demo(flask_db.session, now=utcnow() - dt.timedelta(minutes=1),
+                  default_workflow=app.config["DEFAULT_WORKFLOW"])
+        flask_db.session.commit()
+        engine = flask_db.engine
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app, engine=engine)
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+    with app.app_context():
+        flask_db.session.remove()
+        flask_db.engine.dispose()
+
+
+# The browser ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        unavailable(f"{CHROMIUM} is missing")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the playwright package is not installed")
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    except Exception as exc:  # noqa: BLE001 - a browser that cannot start is a missing browser
+        playwright.stop()
+        unavailable(f"{CHROMIUM} did not start: {exc}")
+    yield browser
+    browser.close()
+    playwright.stop()
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """`open_page(lang, js=True, viewport=DESKTOP)`: a page in a fresh context (no cookies)."""
+    contexts = []
+
+    def make(lang: str = "fr", *, js: bool = True, viewport: dict | None = None):
+        context = browser.new_context(base_url=live_server.url, locale=BROWSER_LOCALES[lang],
+                                      java_script_enabled=js, viewport=viewport or DESKTOP,
+                                      accept_downloads=True)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def sign_in(page, email: str, lang: str, t: Texts, password: str = PASSWORD) -> None:
+    """Sign in through the form, as a person would, and wait for the landing page."""
+    page.goto("/login")
+    page.get_by_label(t(lang, "Email"), exact=True).fill(email)
+    page.get_by_label(t(lang, "Password"), exact=True).fill(password)
+    page.locator("main").get_by_role("button", name=t(lang, "Sign in")).click()
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def flash_texts(page) -> list[str]:
+    return [text.strip() for text in page.locator(".flashes .flash").all_inner_texts()]
+
+
+# Screenshots -------------------------------------------------------------------------------------------
+
+
+class Screenshots:
+    """Saves a page at desktop and phone width: docs/screenshots/<name>-<desktop|phone>-<lang>.png."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.saved: list[Path] = []
+
+    def take(self, page, name: str, lang: str) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+            page.set_viewport_size(size)
+            height = page.evaluate("document.documentElement.scrollHeight")
+            path = self.folder / f"{name}-{label}-{lang}.png"
+            png = page.screenshot(full_page=True, animations="disabled", caret="hide",
+                                  clip={"x": 0, "y": 0, "width": size["width"], "height": min(height, MAX_SHOT_HEIGHT)})
+            # 256 colours are plenty for a user interface and make the files three times smaller.
+            image = Image.open(io.BytesIO(png)).convert("RGB")
+            image.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(
+                path, optimize=True)
+            self.saved.append(path)
+        page.set_viewport_size(DESKTOP)
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Screenshots:
+    return Screenshots(SCREENSHOTS)
+
+
+# Accessibility ----------------------------------------------------------------------------------------
+
+
+def run_axe(page) -> list[dict]:
+    """axe-core's violations on the page as it is now (WCAG 2 A/AA and best practices)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async () => {
+        const result = await axe.run(document, {resultTypes: ['violations']});
+        return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+            nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary}))}));
+    }""")
+
+
+def describe_violations(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"[{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"][:8]:
+            summary = " ".join((node["summary"] or "").split())
+            lines.append(f"    {node['target']}: {summary}")
+        if len(v["nodes"]) > 8:
+            lines.append(f"    … and {len(v['nodes']) - 8} more")
+    return "\n".join(lines)

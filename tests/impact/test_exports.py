@@ -1,0 +1,121 @@
+"""The funders' report as a page, an XLSX workbook and a PDF (read back with pypdf), in English and French."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from app.impact.pdf import printable
+
+PERIOD = "from=2030-01-01&to=2030-12-31"
+
+
+def pdf_text(response) -> tuple[PdfReader, str]:
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return reader, text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def workbook(response):
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return load_workbook(io.BytesIO(response.data))
+
+
+def rows(sheet) -> list[tuple]:
+    return [tuple(cell.value for cell in row) for row in sheet.iter_rows()]
+
+
+def test_the_pdf_in_english_reads_back_with_the_period_and_the_figures(web, manager, world):
+    response = web(manager).get(f"/reports/funders.pdf?{PERIOD}&lang=en")
+
+    reader, text = pdf_text(response)
+    assert "Funders' report" in text
+    assert "Period: January 1, 2030 to December 31, 2030" in text
+    assert "Projects per stage" in text and "Industrialisation" in text
+    assert "Jobs created 3" in text
+    assert "Revenue 2,000.5 MAD" in text
+    assert "National fund MAD 500,000" in text
+    assert "Mentoring hours delivered 2 hours" in text
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert 'filename="funders-report-2030-01-01-2030-12-31.pdf"' in response.headers["Content-Disposition"]
+
+
+def test_the_pdf_in_french_reads_back_in_french(web, manager, world):
+    response = web(manager).get(f"/reports/funders.pdf?{PERIOD}&lang=fr")
+
+    reader, text = pdf_text(response)
+    assert "1 janvier 2030" in text and "31 décembre 2030" in text
+    assert "Idée" in text and "Industrialisation" in text  # the workflow's own French labels
+    assert "Fonds national MAD 500 000" in text
+    assert "2 000,5" in text and "2,000.5" not in text
+    assert "January" not in text
+    assert reader.trailer["/Root"]["/Lang"] == "fr"
+
+
+def test_the_pdf_filters_show_the_pole(web, manager, world):
+    _, text = pdf_text(web(manager).get(f"/reports/funders.pdf?{PERIOD}&pole=software_packages&lang=en"))
+
+    assert "Pole: Software packages" in text
+
+
+def test_the_xlsx_in_english_keeps_numbers_numeric(web, manager, world):
+    book = workbook(web(manager).get(f"/reports/funders.xlsx?{PERIOD}&lang=en"))
+
+    assert book.sheetnames == ["Key figures", "Projects per stage", "Projects by status at the end",
+                               "Reported figures (KPI reports)", "Money raised, by source",
+                               "Projects still alive"]
+    summary = {row[0]: row[1] for row in rows(book["Key figures"])[1:]}
+    assert summary["Jobs created"] == 3 and summary["Gates passed"] == 2 and summary["New projects"] == 1
+    stages = rows(book["Projects per stage"])
+    assert stages[0] == ("Path", "Stage", "At the start", "Entered", "Left", "At the end", "In progress at the end",
+                         "Gates passed")
+    assert ("Innovation path", "Idea", 1, 2, 1, 2, 2, 1) in stages
+    assert ("Business angels", "MAD", 250000, 2, 2) in rows(book["Money raised, by source"])
+    assert ("after 1 year(s)", 5, 4, 0.8) in rows(book["Projects still alive"])
+
+
+def test_the_xlsx_in_french_has_french_labels(web, manager, world):
+    book = workbook(web(manager).get(f"/reports/funders.xlsx?{PERIOD}&lang=fr"))
+
+    stages = rows(book[book.sheetnames[1]])
+    assert ("Parcours d'innovation", "Idée", 1, 2, 1, 2, 2, 1) in stages
+    assert ("Fonds national", "MAD", 500000, 1, 1) in rows(book[book.sheetnames[4]])
+
+
+def test_the_page_shows_the_tables_and_links_both_languages(web, manager, world):
+    html = web(manager).get(f"/reports/funders?{PERIOD}").get_data(as_text=True)
+
+    assert "<h1>Funders&#39; report</h1>" in html or "<h1>Funders' report</h1>" in html
+    assert "/reports/funders.pdf?lang=fr&amp;from=2030-01-01&amp;to=2030-12-31" in html
+    assert "/reports/funders.xlsx?lang=en&amp;from=2030-01-01&amp;to=2030-12-31" in html
+    assert "Projects per stage at the end of the period" in html  # the chart's title
+    assert "Money raised, by source" in html
+
+
+@pytest.mark.parametrize("path", ["/reports/funders", "/reports/funders.pdf", "/reports/funders.xlsx"])
+def test_only_managers_get_the_report(web, founder, mentor, path):
+    assert web(founder).get(path).status_code == 403
+    assert web(mentor).get(path).status_code == 403
+
+
+@pytest.mark.parametrize("query", ["from=yesterday", "from=2030-02-01&to=2030-01-01", "cohort=twenty",
+                                   "lang=de"])
+def test_a_malformed_query_is_400(web, manager, query):
+    assert web(manager).get(f"/reports/funders.pdf?{query}").status_code == 400
+
+
+def test_the_managers_menu_links_the_report(web, manager, founder):
+    assert 'href="/reports/funders"' in web(manager).get("/projects").get_data(as_text=True)
+    assert 'href="/reports/funders"' not in web(founder).get("/projects").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("given", "printed"), [("1\u202f200,5", "1\u00a0200,5"), ("a → b", "a -> b"),
+                                                ("coût “net”", "coût “net”"), ("日本", "??")])
+def test_text_the_standard_fonts_cannot_draw_is_replaced(given, printed):
+    assert printable(given) == printed

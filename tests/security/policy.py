@@ -1,0 +1,170 @@
+"""Who may call what: the declared policy of every route, checked by test_authorization_matrix.
+
+Each entry is an endpoint of the URL map; per method it lists the expected outcome for each
+persona, in this order:
+
+    anon  founder_a  founder_b  mentor_m  mentor_x  manager  admin
+
+founder_a owns the project (and the application, funding line, support request… of the world),
+founder_b owns another project; mentor_m is assigned to founder_a's project, mentor_x to nothing.
+Outcomes: "ok" — 2xx, or 3xx anywhere but the sign-in page; for a state-changing method called
+with an empty body also 400/409/413/415/422 (refused on content, not on who asks); "login" — a
+302 to /login; a number — exactly that status.
+
+Where a persona has no right but the empty body is refused first (the API validates the body
+before the service checks who acts), the policy says so with an exact 422 rather than "ok".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field
+
+
+@dataclass(frozen=True)
+class Route:
+    GET: str = ""
+    POST: str = ""
+    PUT: str = ""
+    PATCH: str = ""
+    DELETE: str = ""
+    #: URL argument → world key, where the argument's name alone does not say (`key`, `token`).
+    args: dict[str, str] = field(default_factory=dict)
+
+    def expected(self, method: str) -> list[str]:
+        return getattr(self, method).split()
+
+
+POLICY: dict[str, Route] = {
+    "account.change_password": Route(GET="login ok ok ok ok ok ok", POST="login ok ok ok ok ok ok"),
+    "account.regenerate_calendar": Route(POST="login ok ok ok ok ok ok"),
+    "account.settings": Route(GET="login ok ok ok ok ok ok", POST="login ok ok ok ok ok ok"),
+    "api.add_partner": Route(POST="401 403 403 403 403 ok ok"),
+    "api.assign_mentor": Route(POST="401 403 403 403 403 ok ok"),
+    "api.create_application": Route(POST="401 ok ok 422 422 422 422"),
+    "api.create_assessment": Route(POST="401 ok 404 ok 404 ok ok"),
+    "api.create_call": Route(POST="401 403 403 403 403 ok ok"),
+    "api.create_funding": Route(POST="401 ok 404 422 404 ok ok"),
+    "api.create_organisation": Route(POST="401 403 403 403 403 ok ok"),
+    "api.create_project": Route(POST="401 ok ok 422 422 ok ok"),
+    "api.create_review": Route(POST="401 403 404 404 404 ok ok"),
+    "api.create_support": Route(POST="401 ok 404 422 404 422 422"),
+    "api.create_token": Route(POST="ok ok ok ok ok ok ok"),
+    "api.create_user": Route(POST="401 403 403 403 403 ok ok"),
+    "api.decide": Route(POST="401 403 403 403 403 ok ok"),
+    "api.delete_partner": Route(DELETE="401 403 403 403 403 ok ok"),
+    "api.download_deck": Route(GET="401 ok 404 404 404 ok ok"),
+    "api.end_assignment": Route(DELETE="401 403 403 403 403 ok ok"),
+    "api.fire_event": Route(POST="401 ok 404 ok 404 ok ok"),
+    "api.funders": Route(GET="401 403 403 403 403 ok ok"),
+    "api.get_application": Route(GET="401 ok 404 404 404 ok ok"),
+    "api.get_call": Route(GET="ok ok ok ok ok ok ok"),
+    "api.get_organisation": Route(GET="401 ok ok ok ok ok ok"),
+    "api.get_pipeline": Route(GET="401 403 403 403 403 ok ok"),
+    "api.get_project": Route(GET="401 ok 404 ok 404 ok ok"),
+    "api.get_report": Route(GET="401 ok 404 ok 404 ok ok"),
+    "api.get_workflow": Route(GET="401 ok ok ok ok ok ok", args={"key": "workflow"}),
+    "api.list_applications": Route(GET="401 ok ok ok ok ok ok"),
+    "api.list_assessments": Route(GET="401 ok 404 ok 404 ok ok"),
+    "api.list_assignments": Route(GET="401 ok 404 ok 404 ok ok"),
+    "api.list_calls": Route(GET="ok ok ok ok ok ok ok"),
+    "api.list_checkins": Route(GET="401 ok ok ok ok ok ok"),
+    "api.list_funding": Route(GET="401 ok 404 ok 404 ok ok"),
+    "api.list_mentors": Route(GET="401 403 403 ok ok ok ok"),
+    "api.list_open_reports": Route(GET="401 403 403 403 403 ok ok"),
+    "api.list_organisations": Route(GET="401 ok ok ok ok ok ok"),
+    "api.list_partners": Route(GET="401 ok 404 ok 404 ok ok"),
+    "api.list_poles": Route(GET="401 ok ok ok ok ok ok"),
+    "api.list_project_reports": Route(GET="401 ok 404 ok 404 ok ok"),
+    "api.list_project_support": Route(GET="401 ok 404 ok 404 ok ok"),
+    "api.list_projects": Route(GET="401 ok ok ok ok ok ok"),
+    "api.list_reviews": Route(GET="401 403 404 404 404 ok ok"),
+    "api.list_sessions": Route(GET="401 ok 404 ok 404 ok ok"),
+    "api.list_users": Route(GET="401 403 403 403 403 ok ok"),
+    "api.list_workflows": Route(GET="401 ok ok ok ok ok ok"),
+    "api.log_session": Route(POST="401 422 404 ok 404 422 422"),
+    "api.me": Route(GET="401 ok ok ok ok ok ok"),
+    "api.mentor_suggestions": Route(GET="401 403 403 403 403 ok ok"),
+    "api.openapi": Route(GET="ok ok ok ok ok ok ok"),
+    "api.password_reset": Route(POST="ok ok ok ok ok ok ok"),
+    "api.patch_action_item": Route(PATCH="401 ok 404 ok 404 ok ok"),
+    "api.patch_application": Route(PATCH="401 ok 404 404 404 ok ok"),
+    "api.patch_funding": Route(PATCH="401 ok 404 422 404 ok ok"),
+    "api.patch_mentor": Route(PATCH="401 403 403 ok 403 ok ok"),
+    "api.patch_project": Route(PATCH="401 ok 404 ok 404 ok ok"),
+    "api.patch_support": Route(PATCH="401 403 403 403 403 ok ok"),
+    "api.project_history": Route(GET="401 ok 404 ok 404 ok ok"),
+    "api.put_commission": Route(PUT="401 403 403 403 403 ok ok", args={"key": "pole"}),
+    "api.put_deliverable": Route(PUT="401 ok 404 ok 404 ok ok", args={"key": "deliverable"}),
+    "api.put_organisation": Route(PUT="401 403 403 403 403 ok ok"),
+    "api.put_report": Route(PUT="401 ok 404 422 404 ok ok"),
+    "api.ranking": Route(GET="401 403 403 403 403 ok ok"),
+    "api.rate_session": Route(POST="401 ok 404 ok 404 ok ok"),
+    "api.revoke_current_token": Route(DELETE="401 ok ok ok ok ok ok"),
+    "api.signup": Route(POST="ok ok ok ok ok ok ok"),
+    "api.submit_application": Route(POST="401 ok 404 404 404 403 403"),
+    "api.support_queue": Route(GET="401 403 403 403 403 ok ok"),
+    "api.upload_deck": Route(PUT="401 ok 404 404 404 ok ok"),
+    "auth.login": Route(GET="ok ok ok ok ok ok ok", POST="ok ok ok ok ok ok ok"),
+    "auth.logout": Route(POST="login login login login login login login"),
+    "auth.logout_page": Route(GET="ok ok ok ok ok ok ok"),
+    "auth.request_reset": Route(GET="ok ok ok ok ok ok ok", POST="ok ok ok ok ok ok ok"),
+    "auth.reset_password": Route(GET="ok ok ok ok ok ok ok", POST="ok ok ok ok ok ok ok"),
+    "auth.signup": Route(GET="ok ok ok ok ok ok ok", POST="ok ok ok ok ok ok ok"),
+    "auth.verify": Route(GET="ok ok ok ok ok ok ok"),
+    "calls.application": Route(GET="login ok 404 404 404 ok ok", POST="login ok 404 404 404 ok ok"),
+    "calls.apply": Route(POST="login ok ok ok ok ok ok"),
+    "calls.create": Route(GET="login 403 403 403 403 ok ok", POST="login 403 403 403 403 ok ok"),
+    "calls.detail": Route(GET="ok ok ok ok ok ok ok"),
+    "calls.download_deck": Route(GET="login ok 404 404 404 ok ok"),
+    "calls.index": Route(GET="ok ok ok ok ok ok ok"),
+    "calls.mine": Route(GET="login ok ok ok ok ok ok"),
+    "calls.partners": Route(POST="login ok 404 404 404 ok ok"),
+    "calls.submit": Route(POST="login ok 404 404 404 403 403"),
+    "calls.upload_deck": Route(POST="login ok 404 404 404 ok ok"),
+    "checkins.feed": Route(GET="ok ok ok ok ok ok ok", args={"token": "calendar_token"}),
+    "checkins.index": Route(GET="login ok ok ok ok ok ok"),
+    "cluster.add_partner": Route(POST="login 403 403 403 403 ok ok"),
+    "cluster.commissions": Route(GET="login 403 403 403 403 ok ok", POST="login 403 403 403 403 ok ok"),
+    "cluster.edit_funding": Route(GET="login ok 404 ok 404 ok ok", POST="login ok 404 422 404 ok ok"),
+    "cluster.edit_organisation": Route(GET="login 403 403 403 403 ok ok", POST="login 403 403 403 403 ok ok"),
+    "cluster.handle_support": Route(POST="login 403 403 403 403 ok ok"),
+    "cluster.link_person": Route(POST="login 403 403 403 403 ok ok"),
+    "cluster.organisation": Route(GET="login ok ok ok ok ok ok"),
+    "cluster.organisations": Route(GET="login ok ok ok ok ok ok"),
+    "cluster.remove_partner": Route(POST="login 403 403 403 403 ok ok"),
+    "cluster.request_support": Route(POST="login ok 404 ok 404 ok ok"),
+    "cluster.support_queue": Route(GET="login 403 403 403 403 ok ok"),
+    "core.healthz": Route(GET="ok ok ok ok ok ok ok"),
+    "core.home": Route(GET="login ok ok ok ok ok ok"),
+    "core.readyz": Route(GET="ok ok ok ok ok ok ok"),
+    "evaluation.certificate": Route(GET="login ok 404 404 404 ok ok"),
+    "evaluation.decide": Route(POST="login 403 403 403 403 ok ok"),
+    "evaluation.ranking": Route(GET="login 403 403 403 403 ok ok"),
+    "evaluation.review": Route(GET="login 403 404 404 404 ok ok", POST="login 403 404 404 404 ok ok"),
+    "impact.funders": Route(GET="login 403 403 403 403 ok ok"),
+    "impact.funders_pdf": Route(GET="login 403 403 403 403 ok ok"),
+    "impact.funders_xlsx": Route(GET="login 403 403 403 403 ok ok"),
+    "kpis.index": Route(GET="login 403 403 403 403 ok ok"),
+    "kpis.report": Route(GET="login ok 404 ok 404 ok ok", POST="login ok 404 403 404 ok ok"),
+    "mentoring.assign": Route(POST="login 403 403 403 403 ok ok"),
+    "mentoring.edit_profile": Route(GET="login 403 403 ok 403 ok ok", POST="login 403 403 ok 403 ok ok"),
+    "mentoring.end_assignment": Route(POST="login 403 403 403 403 ok ok"),
+    "mentoring.log_session": Route(GET="login 403 404 ok 404 403 403", POST="login 403 404 ok 404 403 403"),
+    "mentoring.mentees": Route(GET="login 403 403 ok ok 403 ok"),
+    "mentoring.mentors": Route(GET="login 403 403 403 403 ok ok"),
+    "mentoring.rate": Route(POST="login ok 404 ok 404 ok ok"),
+    "mentoring.toggle_action_item": Route(POST="login ok 404 ok 404 ok ok"),
+    "notifications.index": Route(GET="login ok ok ok ok ok ok"),
+    "notifications.mark_read": Route(POST="login ok ok ok ok ok ok"),
+    "pipeline.export_csv": Route(GET="login 403 403 403 403 ok ok"),
+    "pipeline.export_xlsx": Route(GET="login 403 403 403 403 ok ok"),
+    "pipeline.index": Route(GET="login 403 403 403 403 ok ok"),
+    "projects.create": Route(GET="login ok ok 403 403 ok ok", POST="login ok ok 403 403 ok ok"),
+    "projects.detail": Route(GET="login ok 404 ok 404 ok ok"),
+    "projects.edit": Route(GET="login ok 404 403 404 ok ok", POST="login ok 404 403 404 ok ok"),
+    "projects.fire": Route(POST="login ok 404 ok 404 ok ok"),
+    "projects.index": Route(GET="login ok ok ok ok ok ok"),
+    "projects.tick": Route(POST="login ok 404 ok 404 ok ok", args={"key": "deliverable"}),
+    "readiness.assess": Route(GET="login ok 404 ok 404 ok ok", POST="login ok 404 ok 404 ok ok"),
+}

@@ -1,0 +1,154 @@
+"""Security headers, sign-in throttling, password changes, request ids, database failures."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from app import create_app
+from app.extensions import db as flask_db
+from app.projects.models import Project
+from tests.conftest import PASSWORD
+from tests.conftest import make_config
+
+
+@pytest.mark.parametrize("path", ["/login", "/api/v1/openapi.json", "/healthz", "/no-such-page"])
+def test_every_answer_carries_the_security_headers(client, path):
+    response = client.get(path)
+
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_session_cookie_is_httponly_and_lax(client, login_as, founder):
+    login_as(founder)
+    cookie = client.get_cookie("session")
+
+    assert cookie is not None and cookie.http_only and cookie.same_site == "Lax"
+
+
+def test_session_cookie_is_secure_outside_debug():
+    from config import Config
+
+    assert Config.SESSION_COOKIE_SECURE is True
+
+
+def test_error_answers_echo_the_request_id(client):
+    response = client.get("/api/v1/me", headers={"X-Request-Id": "req-42"})
+
+    assert response.status_code == 401
+    assert response.headers["X-Request-Id"] == "req-42"
+    assert response.get_json()["request_id"] == "req-42"
+
+
+@pytest.fixture
+def strict_app(database_url):
+    config = make_config(database_url)
+    config.LOGIN_ATTEMPTS_LIMIT = "3 per minute"
+    app = create_app(config)
+    yield app
+    with app.app_context():
+        flask_db.session.remove()
+        flask_db.engine.dispose()
+
+
+def test_token_creation_is_throttled_per_account_after_failures(strict_app, founder):
+    client = strict_app.test_client()
+    wrong = {"email": founder.email, "password": "wrong-password"}
+
+    statuses = [client.post("/api/v1/tokens", json=wrong).status_code for _ in range(4)]
+    # Even the right password waits now, from another address: the account is throttled.
+    right = client.post("/api/v1/tokens", json={"email": founder.email, "password": PASSWORD},
+                        environ_base={"REMOTE_ADDR": "10.0.0.9"})
+
+    assert statuses == [401, 401, 401, 429]
+    assert right.status_code == 429
+    assert right.mimetype == "application/problem+json" and int(right.headers["Retry-After"]) > 0
+
+
+def test_sign_in_is_throttled_per_address_across_form_and_api(strict_app, founder, manager):
+    client = strict_app.test_client()
+    for i in range(3):
+        client.post("/api/v1/tokens", json={"email": f"nobody{i}@example.org", "password": "x" * 12})
+
+    form = client.post("/login", data={"email": manager.email, "password": PASSWORD})
+
+    assert form.status_code == 429
+
+
+def test_successful_sign_ins_do_not_count(strict_app, founder):
+    client = strict_app.test_client()
+
+    statuses = [client.post("/api/v1/tokens", json={"email": founder.email, "password": PASSWORD}).status_code
+                for _ in range(5)]
+
+    assert statuses == [201] * 5
+
+
+def test_changing_the_password_signs_out_other_sessions_and_tokens(app, founder, api):
+    token_client = api(founder)
+    assert token_client.get("/api/v1/me").status_code == 200
+    mine, other = app.test_client(), app.test_client()
+    for client in (mine, other):
+        assert client.post("/login", data={"email": founder.email, "password": PASSWORD}).status_code == 302
+
+    changed = mine.post("/account/password", data={"current_password": PASSWORD,
+                                                   "new_password": "a-brand-new-secret",
+                                                   "confirm": "a-brand-new-secret"})
+
+    assert changed.status_code == 302
+    assert mine.get("/projects").status_code == 200
+    assert other.get("/projects").status_code == 302  # back to the login page
+    assert token_client.get("/api/v1/me").status_code == 401
+
+
+def test_wrong_current_password_changes_nothing(app, founder, login_as, client):
+    login_as(founder)
+
+    response = client.post("/account/password", data={"current_password": "not-it-at-all",
+                                                      "new_password": "a-brand-new-secret",
+                                                      "confirm": "a-brand-new-secret"})
+
+    assert response.status_code == 422 and b"current password is wrong" in response.data
+    assert client.post("/logout").status_code == 302
+    assert client.post("/login", data={"email": founder.email, "password": PASSWORD}).status_code == 302
+
+
+def test_a_database_failure_mid_request_answers_503_and_writes_nothing(api, founder, session, monkeypatch):
+    from app.projects import services
+
+    def connection_lost(*args, **kwargs):
+        # The project row is already flushed when the history insert loses the server.
+        raise OperationalError("INSERT INTO project_events …", {}, Exception("server closed the connection"))
+
+    client = api(founder)
+    monkeypatch.setattr(services, "ProjectEvent", connection_lost)
+    before = session.scalar(select(func.count(Project.id)))
+
+    response = client.post("/api/v1/projects", json={"name": "Doomed", "pole": "multimedia"})
+
+    assert response.status_code == 503
+    assert response.mimetype == "application/problem+json" and "nothing was saved" in response.get_json()["detail"]
+    session.expire_all()
+    assert session.scalar(select(func.count(Project.id))) == before
+
+
+def test_sign_ups_and_reset_requests_are_throttled_per_address(database_url):
+    config = make_config(database_url)
+    config.ACCOUNT_REQUESTS_LIMIT = "2 per hour"
+    app = create_app(config)
+    client = app.test_client()
+
+    statuses = [client.post("/api/v1/password-reset", json={"email": f"x{i}@example.org"}).status_code
+                for i in range(2)]
+    signup = client.post("/api/v1/signup", json={"email": "new@example.org", "name": "New", "password": "x" * 12})
+
+    assert statuses == [202, 202]
+    assert signup.status_code == 429 and signup.mimetype == "application/problem+json"
+    with app.app_context():
+        flask_db.engine.dispose()
