@@ -27,6 +27,8 @@ class User(Base):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint("role IN ('founder', 'mentor', 'manager', 'admin')", name="role_known"),
+        # Mentors, managers: a few among tens of thousands of founders (mentor lists, suggestions, load).
+        Index("ix_users_role", "role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -115,12 +115,12 @@ def set_partner(session: Session, project: Project, organisation: Organisation, 
         raise ValidationFailed(str(_l("Unknown role.")),
                                role=[str(_l("Choose one of: %(values)s.", values=", ".join(PARTNER_ROLES)))])
     partner = session.get(ProjectPartner, (project.id, organisation.id))
-    if partner is None:
-        partner = ProjectPartner(project_id=project.id, organisation_id=organisation.id, role=role)
-        session.add(partner)
-    partner.role = role
     try:
-        with session.begin_nested():
+        with session.begin_nested():  # a refused lead leaves nothing pending behind
+            if partner is None:
+                partner = ProjectPartner(project_id=project.id, organisation_id=organisation.id, role=role)
+                session.add(partner)
+            partner.role = role
             session.flush()
     except IntegrityError:
         raise Conflict(str(_l("The project already has a lead organisation; change its role first.")),

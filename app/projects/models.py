@@ -116,7 +116,12 @@ class ProjectEvent(Base):
     """One fired event: the append-only history of a project."""
 
     __tablename__ = "project_events"
-    __table_args__ = (Index("ix_project_events_project_at", "project_id", "at"),)
+    __table_args__ = (
+        Index("ix_project_events_project_at", "project_id", "at"),
+        # A project's history in id order: its latest events (the project page) come from this index;
+        # without it PostgreSQL walked the primary key backwards through every project's events.
+        Index("ix_project_events_project_id", "project_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
@@ -141,6 +146,8 @@ class GateDecision(Base):
     __table_args__ = (
         CheckConstraint("decision IN ('go', 'recycle', 'hold', 'kill')", name="decision_known"),
         Index("ix_gate_decisions_project_stage", "project_id", "stage"),
+        # A project's latest decisions (the project page), as for its events.
+        Index("ix_gate_decisions_project_id", "project_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
