@@ -276,3 +276,22 @@ def login_as(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def commission_member(session, make_user, project) -> User:
+    """A mentor on the pole commission of the test's `project`: reads every project of the pole, writes none."""
+    from app.cluster.models import CommissionMember
+
+    user = make_user("mentor")
+    session.add(CommissionMember(pole_key=project.pole_key, user_id=user.id))
+    session.commit()
+    return user
+
+
+@pytest.fixture
+def other_founder(make_user, make_project) -> User:
+    """A founder of another project, with no link to the test project."""
+    user = make_user("founder")
+    make_project(name="Elsewhere", owner=user)
+    return user

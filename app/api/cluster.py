@@ -140,11 +140,13 @@ def delete_partner(project_id: int, organisation_id: int):
     return "", 204
 
 
-def _funding_scope(project_id: int):
+def _funding_scope(project_id: int, *, write: bool = False):
     project = visible(project_id)
     relations = project_queries.relations(db.session, project, current_user())
     if not permissions.can_view_funding(relations):
         raise Forbidden("You may not see this project's financing.")
+    if write and not permissions.can_edit_funding(relations):
+        raise Forbidden("Only the project's founders and managers record its financing.")  # before the body
     return project
 
 
@@ -165,7 +167,7 @@ def list_funding(project_id: int):
      status=201, errors=(403, 404), tag="cluster")
 @authenticated
 def create_funding(project_id: int):
-    project = _funding_scope(project_id)
+    project = _funding_scope(project_id, write=True)
     data = json_body(schemas.FundingIn)
     funding = services.save_funding(db.session, project, None, actor=current_user(), now=utcnow(),
                                     **data.model_dump())
@@ -178,7 +180,7 @@ def create_funding(project_id: int):
      tag="cluster")
 @authenticated
 def patch_funding(project_id: int, funding_id: int):
-    project = _funding_scope(project_id)
+    project = _funding_scope(project_id, write=True)
     funding = queries.get_funding(db.session, project, funding_id)
     data = json_body(schemas.FundingPatch)
     services.save_funding(db.session, project, funding, actor=current_user(), now=utcnow(), **data.model_dump())
@@ -200,6 +202,8 @@ def list_project_support(project_id: int):
 @authenticated
 def create_support(project_id: int):
     project = visible(project_id)
+    if not permissions.can_request_support(project_queries.relations(db.session, project, current_user())):
+        raise Forbidden("Only the project's founders ask for support.")  # before reading the body
     data = json_body(schemas.SupportRequestIn)
     request_ = services.create_support_request(db.session, project, actor=current_user(), now=utcnow(),
                                                **data.model_dump())

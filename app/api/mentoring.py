@@ -13,6 +13,7 @@ from app.api.auth import roles
 from app.api.projects import person
 from app.api.projects import visible
 from app.api.spec import doc
+from app.core.errors import Forbidden
 from app.core.time import utcnow
 from app.extensions import db
 from app.mentoring import permissions
@@ -150,6 +151,8 @@ def list_sessions(project_id: int):
 @authenticated
 def log_session(project_id: int):
     project = visible(project_id)
+    if not permissions.can_log_session(project_queries.relations(db.session, project, current_user())):
+        raise Forbidden("Only a mentor assigned to the project logs its sessions.")  # before reading the body
     data = json_body(schemas.SessionIn)
     record = services.log_session(
         db.session, project, actor=current_user(), now=utcnow(), held_at=data.held_at,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import abort
 from flask import current_app
 from flask import request
 
@@ -14,6 +15,7 @@ from app.api.auth import paginated
 from app.api.spec import doc
 from app.core.time import utcnow
 from app.extensions import db
+from app.projects import permissions
 from app.projects import queries
 from app.projects import services
 from app.projects.models import Project
@@ -95,6 +97,8 @@ def list_projects():
      response=schemas.ProjectOut, status=201, errors=(403,), tag="projects")
 @authenticated
 def create_project():
+    if not permissions.can_create_project(current_user()):
+        abort(403, "Only founders and managers create projects.")  # before reading the body
     data = json_body(schemas.ProjectIn)
     project = services.create_project(
         db.session, name=data.name, summary=data.summary, pole=data.pole, workflow=data.workflow,

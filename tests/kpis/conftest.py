@@ -7,8 +7,6 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from app.auth.models import User
-from app.cluster.models import CommissionMember
 from app.kpis import sweep as kpi_sweep
 from app.kpis.models import KpiReport
 from app.kpis.services import ValueInput
@@ -50,19 +48,6 @@ def report(project, open_reports, now) -> KpiReport:
     return first
 
 
-@pytest.fixture
-def commission_member(session, make_user, project) -> User:
-    user = make_user("mentor")
-    session.add(CommissionMember(pole_key=project.pole_key, user_id=user.id))
-    session.commit()
-    return user
-
-
-@pytest.fixture
-def other_founder(make_user, make_project) -> User:
-    user = make_user("founder")
-    make_project(name="Elsewhere", owner=user)
-    return user
 
 
 # The check-ins' real SMTP server, its guard against any other SMTP (autouse) and the sweep fixture.
