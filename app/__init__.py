@@ -41,6 +41,9 @@ def register_logging(app: Flask) -> None:
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # transitions narrates every callback at INFO (three lines per event): the history table and
+    # the request log already say what happened.
+    logging.getLogger("transitions").setLevel(logging.WARNING)
 
 
 def _require_secret_key(app: Flask) -> None:

@@ -172,6 +172,27 @@ def test_a_failed_sign_in_is_explained_in_the_browsers_language(client, founder)
     assert "Adresse e-mail ou mot de passe incorrect." in text(response)
 
 
+def test_one_english_word_gets_the_french_word_of_its_meaning(app):
+    """`pgettext` in templates and `lazy_pgettext` in Python code pick the catalog entry of their context."""
+    from flask import render_template_string
+
+    from app.cluster.labels import MEMBERSHIP
+    from app.core.i18n import lazy_pgettext
+
+    page = ('{{ pgettext("apply to a call", "Apply") }}|{{ pgettext("apply filters", "Apply") }}|'
+            '{{ pgettext("call status", "open") }}|{{ pgettext("support request status", "open") }}|'
+            '{{ checkin_status_label("done") }}|{{ pgettext("application status", "submitted") }}')
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        french = render_template_string(page)
+        words = [str(lazy_pgettext("survival rate", "Rate")), str(MEMBERSHIP["applicant"])]
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        english = render_template_string(page)
+
+    assert french == "Candidater|Appliquer|ouvert|ouverte|effectué|transmise"
+    assert words == ["Taux", "Candidate"]
+    assert english == "Apply|Apply|open|open|done|submitted"
+
+
 # API -----------------------------------------------------------------------------------------
 
 
@@ -319,6 +340,11 @@ def test_french_translations_keep_every_placeholder():
     assert not wrong, wrong
 
 
+def key(message) -> tuple:
+    """A message as gettext looks it up: its context ("Rate" the ratio is not "Rate" the action) and its id."""
+    return message.context, message.id if isinstance(message.id, str) else tuple(message.id)
+
+
 def test_every_string_of_the_code_is_in_the_french_catalog(tmp_path):
     """A fresh extraction (as `make translations` does it) finds no message the catalog lacks."""
     template = tmp_path / "messages.pot"
@@ -326,12 +352,12 @@ def test_every_string_of_the_code_is_in_the_french_catalog(tmp_path):
     os.chdir(ROOT)  # babel.cfg's patterns are relative to the project root
     try:
         CommandLineInterface().run(["pybabel", "-q", "extract", "-F", "babel.cfg", "-k", "_l", "-k",
-                                    "lazy_gettext", "-o", str(template), "."])
+                                    "lazy_gettext", "-k", "lazy_pgettext:1c,2", "-o", str(template), "."])
     finally:
         os.chdir(cwd)
-    extracted = {m.id if isinstance(m.id, str) else tuple(m.id) for m in load_catalog(template) if m.id}
+    extracted = {key(m) for m in load_catalog(template) if m.id}
     catalog = load_catalog(FRENCH_PO)
-    translated = {m.id if isinstance(m.id, str) else tuple(m.id) for m in catalog if m.id}
+    translated = {key(m) for m in catalog if m.id}
 
     assert len(extracted) > 400  # the extraction did run over the app and the templates
     missing = sorted(map(str, extracted - translated))

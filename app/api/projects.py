@@ -136,8 +136,11 @@ def fire_event(project_id: int):
     data = json_body(schemas.EventIn)
     services.fire_event(db.session, project, data.event, actor=current_user(), now=utcnow(),
                         version=data.version, comment=data.comment, override=data.override)
+    # The answer is read inside the transaction, from the state the commit makes durable: after
+    # the commit every loaded row would be expired and read again.
+    answer = project_out(project)
     db.session.commit()
-    return project_out(project)
+    return answer
 
 
 @bp.get("/projects/<int:project_id>/history")

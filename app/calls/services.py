@@ -33,6 +33,7 @@ from app.core.errors import Forbidden
 from app.core.errors import NotFound
 from app.core.errors import ValidationFailed
 from app.core.i18n import _l
+from app.core.i18n import lazy_pgettext
 from app.projects import queries as project_queries
 from app.workflow.catalog import catalog
 
@@ -295,7 +296,7 @@ def submit_application(session: Session, application: Application, *, actor: Use
     _require_editable(session, application, actor, now, version)
     errors: dict[str, list[str]] = {}
     if not application.summary.strip():
-        errors["summary"] = [str(_l("A summary is required."))]
+        errors["summary"] = [str(lazy_pgettext("application", "A summary is required."))]
     unanswered = [q["key"] for q in application.call.questions if not application.answers.get(q["key"], "").strip()]
     if unanswered:
         errors["answers"] = [str(_l("Answer every question (missing: %(keys)s).", keys=", ".join(unanswered)))]

@@ -15,6 +15,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.checkins.labels import checkin_status_label
 from app.checkins.models import OPEN_STATUSES
 from app.checkins.models import CheckIn
 from app.core.errors import ValidationFailed
@@ -96,7 +97,8 @@ def resolve_for_session(session: Session, project: Project, checkin_id: int | No
         raise ValidationFailed(str(_l("No such check-in on this project.")),
                                checkin_id=[str(_l("No such check-in on this project."))])
     if not found.is_open:
-        raise ValidationFailed(str(_l("This check-in is already %(status)s.", status=found.status)),
+        status = checkin_status_label(found.status)  # "done" reads "effectué" in French, not the code
+        raise ValidationFailed(str(_l("This check-in is already %(status)s.", status=status)),
                                checkin_id=[str(_l("Already closed."))])
     return found
 

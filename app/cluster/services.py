@@ -36,6 +36,7 @@ from app.core.errors import Conflict
 from app.core.errors import Forbidden
 from app.core.errors import ValidationFailed
 from app.core.i18n import _l
+from app.core.i18n import number
 from app.projects import queries as project_queries
 from app.projects.models import Project
 
@@ -178,7 +179,7 @@ def _check_funding(source: str, amount, currency: str, status: str, applied_on: 
     if parsed is None:
         errors["amount"] = [str(_l("An exact amount, such as 250000.00."))]
     elif parsed <= 0 or parsed > AMOUNT_MAX:
-        errors["amount"] = [str(_l("More than 0 and at most %(max)s.", max=f"{AMOUNT_MAX:,}"))]
+        errors["amount"] = [str(_l("More than 0 and at most %(max)s.", max=number(AMOUNT_MAX)))]
     elif parsed.as_tuple().exponent < -2:
         errors["amount"] = [str(_l("At most two decimals."))]
     if applied_on and decided_on and decided_on < applied_on:

@@ -6,6 +6,7 @@ import logging
 import time
 import uuid
 
+import sqlalchemy as sa
 from flask import Flask
 from flask import g
 from flask import request
@@ -56,11 +57,21 @@ def _log_request(response) -> None:
     user = g.get("api_user")
     if user is None:
         try:
-            user = current_user if current_user.is_authenticated else None
+            user = current_user._get_current_object() if current_user.is_authenticated else None
         except Exception:  # noqa: BLE001 - logging must never break an answer
             user = None
     log.info(
         "request method=%s path=%s status=%s duration_ms=%s user=%s request_id=%s",
-        request.method, request.path, response.status_code, duration_ms, getattr(user, "id", None),
-        g.get("request_id"),
+        request.method, request.path, response.status_code, duration_ms, _identity(user), g.get("request_id"),
     )
+
+
+def _identity(user) -> int | None:
+    """The user's id from the session's identity map: after a commit `user.id` is expired, and
+    reading it would cost a query for a log line."""
+    if user is None:
+        return None
+    state = sa.inspect(user, raiseerr=False)
+    if state is not None and state.identity:
+        return state.identity[0]
+    return getattr(user, "id", None)

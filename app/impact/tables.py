@@ -11,6 +11,7 @@ from babel.numbers import format_percent
 from app.cluster import labels as cluster_labels
 from app.core.i18n import _l
 from app.core.i18n import current_language
+from app.core.i18n import lazy_pgettext
 from app.impact.queries import FundersReport
 from app.workflow.catalog import catalog
 from app.workflow.engine import status_label
@@ -81,6 +82,7 @@ def sections(r: FundersReport) -> list[Table]:
         (str(_l("Money raised, by source")),
          [str(_l("Source")), str(_l("Currency")), str(_l("Amount")), str(_l("Lines")), str(_l("Projects"))], money),
         (str(_l("Projects still alive")),
-         [str(_l("Age")), str(_l("Projects old enough")), str(_l("Not abandoned by then")), str(_l("Rate"))],
+         [str(_l("Age")), str(_l("Projects old enough")), str(_l("Not abandoned by then")),
+          str(lazy_pgettext("survival rate", "Rate"))],
          survival),
     ]

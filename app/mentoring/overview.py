@@ -15,13 +15,7 @@ from app.mentoring import queries
 from app.mentoring.models import AdviceSession
 from app.mentoring.models import MentorAssignment
 from app.mentoring.models import SessionRating
-from app.mentoring.suggestions import Suggestion
-from app.mentoring.suggestions import suggest_for
 from app.projects.models import Project
-from app.workflow.definition import Stage
-
-#: Mentors suggested on the project page.
-SUGGESTIONS_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -37,7 +31,6 @@ class SessionView:
 class MentoringPanel:
     assignments: list[MentorAssignment]
     sessions: list[SessionView]
-    suggestions: list[Suggestion]
     can_assign: bool
     can_log: bool
     ratings: dict[str, tuple[float | None, int]]
@@ -46,11 +39,12 @@ class MentoringPanel:
     more_sessions: bool = False
 
 
-def build_panel(session: Session, project: Project, stage: Stage, user: User, relations: frozenset[str], *,
+def build_panel(session: Session, project: Project, user: User, relations: frozenset[str], *,
                 now: dt.datetime, sessions_shown: int | None = None) -> MentoringPanel:
-    """Gather assignments, sessions (notes and ratings as `user` may see them) and suggestions;
-    with `sessions_shown`, only that many of the latest sessions (a long-mentored project's page
-    stays light; the page links to all of them)."""
+    """Gather assignments and sessions (notes and ratings as `user` may see them); with
+    `sessions_shown`, only that many of the latest sessions (a long-mentored project's page stays
+    light; the page links to all of them). The ranked mentor suggestions have their own page
+    (`mentoring.suggestions`): scoring every mentor costs in proportion to the mentors."""
     records = queries.list_sessions(session, project, None if sessions_shown is None else sessions_shown + 1)
     more_sessions = sessions_shown is not None and len(records) > sessions_shown
     sessions = []
@@ -62,12 +56,9 @@ def build_panel(session: Session, project: Project, stage: Stage, user: User, re
             has_rated=any(r.rater_id == user.id for r in record.ratings),
         ))
     can_assign = permissions.can_manage_assignments(user) and project.status == "active"
-    suggestions: list[Suggestion] = []
-    if can_assign:
-        suggestions = suggest_for(session, project, stage, limit=SUGGESTIONS_SHOWN)
     return MentoringPanel(
         assignments=queries.list_assignment_history(session, project), sessions=sessions,
-        suggestions=suggestions[:SUGGESTIONS_SHOWN], can_assign=can_assign,
+        can_assign=can_assign,
         can_log=permissions.can_log_session(relations),
         ratings=queries.project_ratings(session, project) if user.is_manager else {},
         next_checkin=checkin_services.open_checkin(session, project), more_sessions=more_sessions,

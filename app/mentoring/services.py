@@ -20,6 +20,7 @@ from app.core.errors import Conflict
 from app.core.errors import Forbidden
 from app.core.errors import ValidationFailed
 from app.core.i18n import _l
+from app.core.i18n import lazy_pgettext
 from app.mentoring import permissions
 from app.mentoring import queries
 from app.mentoring.models import ActionItem
@@ -198,7 +199,7 @@ def _session_errors(held_at: dt.datetime, duration: int, summary: str, notes: st
     if not 0 < duration <= 1440:
         errors["duration_minutes"] = [str(_l("Between 1 and 1440 minutes."))]
     if not summary.strip():
-        errors["summary"] = [str(_l("A summary is required."))]
+        errors["summary"] = [str(lazy_pgettext("advice session", "A summary is required."))]
     elif len(summary) > SUMMARY_MAX:
         errors["summary"] = [str(_l("At most %(n)s characters; nothing was cut.", n=SUMMARY_MAX))]
     if len(notes or "") > NOTES_MAX:

@@ -30,11 +30,16 @@ from app.mentoring.forms import AssignForm
 from app.mentoring.forms import ProfileForm
 from app.mentoring.forms import RatingForm
 from app.mentoring.forms import SessionForm
+from app.mentoring.suggestions import suggest_for
 from app.projects import queries as project_queries
+from app.projects.services import definition_of
 from app.projects.views import load_visible
 from app.workflow.catalog import catalog
 
 bp = Blueprint("mentoring", __name__)
+
+#: Mentors listed on a project's assignment page.
+SUGGESTIONS_SHOWN = 25
 
 
 def _back(project_id: int, anchor: str = "mentoring"):
@@ -99,6 +104,21 @@ def edit_profile(mentor_id: int):
 def mentees():
     return render_template("mentoring/mentees.html",
                            mentees=queries.list_mentees(db.session, current_user, today=utcnow().date()))
+
+
+@bp.get("/projects/<int:project_id>/mentors")
+@role_required("manager")
+def suggestions(project_id: int):
+    """Mentors ranked for this project's stage, to assign one. Scoring every active mentor costs
+    in proportion to the mentors, so it has its own page rather than weighing on the project page."""
+    project = load_visible(project_id)
+    stage = definition_of(db.session, project).stage(project.stage)
+    return render_template(
+        "mentoring/assign.html", project=project, stage=stage,
+        current=project_queries.list_active_assignments(db.session, project),
+        suggestions=suggest_for(db.session, project, stage, limit=SUGGESTIONS_SHOWN)
+        if project.status == "active" else [],
+    )
 
 
 @bp.post("/projects/<int:project_id>/mentors")

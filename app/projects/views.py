@@ -39,7 +39,7 @@ from app.workflow.definition import STATUSES
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 PER_PAGE = 20
 #: Events, gate decisions and advice sessions the project page lists (the latest), unless `?all=1`.
-PAGE_ROWS = 20
+PAGE_ROWS = 10
 
 
 def load_visible(project_id: int):
@@ -105,15 +105,16 @@ def detail(project_id: int):
     shown = None if request.args.get("all") == "1" else PAGE_ROWS
     history = queries.list_history(db.session, project, None if shown is None else shown + 1)
     decisions = queries.list_gate_decisions(db.session, project, None if shown is None else shown + 1)
+    mentoring = build_panel(db.session, project, current_user, view.relations, now=now, sessions_shown=shown)
     return render_template(
         "projects/detail.html", view=view, history=history[-shown:] if shown else history,
         decisions=decisions[:shown], more_history=shown is not None and len(history) > shown,
         more_decisions=shown is not None and len(decisions) > shown,
-        mentoring=build_panel(db.session, project, view.stage, current_user, view.relations, now=now,
-                              sessions_shown=shown),
+        mentoring=mentoring,
         cluster=build_cluster_panel(db.session, project, current_user, view.relations),
         readiness=build_readiness_panel(db.session, project, current_user, view.relations, now=now,
-                                        date_format=lambda when: format_date(when, "short")),
+                                        date_format=lambda when: format_date(when, "short"),
+                                        checkin=mentoring.next_checkin),
         kpis=build_kpi_panel(db.session, project, view.relations, now=now),
         today=now.date(),
     )

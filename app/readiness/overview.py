@@ -11,7 +11,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
-from app.checkins import services as checkin_services
+from app.checkins.models import CheckIn
 from app.core.i18n import _l
 from app.projects import queries as project_queries
 from app.projects.models import Project
@@ -49,12 +49,13 @@ class ReadinessPanel:
 
 
 def build_panel(session: Session, project: Project, user: User, relations: frozenset[str], *, now: dt.datetime,
-                date_format: Callable[[dt.datetime], str]) -> ReadinessPanel:
-    """Gather the panel; `date_format` renders dates in the reader's language (the boundary's)."""
+                date_format: Callable[[dt.datetime], str], checkin: CheckIn | None) -> ReadinessPanel:
+    """Gather the panel; `date_format` renders dates in the reader's language (the boundary's);
+    `checkin` is the project's open check-in, which the project page has already read."""
     scale = queries.scale_of(session, project)
-    pair = queries.latest_pair(session, project)
-    weakest = queries.weakest(queries.reference_scores(pair), scale)
     history = queries.list_assessments(session, project)
+    pair = queries.latest_of_each_side(history)
+    weakest = queries.weakest(queries.reference_scores(pair), scale)
     side = permissions.assessment_side(relations) if project.status in ("active", "on_hold") else None
     labels = side_labels()
     radar = trend = None
@@ -71,15 +72,15 @@ def build_panel(session: Session, project: Project, user: User, relations: froze
             points=[charts.Point(a.assessed_at, a.side, a.score_map()) for a in history], side_labels=labels,
             date_format=date_format)
     return ReadinessPanel(scale=scale, pair=pair, weakest=weakest, history=list(reversed(history))[:HISTORY_SHOWN],
-                          side=side, prompt=_prompt(session, project, pair.get(side) if side else None, side),
+                          side=side, prompt=_prompt(session, project, pair.get(side) if side else None, side, checkin),
                           radar=radar, trend=trend)
 
 
-def _prompt(session: Session, project: Project, mine: Assessment | None, side: str | None) -> str | None:
+def _prompt(session: Session, project: Project, mine: Assessment | None, side: str | None,
+            checkin: CheckIn | None) -> str | None:
     """Ask for a score when a check-in is due without one, or when the stage's gate draws near."""
     if side is None or project.status != "active":
         return None
-    checkin = checkin_services.open_checkin(session, project)
     if checkin is not None and checkin.status in ("due", "overdue") and (
             mine is None or mine.assessed_at < checkin.due_at - CHECKIN_WINDOW):
         return "checkin"

@@ -48,6 +48,14 @@ def latest_pair(session: Session, project: Project) -> dict[str, Assessment | No
             for side in SIDES}
 
 
+def latest_of_each_side(history: list[Assessment]) -> dict[str, Assessment | None]:
+    """`latest_pair` read from the whole history (oldest first) already in hand."""
+    pair: dict[str, Assessment | None] = dict.fromkeys(SIDES)
+    for assessment in history:
+        pair[assessment.side] = assessment
+    return pair
+
+
 def weakest(scores: Mapping[str, int], scale: ReadinessScale) -> tuple[str, ...]:
     """The dimensions with the lowest score (all of them on a tie), in the scale's order."""
     known = {k: v for k, v in scores.items() if k in scale.keys}

@@ -44,6 +44,7 @@ PAGES = [
     ("checkins", MENTOR, "/checkins"),
     ("pipeline", MANAGER, "/pipeline"),
     ("project-manager", MANAGER, "/projects/{paymobile}"),
+    ("mentor-assignment", MANAGER, "/projects/{paymobile}/mentors"),
     ("mentors", MANAGER, "/mentors"),
     ("organisations", MANAGER, "/organisations"),
     ("support", MANAGER, "/support?status=all"),

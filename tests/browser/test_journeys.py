@@ -179,7 +179,8 @@ def test_manager_assigns_a_suggested_mentor_reads_the_pipeline_and_exports_it(op
     expect(card).to_contain_text(t(lang, "no mentor for this stage"))
 
     card.get_by_role("link", name=name).click()
-    suggestions = page.locator("#mentoring table")
+    page.locator("#mentoring").get_by_role("link", name=t(lang, "Assign a mentor")).click()
+    suggestions = page.locator("#suggestions")
     expect(suggestions).to_contain_text(mentor.name)
     suggestions.get_by_role("button", name=t(lang, "Assign %(name)s", name=mentor.name)).click()
     expect(page.locator("#flashes")).to_have_text(t(lang, "%(name)s now mentors this project.", name=mentor.name))

@@ -186,6 +186,24 @@ def test_a_session_naming_the_checkin_completes_it_and_plans_the_next(session, m
     assert (following.status, following.due_at) == ("scheduled", held_at + 14 * DAY)
 
 
+@pytest.mark.parametrize(("language", "message"), [
+    ("fr", "Ce point d'étape est déjà effectué."),
+    ("en", "This check-in is already done."),
+])
+def test_a_session_naming_a_closed_checkin_is_refused_with_its_status_in_words(app, session, make_project, mentor,
+                                                                              plan, now, language, message):
+    project = make_project()
+    first = plan(project, mentor)
+    held_at = now + 10 * DAY
+    log(session, project, mentor, held_at=held_at, now=held_at, checkin_id=first.id)
+
+    with app.test_request_context(headers={"Accept-Language": language}), pytest.raises(ValidationFailed) as refused:
+        log(session, project, mentor, held_at=held_at, now=held_at, checkin_id=first.id)
+    session.rollback()
+
+    assert refused.value.message == message  # the status in the reader's words, never its code in a sentence
+
+
 @pytest.mark.parametrize(("late", "status"), [(dt.timedelta(hours=1), "due"), (dt.timedelta(days=3), "overdue")])
 def test_a_session_attaches_itself_to_the_due_or_overdue_checkin(session, make_project, mentor, plan, now, late,
                                                                  status):

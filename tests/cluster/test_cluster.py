@@ -149,6 +149,21 @@ def test_financing_api_round_trip_and_validation(api, founder, make_project):
     assert listed["totals"] == {"applied": {"MAD": "250000.50"}}
 
 
+@pytest.mark.parametrize("locale, message", [
+    ("fr", "Supérieur à 0 et au plus 1\u202f000\u202f000\u202f000\u202f000."),
+    ("en", "More than 0 and at most 1,000,000,000,000."),
+])
+def test_the_largest_amount_is_written_the_readers_way(api, make_user, make_project, locale, message):
+    owner = make_user("founder", locale=locale)
+    project = make_project(owner=owner)
+
+    refused = api(owner).post(f"/api/v1/projects/{project.id}/funding",
+                              json={"source": "grant", "amount": "1000000000000.01"})
+
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"]["amount"] == [message]
+
+
 def test_support_requests_go_from_founder_to_queue_to_answer(api, session, founder, manager, make_project):
     project = make_project(owner=founder)
     asked = api(founder).post(f"/api/v1/projects/{project.id}/support-requests",

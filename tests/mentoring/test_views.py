@@ -99,20 +99,41 @@ def test_founders_have_no_mentees_page(web, founder):
     assert web(founder).get("/mentees").status_code == 403
 
 
-# --- assigning from the project page -------------------------------------------------------------
+# --- assigning: the project page links to the ranked suggestions -------------------------------------
 
 
-def test_the_project_page_offers_ranked_mentors_to_managers(web, manager, project, make_mentor):
+def test_the_assignment_page_offers_ranked_mentors_to_managers(web, manager, project, make_mentor):
     make_mentor(name="Fit Mentor", poles=["multimedia"], stages=["idea"])
     make_mentor(name="Full Mentor", capacity=0)
+    client = web(manager)
 
-    html = text(web(manager).get(f"/projects/{project.id}"))
+    page = text(client.get(f"/projects/{project.id}"))
+    html = text(client.get(f"/projects/{project.id}/mentors"))
 
+    assert "Needs a mentor for Idea" in page
+    assert f'href="/projects/{project.id}/mentors"' in page  # "Assign a mentor"
+    assert "Fit Mentor" not in page  # ranking every mentor is the assignment page's work
     assert "Needs a mentor for Idea" in html
     assert "Assign Fit Mentor" in html
     assert "Expert in Multimedia." in html
     assert html.index("Fit Mentor") < html.index("Full Mentor")
     assert "past capacity" in html
+
+
+def test_the_assignment_page_of_a_closed_project_suggests_nobody(web, session, manager, project, make_mentor):
+    make_mentor(name="Fit Mentor", poles=["multimedia"])
+    project.status = "abandoned"
+    session.commit()
+
+    html = text(web(manager).get(f"/projects/{project.id}/mentors"))
+
+    assert "Mentors are assigned to active projects only." in html
+    assert "Assign Fit Mentor" not in html
+
+
+def test_only_managers_open_the_assignment_page(web, founder, make_mentor, project):
+    assert web(founder).get(f"/projects/{project.id}/mentors").status_code == 403
+    assert web(make_mentor()).get(f"/projects/{project.id}/mentors").status_code == 403
 
 
 def test_founders_do_not_see_suggestions(web, founder, project, make_mentor):
@@ -122,7 +143,7 @@ def test_founders_do_not_see_suggestions(web, founder, project, make_mentor):
 
     assert "Needs a mentor for Idea" in html
     assert "Fit Mentor" not in html
-    assert "Suggested mentors" not in html
+    assert f'href="/projects/{project.id}/mentors"' not in html
 
 
 def test_a_manager_assigns_from_the_project_page(web, session, manager, project, make_mentor):
@@ -137,7 +158,7 @@ def test_a_manager_assigns_from_the_project_page(web, session, manager, project,
     assert count(session, MentorAssignment, MentorAssignment.project_id == project.id) == 1
     html = text(client.get(f"/projects/{project.id}"))
     assert "Needs a mentor for" not in html
-    assert "Assign Nadia" not in html
+    assert "Nadia" in html
 
 
 def test_assigning_at_capacity_flashes_and_creates_nothing(web, session, manager, make_project, make_mentor, assign):

@@ -153,6 +153,7 @@ POLICY: dict[str, Route] = {
     "mentoring.log_session": Route(GET="login 403 404 ok 404 403 403", POST="login 403 404 ok 404 403 403"),
     "mentoring.mentees": Route(GET="login 403 403 ok ok 403 ok"),
     "mentoring.mentors": Route(GET="login 403 403 403 403 ok ok"),
+    "mentoring.suggestions": Route(GET="login 403 403 403 403 ok ok"),
     "mentoring.rate": Route(POST="login ok 404 ok 404 ok ok"),
     "mentoring.toggle_action_item": Route(POST="login ok 404 ok 404 ok ok"),
     "notifications.index": Route(GET="login ok ok ok ok ok ok"),
