@@ -11,7 +11,7 @@ from app.notifications.services import Message
 
 def support_closed_message(request: SupportRequest) -> Message:
     """Tell the founder who asked that their support request has an answer."""
-    link = f"/projects/{request.project_id}#support"
+    link = f"/projects/{request.project_id}/partners#support"
     params = {"request_id": request.id, "answer": request.answer, "kind": request.kind}
     subject, body = render_message("support_closed", request.requester,
                                    {**params, "link": current_app.config["BASE_URL"].rstrip("/") + link})

@@ -47,7 +47,7 @@ def _or_404(fn, *args):
 
 
 def _back(project_id: int, anchor: str):
-    return redirect(url_for("projects.detail", project_id=project_id, _anchor=anchor), code=303)
+    return redirect(url_for("projects.partners", project_id=project_id, _anchor=anchor), code=303)
 
 
 def _refused(project_id: int, exc: DomainError, anchor: str):

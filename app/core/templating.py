@@ -15,9 +15,25 @@ from jinja2.ext import _make_new_pgettext
 
 from app.checkins.labels import checkin_status_label
 from app.core.errors import NotFound
+from app.core.i18n import _l
 from app.core.i18n import localized
 from app.workflow.catalog import catalog
 from app.workflow.engine import status_label
+
+
+#: History events the application records itself (the workflow's own events have their labels).
+SYSTEM_EVENT_LABELS = {
+    "create": _l("Project created"),
+    "migrate_workflow": _l("Moved to a new version of the path"),
+    "label": _l("Labelled through a call for projects"),
+}
+
+
+def event_label(definition, name: str) -> str:
+    """A history event's label in the reader's language."""
+    if name in definition.events:
+        return definition.events[name].label
+    return str(SYSTEM_EVENT_LABELS.get(name, name))
 
 
 def stage_label(workflow: str, stage: str | None) -> str:
@@ -52,6 +68,7 @@ def register(app: Flask) -> None:
             "status_label": status_label,
             "checkin_status_label": checkin_status_label,
             "stage_label": stage_label,
+            "event_label": event_label,
             "notification_text": notification_text,
             "money": money,
             "funding_source_label": funding_source_label,

@@ -50,7 +50,7 @@ def report(report_id: int):
         if status is None:
             db.session.commit()
             flash(_("Figures saved."), "success")
-            return redirect(url_for("projects.detail", project_id=project.id, _anchor="kpis"), code=303)
+            return redirect(url_for("projects.progress", project_id=project.id, _anchor="kpis"), code=303)
     return render_template("kpis/report.html", report=record, project=project, form=form, metrics=metrics,
                            can_submit=can_submit, changes=queries.list_changes(db.session, record),
                            now=utcnow()), status

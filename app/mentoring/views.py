@@ -43,7 +43,9 @@ SUGGESTIONS_SHOWN = 25
 
 
 def _back(project_id: int, anchor: str = "mentoring"):
-    return redirect(url_for("projects.detail", project_id=project_id, _anchor=anchor), code=303)
+    """Back to where the action was taken: the overview's team card, or the mentoring tab."""
+    page = "projects.sessions" if anchor == "sessions" else "projects.detail"
+    return redirect(url_for(page, project_id=project_id, _anchor=anchor), code=303)
 
 
 def _refused(project_id: int, exc: DomainError, anchor: str = "mentoring"):

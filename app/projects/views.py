@@ -1,4 +1,4 @@
-"""Project pages: the list, creation, the project page and its actions."""
+"""Project pages: the list, creation, the project's overview and tabs, and its actions."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 
+from app.checkins.services import open_checkin
 from app.cluster.overview import build_panel as build_cluster_panel
 from app.core.errors import DomainError
 from app.core.errors import NotFound
@@ -25,12 +26,14 @@ from app.core.time import utcnow
 from app.extensions import db
 from app.kpis.overview import build_panel as build_kpi_panel
 from app.mentoring.overview import build_panel
+from app.mentoring.overview import build_team
 from app.projects import permissions
 from app.projects import queries
 from app.projects import services
 from app.projects.forms import DeliverableForm
 from app.projects.forms import EventForm
 from app.projects.forms import ProjectForm
+from app.projects.models import Project
 from app.projects.overview import build_overview
 from app.readiness.overview import build_panel as build_readiness_panel
 from app.workflow.catalog import catalog
@@ -38,8 +41,10 @@ from app.workflow.definition import STATUSES
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 PER_PAGE = 20
-#: Events, gate decisions and advice sessions the project page lists (the latest), unless `?all=1`.
-PAGE_ROWS = 10
+#: Events, gate decisions and advice sessions a project tab lists (the latest), unless `?all=1`.
+PAGE_ROWS = 20
+#: Events the overview lists (the history tab has them all).
+LATEST_EVENTS = 5
 
 
 def load_visible(project_id: int):
@@ -97,27 +102,69 @@ def create():
 @bp.get("/<int:project_id>")
 @login_required
 def detail(project_id: int):
+    """The overview: path, deliverables, what the reader can do now, the team, the latest events.
+    The rest of the project has a tab each, so this page stays light however long its history."""
     project = load_visible(project_id)
     view = build_overview(db.session, project, current_user)
-    now = utcnow()
-    # A long-lived project's page lists its latest events, decisions and sessions; `?all=1` lists
-    # everything. One row more than shown tells whether there is more.
-    shown = None if request.args.get("all") == "1" else PAGE_ROWS
-    history = queries.list_history(db.session, project, None if shown is None else shown + 1)
-    decisions = queries.list_gate_decisions(db.session, project, None if shown is None else shown + 1)
-    mentoring = build_panel(db.session, project, current_user, view.relations, now=now, sessions_shown=shown)
     return render_template(
-        "projects/detail.html", view=view, history=history[-shown:] if shown else history,
-        decisions=decisions[:shown], more_history=shown is not None and len(history) > shown,
-        more_decisions=shown is not None and len(decisions) > shown,
-        mentoring=mentoring,
-        cluster=build_cluster_panel(db.session, project, current_user, view.relations),
-        readiness=build_readiness_panel(db.session, project, current_user, view.relations, now=now,
-                                        date_format=lambda when: format_date(when, "short"),
-                                        checkin=mentoring.next_checkin),
-        kpis=build_kpi_panel(db.session, project, view.relations, now=now),
-        today=now.date(),
+        "projects/detail.html", view=view, team=build_team(db.session, project, current_user, view.relations),
+        history=list(reversed(queries.list_history(db.session, project, LATEST_EVENTS))),
     )
+
+
+def _tab(project: Project, template: str, **context):
+    """A project tab: the header (title, status, tabs) and the tab's own content."""
+    return render_template(template, p=project, definition=services.definition_of(db.session, project),
+                           relations=queries.relations(db.session, project, current_user), **context)
+
+
+def _shown() -> int | None:
+    """How many of the latest rows a tab lists: `?all=1` lists everything; one row more than shown
+    is read to tell whether there is more."""
+    return None if request.args.get("all") == "1" else PAGE_ROWS
+
+
+@bp.get("/<int:project_id>/sessions")
+@login_required
+def sessions(project_id: int):
+    project = load_visible(project_id)
+    relations = queries.relations(db.session, project, current_user)
+    mentoring = build_panel(db.session, project, current_user, relations, now=utcnow(), sessions_shown=_shown())
+    return _tab(project, "projects/sessions.html", mentoring=mentoring, today=utcnow().date())
+
+
+@bp.get("/<int:project_id>/history")
+@login_required
+def history(project_id: int):
+    project = load_visible(project_id)
+    shown = _shown()
+    events = queries.list_history(db.session, project, None if shown is None else shown + 1)
+    decisions = queries.list_gate_decisions(db.session, project, None if shown is None else shown + 1)
+    return _tab(project, "projects/history.html", history=events[-shown:] if shown else events,
+                decisions=decisions[:shown], more_history=shown is not None and len(events) > shown,
+                more_decisions=shown is not None and len(decisions) > shown)
+
+
+@bp.get("/<int:project_id>/progress")
+@login_required
+def progress(project_id: int):
+    project = load_visible(project_id)
+    relations = queries.relations(db.session, project, current_user)
+    now = utcnow()
+    return _tab(project, "projects/progress.html",
+                readiness=build_readiness_panel(db.session, project, current_user, relations, now=now,
+                                                date_format=lambda when: format_date(when, "short"),
+                                                checkin=open_checkin(db.session, project)),
+                kpis=build_kpi_panel(db.session, project, relations, now=now))
+
+
+@bp.get("/<int:project_id>/partners")
+@login_required
+def partners(project_id: int):
+    project = load_visible(project_id)
+    relations = queries.relations(db.session, project, current_user)
+    return _tab(project, "projects/partners.html",
+                cluster=build_cluster_panel(db.session, project, current_user, relations))
 
 
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])

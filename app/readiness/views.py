@@ -51,6 +51,6 @@ def assess(project_id: int):
         else:
             db.session.commit()
             flash(_("Readiness scored."), "success")
-            return redirect(url_for("projects.detail", project_id=project.id, _anchor="readiness"), code=303)
+            return redirect(url_for("projects.progress", project_id=project.id, _anchor="readiness"), code=303)
     return render_template("readiness/assess.html", project=project, form=form, scale=scale, side=side,
                            mine=mine), 422 if form.errors else 200

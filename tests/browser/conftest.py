@@ -90,14 +90,15 @@ def unavailable(reason: str):
 
 
 class Texts:
-    """`t(lang, msgid, **values)`: what a page shows in `lang`, read from the French catalog."""
+    """`t(lang, msgid, context=None, **values)`: what a page shows in `lang`, read from the French
+    catalog (`context` is the msgctxt of a pgettext string)."""
 
     def __init__(self) -> None:
         with FRENCH_PO.open("rb") as f:
-            self.french = {m.id: m.string for m in read_po(f) if m.id and isinstance(m.id, str)}
+            self.french = {(m.context, m.id): m.string for m in read_po(f) if m.id and isinstance(m.id, str)}
 
-    def __call__(self, lang: str, msgid: str, **values) -> str:
-        text = msgid if lang == "en" else self.french[msgid]
+    def __call__(self, lang: str, msgid: str, context: str | None = None, **values) -> str:
+        text = msgid if lang == "en" else self.french[context, msgid]
         return text % values if values else text
 
 

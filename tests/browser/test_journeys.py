@@ -34,10 +34,11 @@ def event_block(page, label: str):
     return page.locator("#events .event").filter(has=page.get_by_role("heading", name=label, exact=True))
 
 
-def tick_button(page, t, lang: str, title: str, *, done: bool):
+def tick_button(page, t, lang: str, title: str, *, done: bool, action_item: bool = False):
     """The tick button of a deliverable or an action item, by what pressing it would do."""
     label = "Mark “%(title)s” as not done" if done else "Mark “%(title)s” as done"
-    return page.get_by_role("button", name=t(lang, label, title=title), exact=True)
+    return page.get_by_role("button", name=t(lang, label, "action item" if action_item else None, title=title),
+                            exact=True)
 
 
 def mark_document(page) -> None:
@@ -133,7 +134,8 @@ def test_mentor_logs_a_session_with_action_items_and_approves_the_gate(open_page
     page.locator("#action_items-1-title").fill("Draft the price list")
     page.get_by_role("button", name=t(lang, "Save the session")).click()
 
-    expect(page).to_have_url(re.compile(rf"/projects/{project_id}"))
+    # Back on the project's mentoring tab.
+    expect(page).to_have_url(re.compile(rf"/projects/{project_id}/sessions#sessions$"))
     expect(page.locator("#flashes")).to_have_text(t(lang, "Session logged."))
     sessions = page.locator("#sessions")
     expect(sessions).to_contain_text("Pricing and the first pilot customers.")
@@ -141,20 +143,22 @@ def test_mentor_logs_a_session_with_action_items_and_approves_the_gate(open_page
 
     # An action item is ticked in place.
     mark_document(page)
-    tick_button(page, t, lang, "Call three pilot farms", done=False).click()
-    ticked = tick_button(page, t, lang, "Call three pilot farms", done=True)
+    tick_button(page, t, lang, "Call three pilot farms", done=False, action_item=True).click()
+    ticked = tick_button(page, t, lang, "Call three pilot farms", done=True, action_item=True)
     expect(ticked).to_have_attribute("aria-pressed", "true")
     expect(ticked).to_be_focused()
     expect(page.locator("#flashes")).to_have_text(t(lang, "Action item updated."))
     assert same_document(page)
 
-    # The deliverables are done: the mentor approves the gate.
+    # The deliverables are done: the mentor approves the gate, on the project's overview.
+    page.get_by_role("navigation", name=t(lang, "Project sections")).get_by_role(
+        "link", name=t(lang, "Overview")).click()
     approve = event_block(page, words["approve_gate"])
     approve.get_by_role("textbox").fill("Problem and team are convincing.")
     approve.get_by_role("button", name=words["approve_gate"], exact=True).click()
     expect(page.locator("#flashes")).to_have_text(t(lang, "Done: %(event)s.", event=words["approve_gate"]))
     expect(page.locator(".badge.ok", has_text=t(lang, "Gate approved"))).to_be_visible()
-    expect(page.locator("section[aria-labelledby=gates-title]")).to_contain_text(
+    expect(page.locator("section[aria-labelledby=latest-title]")).to_contain_text(
         "Problem and team are convincing.")
 
 
@@ -307,10 +311,12 @@ def test_without_javascript_every_tick_still_works_with_a_full_page_load(open_pa
     expect(tick_button(page, t, lang, words["problem_statement"], done=True)).to_have_attribute("aria-pressed", "true")
     expect(event_block(page, words["advance"])).not_to_contain_text(words["problem_statement"])
 
+    page.goto(f"/projects/{project_id}/sessions")
     with page.expect_navigation():
-        tick_button(page, t, lang, "Send the deck", done=False).click()
+        tick_button(page, t, lang, "Send the deck", done=False, action_item=True).click()
     expect(page.locator("#flashes")).to_have_text(t(lang, "Action item updated."))
-    expect(tick_button(page, t, lang, "Send the deck", done=True)).to_have_attribute("aria-pressed", "true")
+    ticked = tick_button(page, t, lang, "Send the deck", done=True, action_item=True)
+    expect(ticked).to_have_attribute("aria-pressed", "true")
 
     # At phone width without the script, the menu is simply shown: no button that cannot work.
     page.set_viewport_size(PHONE)

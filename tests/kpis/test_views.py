@@ -17,10 +17,10 @@ def make_late(session, report, now) -> None:
     session.commit()
 
 
-def test_the_founders_fill_the_report_in_from_the_project_page(session, web, report, project, founder):
+def test_the_founders_fill_the_report_in_from_the_project_s_figures_tab(session, web, report, project, founder):
     client = web(founder)
 
-    panel = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    panel = client.get(f"/projects/{project.id}/progress").get_data(as_text=True)
     response = client.post(f"/kpi-reports/{report.id}", data={**FORM, "version": str(report.version)})
 
     assert "This stage asks for figures every 30 days" in panel and f"/kpi-reports/{report.id}" in panel

@@ -379,7 +379,7 @@ def test_session_text_is_verbatim_in_json_and_escaped_in_html(api, client, login
     assert item["action_items"][0]["title"] == SCRIPT
 
     login_as(founder)
-    page = client.get(f"/projects/{project.id}")
+    page = client.get(f"/projects/{project.id}/sessions")
 
     assert page.status_code == 200
     html = page.get_data(as_text=True)

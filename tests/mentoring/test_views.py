@@ -213,9 +213,8 @@ def test_ending_an_assignment_needs_confirmation(web, session, manager, project,
     client.post(path, data={"confirm": "y"})
     session.expire_all()
     assert session.get(MentorAssignment, assignment_id).end_reason == "removed"
-    html = text(client.get(f"/projects/{project.id}"))
-    assert "Needs a mentor for Idea" in html
-    assert "Earlier mentors" in html
+    assert "Needs a mentor for Idea" in text(client.get(f"/projects/{project.id}"))
+    assert "Earlier mentors" in text(client.get(f"/projects/{project.id}/sessions"))
 
 
 # --- logging a session ---------------------------------------------------------------------------
@@ -238,7 +237,7 @@ def test_the_assigned_mentor_logs_a_session_through_the_form(web, session, proje
                   "action_items-1-owner_id": "0"}))
 
     assert response.status_code == 303, text(response)
-    assert response.headers["Location"].endswith(f"/projects/{project.id}#sessions")
+    assert response.headers["Location"].endswith(f"/projects/{project.id}/sessions#sessions")
     assert ("success", "Session logged.") in flashes(client)
     [record] = session.scalars(select(AdviceSession)).all()
     assert (record.mentor_id, record.duration_minutes, record.summary, record.notes) == (staffed.id, 45, "Pricing.",
@@ -282,22 +281,22 @@ def test_the_log_button_shows_for_the_assigned_mentor_only(web, project, staffed
     assert path not in text(web(founder).get(f"/projects/{project.id}"))
 
 
-# --- sessions on the project page ----------------------------------------------------------------
+# --- sessions on the project's mentoring tab -----------------------------------------------------
 
 
 def test_the_founder_page_never_shows_private_notes(web, project, logged, staffed, founder, manager):
-    founder_html = text(web(founder).get(f"/projects/{project.id}"))
+    founder_html = text(web(founder).get(f"/projects/{project.id}/sessions"))
     assert "Talked pricing." in founder_html
     assert "CTO may leave" not in founder_html
-    assert "CTO may leave" not in text(web(manager).get(f"/projects/{project.id}"))
+    assert "CTO may leave" not in text(web(manager).get(f"/projects/{project.id}/sessions"))
 
-    mentor_html = text(web(staffed).get(f"/projects/{project.id}"))
+    mentor_html = text(web(staffed).get(f"/projects/{project.id}/sessions"))
     assert "Your private notes" in mentor_html
     assert "CTO may leave" in mentor_html
 
 
 def test_overdue_action_items_stand_out(web, project, logged, founder):
-    html = text(web(founder).get(f"/projects/{project.id}"))
+    html = text(web(founder).get(f"/projects/{project.id}/sessions"))
 
     assert html.count('class="badge bad">overdue<') == 1
     assert "open overdue" in html
@@ -310,7 +309,7 @@ def test_a_founder_ticks_an_action_item(web, session, project, logged, founder):
     response = client.post(f"/action-items/{item_id}", data={"done": "y"})
 
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"/projects/{project.id}#sessions")
+    assert response.headers["Location"].endswith(f"/projects/{project.id}/sessions#sessions")
     session.expire_all()
     item = session.get(ActionItem, item_id)
     assert (item.is_done, item.done_by_id) == (True, founder.id)
@@ -332,7 +331,7 @@ def test_outsiders_cannot_tick_an_action_item(web, session, logged, other_founde
 
 def test_rating_a_session_through_the_form(web, session, project, logged, founder):
     client = web(founder)
-    assert f"/sessions/{logged.id}/rate" in text(client.get(f"/projects/{project.id}"))
+    assert f"/sessions/{logged.id}/rate" in text(client.get(f"/projects/{project.id}/sessions"))
 
     client.post(f"/sessions/{logged.id}/rate", data={"usefulness": "4", "comment": "Helpful"})
     assert flashes(client)[0][0] == "success"
@@ -340,7 +339,7 @@ def test_rating_a_session_through_the_form(web, session, project, logged, founde
     assert flashes(client)[0] == ("error", "You have already rated this session.")
 
     assert [(r.side, r.usefulness) for r in session.scalars(select(SessionRating))] == [("founder", 4)]
-    assert f"/sessions/{logged.id}/rate" not in text(client.get(f"/projects/{project.id}"))
+    assert f"/sessions/{logged.id}/rate" not in text(client.get(f"/projects/{project.id}/sessions"))
 
 
 def test_needs_a_mentor_is_shown_when_no_mentor(web, founder, project):
@@ -356,8 +355,8 @@ def test_needs_a_mentor_is_shown_for_the_new_stage_after_a_stage_change(web, ses
                                 version=project.version, comment="test", override=True)
     session.commit()
 
-    html = text(client.get(f"/projects/{project.id}"))
-    assert "Needs a mentor for Project" in html
+    assert "Needs a mentor for Project" in text(client.get(f"/projects/{project.id}"))
+    html = text(client.get(f"/projects/{project.id}/sessions"))
     assert "Earlier mentors" in html
     assert "Salma Mentor" in html
 

@@ -126,17 +126,22 @@ def test_the_pipeline_page_and_api_run_a_fixed_number_of_statements(engine, grow
     assert len(large) == len(small)
 
 
+#: The project's overview and tabs, and its API answer.
+PROJECT_PATHS = ["/projects/{id}", "/projects/{id}/sessions", "/projects/{id}/history", "/projects/{id}/progress",
+                 "/projects/{id}/partners", "/api/v1/projects/{id}"]
+
+
 @pytest.mark.parametrize("viewer", ["manager", "founder", "mentor"])
-@pytest.mark.parametrize("api_call", [False, True], ids=["page", "api"])
+@pytest.mark.parametrize("path", PROJECT_PATHS)
 def test_the_project_page_runs_a_fixed_number_of_statements(engine, make_user, make_project, assign, enrich,
-                                                            manager, login_as, api, viewer, api_call):
+                                                            manager, login_as, api, viewer, path):
     founder, mentor = make_user("founder"), make_user("mentor")
     project = make_project(owner=founder, stage="project")
     assign(project, mentor)
     enrich(project, founder, mentor, 1)
     user = {"manager": manager, "founder": founder, "mentor": mentor}[viewer]
-    client = api(user) if api_call else login_as(user)
-    path = f"/api/v1/projects/{project.id}" if api_call else f"/projects/{project.id}"
+    client = api(user) if path.startswith("/api/") else login_as(user)
+    path = path.format(id=project.id)
     assert client.get(path).status_code == 200
     with statements(engine) as small:
         assert client.get(path).status_code == 200

@@ -348,13 +348,16 @@ def test_project_page_shows_history_and_gate_decisions(login_as, session, make_p
                                 comment="Convincing pitch")
     session.commit()
 
-    html = text(login_as(founder).get(f"/projects/{project.id}"))
+    client = login_as(founder)
+    html = text(client.get(f"/projects/{project.id}"))
+    tab = text(client.get(f"/projects/{project.id}/history"))
 
-    history = section(html, "history-title")
+    assert "Approve the gate" in section(html, "latest-title")  # the overview lists the latest events
+    history = section(tab, "history-title")
     assert "<td>Approve the gate</td>" in history
     assert "<td>— → Idea</td>" in history  # the creation, with the stage's label
     assert f"<td>{founder.name}</td>" in history and f"<td>{manager.name}</td>" in history
-    gates = section(html, "gates-title")
+    gates = section(tab, "gates-title")
     assert "decision-go" in gates
     assert f"<td>{manager.name}</td><td>Convincing pitch</td>" in gates
     assert "<td>2/3</td>" in gates  # two of the three deliverables were done at the gate
@@ -362,7 +365,7 @@ def test_project_page_shows_history_and_gate_decisions(login_as, session, make_p
 
 
 def test_project_page_without_gate_decision_says_so(login_as, make_project, founder):
-    html = text(login_as(founder).get(f"/projects/{make_project().id}"))
+    html = text(login_as(founder).get(f"/projects/{make_project().id}/history"))
 
     assert "No gate decision yet." in section(html, "gates-title")
 
@@ -563,7 +566,8 @@ def test_manager_overrides_the_gates_from_the_page(login_as, session, make_proje
     assert (record.is_override, record.comment, record.actor_id) == (True, "Committee decision", manager.id)
     html = text(client.get(f"/projects/{project.id}"))
     assert current_step(html) == "Project"
-    assert "override</span>" in section(html, "history-title")
+    assert "override</span>" in section(html, "latest-title")
+    assert "override</span>" in section(text(client.get(f"/projects/{project.id}/history")), "history-title")
 
 
 def test_manager_override_without_comment_is_refused(login_as, session, make_project, manager):

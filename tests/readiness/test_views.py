@@ -32,7 +32,7 @@ def test_the_page_shows_the_latest_pair_the_weakest_dimension_and_both_charts(
     services.log_assessment(session, project, actor=staffed, now=now, scores=scores(customer=2))
     session.commit()
 
-    html = web(founder).get(f"/projects/{project.id}").get_data(as_text=True)
+    html = web(founder).get(f"/projects/{project.id}/progress").get_data(as_text=True)
 
     panel = html[html.index('id="readiness"'):html.index('id="kpis"')]
     assert panel.count("<svg") == 2
@@ -51,7 +51,7 @@ def test_the_scoring_form_shows_every_level_s_descriptor_and_saves(session, web,
 
     assert "1 — Idea of a technical solution" in page and "9 — IP granted and actively managed" in page
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"/projects/{project.id}#readiness")
+    assert response.headers["Location"].endswith(f"/projects/{project.id}/progress#readiness")
     [saved] = session.scalars(select(Assessment)).all()
     assert (saved.side, saved.score_map()["ip"], saved.comment) == ("founder", 3, "ok")
 
@@ -73,7 +73,7 @@ def test_commission_members_see_the_panel_without_the_button_and_get_403_on_the_
     session.commit()
     client = web(commission_member)
 
-    html = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    html = client.get(f"/projects/{project.id}/progress").get_data(as_text=True)
 
     assert 'id="readiness"' in html and "Score readiness" not in html
     assert client.get(f"/projects/{project.id}/readiness/new").status_code == 403
@@ -90,20 +90,20 @@ def test_a_due_check_in_prompts_each_side_to_score(session, web, project, founde
     session.commit()
     prompt = "A check-in is due: score the project's readiness for it."
 
-    assert prompt in web(founder).get(f"/projects/{project.id}").get_data(as_text=True)
+    assert prompt in web(founder).get(f"/projects/{project.id}/progress").get_data(as_text=True)
     services.log_assessment(session, project, actor=founder, now=now, scores=scores())
     session.commit()
-    assert prompt not in web(founder).get(f"/projects/{project.id}").get_data(as_text=True)
-    assert prompt in web(mentor).get(f"/projects/{project.id}").get_data(as_text=True)
+    assert prompt not in web(founder).get(f"/projects/{project.id}/progress").get_data(as_text=True)
+    assert prompt in web(mentor).get(f"/projects/{project.id}/progress").get_data(as_text=True)
 
 
 def test_a_gate_in_sight_prompts_a_score(session, web, project, founder, tick_all):
     prompt = "score the project's readiness before the gate review"
-    assert prompt not in web(founder).get(f"/projects/{project.id}").get_data(as_text=True)
+    assert prompt not in web(founder).get(f"/projects/{project.id}/progress").get_data(as_text=True)
 
     tick_all(project, founder)
 
-    assert prompt in web(founder).get(f"/projects/{project.id}").get_data(as_text=True)
+    assert prompt in web(founder).get(f"/projects/{project.id}/progress").get_data(as_text=True)
 
 
 def test_the_radar_and_the_trend_are_accessible_svg(session, project):
