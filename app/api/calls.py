@@ -139,6 +139,7 @@ def list_applications(call_id: int):
 @authenticated
 def create_application(call_id: int):
     call = visible_call(call_id)
+    services.ensure_can_apply(current_user())  # rights before the body: 403, not 422
     data = json_body(schemas.ApplicationIn)
     application = services.create_application(
         db.session, call, actor=current_user(), now=utcnow(), title=data.title, summary=data.summary,

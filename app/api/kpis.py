@@ -80,6 +80,7 @@ def get_report(report_id: int):
 @authenticated
 def put_report(report_id: int):
     report = visible_report(report_id)
+    services.ensure_can_submit(db.session, report, current_user())  # rights before the body: 403, not 422
     data = json_body(schemas.KpiReportIn)
     services.submit_report(db.session, report, actor=current_user(), now=utcnow(), reason=data.reason,
                            version=data.version,

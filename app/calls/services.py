@@ -203,12 +203,17 @@ def _set_fields(application: Application, *, title: str, summary: str, pole: str
         application.partners = [ApplicationPartner(organisation_id=p.organisation_id, role=p.role) for p in partners]
 
 
+def ensure_can_apply(actor: User) -> None:
+    """Refuse someone who may not apply to calls (the API asks before reading a body)."""
+    if not permissions.can_apply(actor):
+        raise Forbidden(str(_l("Only founders with a confirmed email address apply to calls.")))
+
+
 def create_application(session: Session, call: Call, *, actor: User, now: dt.datetime, title: str, summary: str = "",
                        pole: str | None = None, answers: dict | None = None,
                        partners: list[PartnerInput] | None = None) -> Application:
     """Start a draft application to an open call (founders with a confirmed address)."""
-    if not permissions.can_apply(actor):
-        raise Forbidden(str(_l("Only founders with a confirmed email address apply to calls.")))
+    ensure_can_apply(actor)
     if not call.is_open(now):
         raise _closed_error(call) if now >= call.closes_at else ValidationFailed(str(_l("This call is not open yet.")))
     pole = pole or call.pole_keys[0]

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from app.auth.decorators import role_required
 from app.auth.models import User
+from app.cluster import permissions
 from app.cluster import queries
 from app.cluster import services
 from app.cluster.forms import CommissionForm
@@ -151,6 +152,8 @@ def remove_partner(project_id: int, organisation_id: int):
 @login_required
 def edit_funding(project_id: int, funding_id: int | None):
     project = load_visible(project_id)
+    if not permissions.can_edit_funding(project_queries.relations(db.session, project, current_user)):
+        abort(403)  # before the form: who may not save it does not get it either
     funding = _or_404(queries.get_funding, project, funding_id) if funding_id else None
     # On POST the form holds only what was posted: filling it from the record would put a Decimal amount
     # under the string validators whenever a field (or the whole body) is missing.

@@ -20,7 +20,6 @@ from app.core.i18n import localized
 from app.workflow.catalog import catalog
 from app.workflow.engine import status_label
 
-
 #: History events the application records itself (the workflow's own events have their labels).
 SYSTEM_EVENT_LABELS = {
     "create": _l("Project created"),

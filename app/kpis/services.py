@@ -37,6 +37,12 @@ class ValueInput:
     unit: str | None = None
 
 
+def ensure_can_submit(session: Session, report: KpiReport, actor: User) -> None:
+    """Refuse someone who may not give this report's figures (the API asks before reading a body)."""
+    if not permissions.can_submit(project_queries.relations(session, report.project, actor)):
+        raise Forbidden(str(_l("Only the project's founders and managers give its figures.")))
+
+
 def submit_report(session: Session, report: KpiReport, *, actor: User, now: dt.datetime,
                   values: Mapping[str, ValueInput], reason: str = "", version: int | None = None) -> KpiReport:
     """Give a report's figures (every metric, the first time) or correct some of them (with a reason).
@@ -47,8 +53,7 @@ def submit_report(session: Session, report: KpiReport, *, actor: User, now: dt.d
     :raises ValidationFailed: a figure is missing, of the wrong type or unit, or below its minimum
         (errors by `values.<metric>`), or a correction has no reason.
     """
-    if not permissions.can_submit(project_queries.relations(session, report.project, actor)):
-        raise Forbidden(str(_l("Only the project's founders and managers give its figures.")))
+    ensure_can_submit(session, report, actor)
     if version is not None and version != report.version:
         raise ConcurrentEdit(str(_l("This report was changed by someone else. Reload it and try again.")))
     metrics = {m.key: m for m in queries.metrics_of(report)}

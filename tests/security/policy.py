@@ -11,8 +11,8 @@ Outcomes: "ok" — 2xx, or 3xx anywhere but the sign-in page; for a state-changi
 with an empty body also 400/409/413/415/422 (refused on content, not on who asks); "login" — a
 302 to /login; a number — exactly that status.
 
-Where a persona has no right but the empty body is refused first (the API validates the body
-before the service checks who acts), the policy says so with an exact 422 rather than "ok".
+Rights come before the body everywhere: a persona without the right gets 403 (or 404), never a
+422 for an empty body.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ POLICY: dict[str, Route] = {
     "account.settings": Route(GET="login ok ok ok ok ok ok", POST="login ok ok ok ok ok ok"),
     "api.add_partner": Route(POST="401 403 403 403 403 ok ok"),
     "api.assign_mentor": Route(POST="401 403 403 403 403 ok ok"),
-    "api.create_application": Route(POST="401 ok ok 422 422 422 422"),
+    "api.create_application": Route(POST="401 ok ok 403 403 403 403"),
     "api.create_assessment": Route(POST="401 ok 404 ok 404 ok ok"),
     "api.create_call": Route(POST="401 403 403 403 403 ok ok"),
     "api.create_funding": Route(POST="401 ok 404 403 404 ok ok"),
@@ -97,7 +97,7 @@ POLICY: dict[str, Route] = {
     "api.put_commission": Route(PUT="401 403 403 403 403 ok ok", args={"key": "pole"}),
     "api.put_deliverable": Route(PUT="401 ok 404 ok 404 ok ok", args={"key": "deliverable"}),
     "api.put_organisation": Route(PUT="401 403 403 403 403 ok ok"),
-    "api.put_report": Route(PUT="401 ok 404 422 404 ok ok"),
+    "api.put_report": Route(PUT="401 ok 404 403 404 ok ok"),
     "api.ranking": Route(GET="401 403 403 403 403 ok ok"),
     "api.rate_session": Route(POST="401 ok 404 ok 404 ok ok"),
     "api.revoke_current_token": Route(DELETE="401 ok ok ok ok ok ok"),
@@ -126,7 +126,7 @@ POLICY: dict[str, Route] = {
     "checkins.index": Route(GET="login ok ok ok ok ok ok"),
     "cluster.add_partner": Route(POST="login 403 403 403 403 ok ok"),
     "cluster.commissions": Route(GET="login 403 403 403 403 ok ok", POST="login 403 403 403 403 ok ok"),
-    "cluster.edit_funding": Route(GET="login ok 404 ok 404 ok ok", POST="login ok 404 422 404 ok ok"),
+    "cluster.edit_funding": Route(GET="login ok 404 403 404 ok ok", POST="login ok 404 403 404 ok ok"),
     "cluster.edit_organisation": Route(GET="login 403 403 403 403 ok ok", POST="login 403 403 403 403 ok ok"),
     "cluster.handle_support": Route(POST="login 403 403 403 403 ok ok"),
     "cluster.link_person": Route(POST="login 403 403 403 403 ok ok"),
