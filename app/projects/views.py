@@ -112,10 +112,16 @@ def detail(project_id: int):
     )
 
 
-def _tab(project: Project, template: str, **context):
+def _opened(project_id: int) -> tuple[Project, frozenset[str]]:
+    """A tab's project (404 unless visible) and the reader's relations to it."""
+    project = load_visible(project_id)
+    return project, queries.relations(db.session, project, current_user)
+
+
+def _tab(project: Project, relations: frozenset[str], template: str, **context):
     """A project tab: the header (title, status, tabs) and the tab's own content."""
     return render_template(template, p=project, definition=services.definition_of(db.session, project),
-                           relations=queries.relations(db.session, project, current_user), **context)
+                           relations=relations, **context)
 
 
 def _shown() -> int | None:
@@ -127,20 +133,19 @@ def _shown() -> int | None:
 @bp.get("/<int:project_id>/sessions")
 @login_required
 def sessions(project_id: int):
-    project = load_visible(project_id)
-    relations = queries.relations(db.session, project, current_user)
+    project, relations = _opened(project_id)
     mentoring = build_panel(db.session, project, current_user, relations, now=utcnow(), sessions_shown=_shown())
-    return _tab(project, "projects/sessions.html", mentoring=mentoring, today=utcnow().date())
+    return _tab(project, relations, "projects/sessions.html", mentoring=mentoring, today=utcnow().date())
 
 
 @bp.get("/<int:project_id>/history")
 @login_required
 def history(project_id: int):
-    project = load_visible(project_id)
+    project, relations = _opened(project_id)
     shown = _shown()
     events = queries.list_history(db.session, project, None if shown is None else shown + 1)
     decisions = queries.list_gate_decisions(db.session, project, None if shown is None else shown + 1)
-    return _tab(project, "projects/history.html", history=events[-shown:] if shown else events,
+    return _tab(project, relations, "projects/history.html", history=events[-shown:] if shown else events,
                 decisions=decisions[:shown], more_history=shown is not None and len(events) > shown,
                 more_decisions=shown is not None and len(decisions) > shown)
 
@@ -148,10 +153,9 @@ def history(project_id: int):
 @bp.get("/<int:project_id>/progress")
 @login_required
 def progress(project_id: int):
-    project = load_visible(project_id)
-    relations = queries.relations(db.session, project, current_user)
+    project, relations = _opened(project_id)
     now = utcnow()
-    return _tab(project, "projects/progress.html",
+    return _tab(project, relations, "projects/progress.html",
                 readiness=build_readiness_panel(db.session, project, current_user, relations, now=now,
                                                 date_format=lambda when: format_date(when, "short"),
                                                 checkin=open_checkin(db.session, project)),
@@ -161,9 +165,8 @@ def progress(project_id: int):
 @bp.get("/<int:project_id>/partners")
 @login_required
 def partners(project_id: int):
-    project = load_visible(project_id)
-    relations = queries.relations(db.session, project, current_user)
-    return _tab(project, "projects/partners.html",
+    project, relations = _opened(project_id)
+    return _tab(project, relations, "projects/partners.html",
                 cluster=build_cluster_panel(db.session, project, current_user, relations))
 
 
