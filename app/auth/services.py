@@ -11,6 +11,7 @@ from email_validator import validate_email
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
@@ -97,7 +98,9 @@ def issue_token(session: Session, user: User, *, now: dt.datetime, ttl: dt.timed
 
 def user_for_token(session: Session, secret: str, *, now: dt.datetime) -> tuple[User, ApiToken] | None:
     """Return the user and token for a valid, unexpired, unrevoked bearer secret."""
-    record = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(secret)))
+    # The user comes in the same statement: every API request asks for both.
+    record = session.scalar(select(ApiToken).options(joinedload(ApiToken.user))
+                            .where(ApiToken.token_hash == _hash_token(secret)))
     if record is None or record.revoked_at is not None or record.expires_at <= now:
         return None
     if not record.user.is_active:
