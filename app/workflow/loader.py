@@ -196,18 +196,7 @@ class _Checker(ReportingChecks):
             self.fail(key, "must be a list")
             return ()
         result: list[Deliverable] = []
-        seen: set[str] = set()
-        for i, item in enumerate(value):
-            here = f"{key}[{i}]"
-            if not isinstance(item, dict):
-                self.fail(here, "must be a mapping with key, title, required")
-                continue
-            for extra in sorted(set(item) - {"key", "title", "required"}):
-                self.fail(f"{here}.{extra}", "unknown key")
-            dkey = self.name(item.get("key"), f"{here}.key")
-            if dkey in seen:
-                self.fail(f"{here}.key", f"deliverable '{dkey}' is declared twice")
-            seen.add(dkey)
+        for here, item, dkey in self.keyed_mappings(value, key, ("key", "title", "required"), "deliverable"):
             required = item.get("required", True)
             if not isinstance(required, bool):
                 self.fail(f"{here}.required", "must be true or false")

@@ -7,6 +7,7 @@ every error names the file and the key path, e.g. `states[3].kpis.metrics[0].uni
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from app.workflow.definition import METRIC_TYPES
@@ -34,6 +35,24 @@ class ReportingChecks:
 
     def positive_int(self, value: Any, key: str) -> int | None:  # pragma: no cover
         raise NotImplementedError
+
+    def keyed_mappings(self, items: list, key: str, fields: tuple[str, ...],
+                       kind: str) -> Iterator[tuple[str, dict, str]]:
+        """Each mapping of `items` (a list of `{key, …}`) with its key path and its key, once the
+        shape is checked: a mapping, no field but `fields`, a key not declared twice."""
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            here = f"{key}[{i}]"
+            if not isinstance(item, dict):
+                self.fail(here, f"must be a mapping with {', '.join(fields)}")
+                continue
+            for extra in sorted(set(item) - set(fields)):
+                self.fail(f"{here}.{extra}", "unknown key")
+            name = self.name(item.get("key"), f"{here}.key")
+            if name in seen:
+                self.fail(f"{here}.key", f"{kind} '{name}' is declared twice")
+            seen.add(name)
+            yield here, item, name
 
     def kpis(self, value: Any, key: str) -> KpiSchedule | None:
         if value is None:
@@ -108,18 +127,8 @@ class ReportingChecks:
             self.fail(f"{key}.dimensions", "must be a non-empty list of {key, label, levels}")
             return None
         result: list[ReadinessDimension] = []
-        seen: set[str] = set()
-        for i, item in enumerate(dimensions):
-            here = f"{key}.dimensions[{i}]"
-            if not isinstance(item, dict):
-                self.fail(here, "must be a mapping with key, label, levels")
-                continue
-            for extra in sorted(set(item) - {"key", "label", "levels"}):
-                self.fail(f"{here}.{extra}", "unknown key")
-            dkey = self.name(item.get("key"), f"{here}.key")
-            if dkey in seen:
-                self.fail(f"{here}.key", f"dimension '{dkey}' is declared twice")
-            seen.add(dkey)
+        for here, item, dkey in self.keyed_mappings(dimensions, f"{key}.dimensions", ("key", "label", "levels"),
+                                                     "dimension"):
             levels = item.get("levels")
             count = highest - lowest + 1 if lowest is not None else None
             if not isinstance(levels, list) or (count is not None and len(levels) != count):
