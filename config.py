@@ -69,6 +69,8 @@ class Config:
     PASSWORD_RESET_TTL_MINUTES = int(os.environ.get("PASSWORD_RESET_TTL_MINUTES", "60"))
     #: How many member organisations the cluster aims for (the seed cluster: 40, then 200).
     MEMBERSHIP_TARGET = int(os.environ.get("MEMBERSHIP_TARGET", "40"))
+    #: How new passwords are hashed (a Werkzeug method string). Keep scrypt in production.
+    PASSWORD_HASH_METHOD = "scrypt"
 
 
 class DevConfig(Config):
@@ -88,3 +90,5 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     SESSION_COOKIE_SECURE = False
     SCHEDULER_ENABLED = False
+    #: Thousands of users are created and signed in: one PBKDF2 round instead of scrypt (~0.1 s each).
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"

@@ -78,6 +78,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.user_loader(load_user)
+    from app.auth import passwords
+
+    passwords.use_method(app.config["PASSWORD_HASH_METHOD"])
     login_manager.login_message_category = "info"
 
 

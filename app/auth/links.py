@@ -21,12 +21,12 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import Session
-from werkzeug.security import generate_password_hash
 
 from app.auth import services
 from app.auth.models import AccountLink
 from app.auth.models import ApiToken
 from app.auth.models import User
+from app.auth.passwords import hash_password
 from app.core.errors import Conflict
 from app.core.errors import ValidationFailed
 from app.core.i18n import _l
@@ -190,7 +190,7 @@ def reset_password(session: Session, token: str, password: str, *, now: dt.datet
         raise ValidationFailed(str(_l("The new password is too short.")),
                                password=[str(_l("At least %(n)s characters.", n=services.PASSWORD_MIN))])
     user = _use(session, token, PASSWORD_RESET, now=now, secret=secret, ttl=ttl)
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
     user.session_epoch += 1
     user.email_verified_at = user.email_verified_at or now
     session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))

@@ -12,12 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import joinedload
-from werkzeug.security import check_password_hash
-from werkzeug.security import generate_password_hash
 
 from app.auth.models import ROLES
 from app.auth.models import ApiToken
 from app.auth.models import User
+from app.auth.passwords import check_nothing
+from app.auth.passwords import check_password
+from app.auth.passwords import hash_password
 from app.core.errors import Conflict
 from app.core.errors import ValidationFailed
 from app.core.i18n import _l
@@ -25,8 +26,6 @@ from app.core.time import utcnow
 
 PASSWORD_MIN = 10
 NAME_MAX = 120
-#: Checked against when the email is unknown, so a wrong email costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("parcours-timing-equaliser")
 
 
 def normalise_email(email: str) -> str:
@@ -57,7 +56,7 @@ def create_user(session: Session, *, email: str, name: str, role: str, password:
         errors["password"] = [str(_l("At least %(n)s characters.", n=PASSWORD_MIN))]
     if errors:
         raise ValidationFailed(str(_l("The account has invalid fields.")), **errors)
-    user = User(email=email, name=name, role=role, password_hash=generate_password_hash(password), locale=locale,
+    user = User(email=email, name=name, role=role, password_hash=hash_password(password), locale=locale,
                 email_verified_at=(now or utcnow()) if verified else None)
     try:
         with session.begin_nested():
@@ -76,9 +75,9 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         return None
     user = session.scalar(select(User).where(User.email == email))
     if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_nothing(password)
         return None
-    if not check_password_hash(user.password_hash, password or "") or not user.is_active:
+    if not check_password(user.password_hash, password) or not user.is_active:
         return None
     return user
 
@@ -146,13 +145,13 @@ def change_password(session: Session, user: User, *, current: str, new: str, now
     """Change a password: every other web session and every API token stop working."""
     from sqlalchemy import update
 
-    if not check_password_hash(user.password_hash, current or ""):
+    if not check_password(user.password_hash, current):
         raise ValidationFailed(str(_l("The current password is wrong.")),
                                current_password=[str(_l("The current password is wrong."))])
     if len(new or "") < PASSWORD_MIN:
         raise ValidationFailed(str(_l("The new password is too short.")),
                                new_password=[str(_l("At least %(n)s characters.", n=PASSWORD_MIN))])
-    user.password_hash = generate_password_hash(new)
+    user.password_hash = hash_password(new)
     user.session_epoch += 1
     session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
                     .values(revoked_at=now))
