@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from app.auth.models import User
 from app.checkins.models import OPEN_STATUSES
 from app.checkins.models import CheckIn
+from app.core.bulk import claim
 from app.core.bulk import insert_ignoring_conflicts
 from app.mentoring.models import MentorAssignment
 from app.notifications.services import Message
@@ -109,28 +110,16 @@ def advance_statuses(session: Session, *, now: dt.datetime, grace: dt.timedelta)
     return due, overdue
 
 
-def _claim(session: Session, condition, column, *, now: dt.datetime) -> list[CheckIn]:
-    candidates = select(CheckIn.id).where(condition).order_by(CheckIn.due_at, CheckIn.id).limit(BATCH)
-    if session.get_bind().dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
-    ids = list(session.scalars(candidates))
-    if not ids:
-        return []
-    return list(session.scalars(
-        update(CheckIn).where(CheckIn.id.in_(ids), column.is_(None)).values({column: now})
-        .returning(CheckIn).execution_options(synchronize_session=False)))
-
-
 def claim_reminders(session: Session, *, now: dt.datetime, lead: dt.timedelta) -> list[CheckIn]:
     """Claim open check-ins whose reminder is due and not yet sent (a batch at a time)."""
-    return _claim(session, and_(CheckIn.status.in_(OPEN_STATUSES), CheckIn.reminded_at.is_(None),
-                                CheckIn.due_at <= now + lead), CheckIn.reminded_at, now=now)
+    return claim(session, CheckIn, where=and_(CheckIn.status.in_(OPEN_STATUSES), CheckIn.due_at <= now + lead),
+                 mark=CheckIn.reminded_at, now=now, order_by=(CheckIn.due_at, CheckIn.id), limit=BATCH)
 
 
 def claim_escalations(session: Session, *, now: dt.datetime) -> list[CheckIn]:
     """Claim overdue check-ins not yet escalated to managers."""
-    return _claim(session, and_(CheckIn.status == "overdue", CheckIn.escalated_at.is_(None)),
-                  CheckIn.escalated_at, now=now)
+    return claim(session, CheckIn, where=CheckIn.status == "overdue", mark=CheckIn.escalated_at, now=now,
+                 order_by=(CheckIn.due_at, CheckIn.id), limit=BATCH)
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ from sqlalchemy import and_
 from sqlalchemy import false
 from sqlalchemy import or_
 from sqlalchemy import select
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
+from app.core.bulk import claim
 from app.core.bulk import insert_ignoring_conflicts
 from app.kpis.models import KpiReport
 from app.notifications.services import Message
@@ -85,16 +85,8 @@ def open_due(session: Session, *, now: dt.datetime, grace: dt.timedelta) -> int:
 
 def claim_reminders(session: Session, *, now: dt.datetime) -> list[KpiReport]:
     """Claim open reports whose founders have not been reminded yet (a batch at a time)."""
-    candidates = (select(KpiReport.id).where(KpiReport.status == "open", KpiReport.reminded_at.is_(None))
-                  .order_by(KpiReport.id).limit(BATCH))
-    if session.get_bind().dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
-    ids = list(session.scalars(candidates))
-    if not ids:
-        return []
-    return list(session.scalars(
-        update(KpiReport).where(KpiReport.id.in_(ids), KpiReport.reminded_at.is_(None)).values(reminded_at=now)
-        .returning(KpiReport).execution_options(synchronize_session=False)))
+    return claim(session, KpiReport, where=KpiReport.status == "open", mark=KpiReport.reminded_at, now=now,
+                 order_by=(KpiReport.id,), limit=BATCH)
 
 
 def reminder_messages(session: Session, reports: list[KpiReport], render: Renderer, base_url: str) -> list[Message]:
