@@ -6,7 +6,6 @@ version every thread read before the race. Runs on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from dataclasses import field
 
@@ -19,9 +18,9 @@ from app.projects import services as project_services
 from app.projects.models import Project
 from app.projects.models import ProjectEvent
 from tests.conftest import PASSWORD
+from tests.race import run_together
 
 THREADS = 4
-TIMEOUT = 30
 
 
 @dataclass(frozen=True)
@@ -37,32 +36,20 @@ class Call:
 
 def fire_together(app, calls: list[Call]) -> list[tuple[int, dict]]:
     """Send every call from its own thread and client, released together; return (status, body) in order."""
-    barrier = threading.Barrier(len(calls))
-    results: list[tuple[int, dict] | None] = [None] * len(calls)
-    failures: list[BaseException] = []
 
-    def run(index: int, call: Call) -> None:
-        try:
+    def task(call: Call):
+        def send(go):
             client = app.test_client()
             if call.web_user is not None:
                 signed_in = client.post("/login", data={"email": call.web_user.email, "password": PASSWORD})
                 assert signed_in.status_code == 302
-            barrier.wait(timeout=TIMEOUT)
+            go()
             response = client.open(call.path, method=call.method, json=call.json, data=call.data,
                                    headers=call.headers)
-            results[index] = (response.status_code, response.get_json(silent=True))
-        except BaseException as exc:  # noqa: BLE001 - handed back to the test thread below
-            failures.append(exc)
+            return response.status_code, response.get_json(silent=True)
+        return send
 
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=TIMEOUT)
-    assert not any(t.is_alive() for t in threads), "a request hung"
-    if failures:
-        raise failures[0]
-    return results  # type: ignore[return-value]
+    return run_together([task(call) for call in calls])
 
 
 def statuses(results: list[tuple[int, dict]]) -> list[int]:

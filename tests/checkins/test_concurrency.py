@@ -5,7 +5,6 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import re
-import threading
 from collections.abc import Callable
 
 from sqlalchemy import select
@@ -18,6 +17,7 @@ from app.scheduling.jobs import run_sweep
 from tests.checkins.reads import checkins_of
 from tests.checkins.reads import emails
 from tests.checkins.reads import notifications
+from tests.race import run_together
 
 THREADS = 8
 PROJECTS = 20
@@ -26,29 +26,13 @@ DUE = dt.datetime(2031, 6, 4, 9, 0, tzinfo=dt.UTC)
 
 def at_once(app, work: Callable[[], object], n: int = THREADS) -> list:
     """Run `work` in n threads released together, each in its own app context (its own DB session)."""
-    barrier = threading.Barrier(n)
-    results, errors = [], []
-    lock = threading.Lock()
 
-    def worker() -> None:
-        try:
-            with app.app_context():
-                barrier.wait(timeout=30)
-                result = work()
-            with lock:
-                results.append(result)
-        except BaseException as exc:  # noqa: BLE001 - reported below, in the test's thread
-            with lock:
-                errors.append(exc)
+    def task(go):
+        with app.app_context():
+            go()
+            return work()
 
-    threads = [threading.Thread(target=worker, name=f"sweep-{i}") for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert not any(t.is_alive() for t in threads), "a concurrent sweep hung"
-    assert errors == [], errors
-    return results
+    return run_together([task] * n)
 
 
 def received_email_ids(smtp_server) -> list[int]:

@@ -6,41 +6,26 @@ Each thread has its own test client and manager token, released together by a ba
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import select
 
 from app.mentoring.models import MentorAssignment
 from app.mentoring.models import MentorProfile
-
-TIMEOUT = 30
+from tests.race import run_together
 
 
 def post_together(app, calls: list[tuple[str, dict, dict]]) -> list[tuple[int, dict]]:
     """POST every (path, json, headers) from its own thread and client at the same instant."""
-    barrier = threading.Barrier(len(calls))
-    results: list[tuple[int, dict] | None] = [None] * len(calls)
-    failures: list[BaseException] = []
 
-    def run(index: int, path: str, json: dict, headers: dict) -> None:
-        try:
+    def task(path: str, json: dict, headers: dict):
+        def send(go):
             client = app.test_client()
-            barrier.wait(timeout=TIMEOUT)
+            go()
             response = client.post(path, json=json, headers=headers)
-            results[index] = (response.status_code, response.get_json())
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the test thread below
-            failures.append(exc)
+            return response.status_code, response.get_json()
+        return send
 
-    threads = [threading.Thread(target=run, args=(i, *call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=TIMEOUT)
-    assert not any(t.is_alive() for t in threads), "a request hung"
-    if failures:
-        raise failures[0]
-    return results  # type: ignore[return-value]
+    return run_together([task(*call) for call in calls])
 
 
 def active_assignments(session, mentor_id: int) -> list[MentorAssignment]:

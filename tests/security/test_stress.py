@@ -7,7 +7,6 @@ up, the history matches each project's final state, and every accepted write is 
 from __future__ import annotations
 
 import random
-import threading
 
 from sqlalchemy import select
 
@@ -21,7 +20,7 @@ TIMEOUT = 60
 
 
 def test_many_writers_on_a_few_projects_lose_nothing(app, session, make_user, make_project, manager, mentor, api,
-                                                     now):
+                                                     now, race):
     founders = [make_user("founder") for _ in range(3)]
     projects = [make_project(owner=f, name=f"Stress {i}") for i, f in enumerate(founders)]
     mentoring_services.update_profile(session, mentor, actor=manager, now=now, known_poles=set(), known_stages=set(),
@@ -29,15 +28,13 @@ def test_many_writers_on_a_few_projects_lose_nothing(app, session, make_user, ma
     session.commit()
     tokens = {f.id: api(f).headers for f in founders}
     manager_headers = api(manager).headers
-    results: list[tuple[str, int]] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(THREADS)
 
-    def worker(seed: int) -> None:
-        rng = random.Random(seed)
-        client = app.test_client()
-        try:
-            barrier.wait(timeout=TIMEOUT)
+    def worker(seed: int):
+        def task(go) -> list[tuple[str, int]]:
+            rng = random.Random(seed)
+            client = app.test_client()
+            done = []
+            go()
             for _ in range(ROUNDS):
                 index = rng.randrange(len(projects))
                 project, founder = projects[index], founders[index]
@@ -65,17 +62,12 @@ def test_many_writers_on_a_few_projects_lose_nothing(app, session, make_user, ma
                     event = "resume" if current["status"] == "on_hold" else "hold"
                     r = client.post(f"{path}/events", json={"event": event, "version": version, "comment": "pause"},
                                     headers=tokens[founder.id])
-                results.append((action, r.status_code))
-        except BaseException as exc:  # noqa: BLE001 - reported by the test thread
-            errors.append(exc)
+                done.append((action, r.status_code))
+            return done
+        return task
 
-    threads = [threading.Thread(target=worker, args=(seed,)) for seed in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(TIMEOUT * 2)
+    results = [call for calls in race([worker(seed) for seed in range(THREADS)], timeout=TIMEOUT) for call in calls]
 
-    assert not errors, errors
     assert len(results) == THREADS * ROUNDS
     assert all(status < 500 for _, status in results), [r for r in results if r[1] >= 500]
     assert {status for _, status in results} <= {200, 201, 403, 409, 422}
