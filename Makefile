@@ -71,8 +71,12 @@ browser:
 		fi; \
 	fi
 
+# One worker per core (pytest-xdist); the browser tests and the other shared worlds stay on one worker
+# each (`xdist_group`, see tests/conftest.py). `make test PYTEST_ARGS="tests/projects -k gate" XDIST=` runs a
+# subset in one process.
+XDIST ?= -n auto --dist loadgroup
 test: dev compile-translations browser
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 # `make bench [SCALE=0.1] [BENCH_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test]`: generates the
 # synthetic portfolio (SQLite, and PostgreSQL in a database of its own on that server), measures every figure

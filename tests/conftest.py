@@ -12,9 +12,11 @@ import itertools
 import os
 import shutil
 import uuid
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from sqlalchemy.orm import Session
 
 from app import create_app
@@ -22,6 +24,7 @@ from app.auth import services as auth_services
 from app.auth.models import User
 from app.core.time import utcnow
 from app.extensions import db as flask_db
+from app.extensions import limiter
 from app.mentoring.models import MentorAssignment
 from app.projects import services as project_services
 from app.projects.models import Project
@@ -48,6 +51,20 @@ def pytest_configure(config):
         raise pytest.UsageError(f"REQUIRE_POSTGRES=1 but PostgreSQL is unreachable at {PG_URL}: {exc}") from None
 
 
+#: Modules whose tests share an expensive module- or session-scoped world (a served app and a
+#: browser, the authorization matrix's seeded database): under xdist each runs on one worker.
+XDIST_GROUPS = {"tests/browser/": "browser", "tests/security/test_authorization_matrix.py": "matrix",
+                "tests/security/test_openapi_fuzz.py": "openapi-fuzz", "tests/test_i18n.py": "i18n"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = item.nodeid
+        for prefix, group in XDIST_GROUPS.items():
+            if path.startswith(prefix):
+                item.add_marker(pytest.mark.xdist_group(group))
+
+
 def make_config(url: str) -> type[TestConfig]:
     return type("Config", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url})
 
@@ -71,7 +88,7 @@ def sqlite_template(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def postgres_database() -> str:
-    """A fresh PostgreSQL database for this run, migrated once, dropped at the end."""
+    """A fresh PostgreSQL database for this run (one per xdist worker), migrated once, dropped at the end."""
     server = sa.engine.make_url(PG_URL)
     name = f"parcours_test_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
@@ -85,35 +102,94 @@ def postgres_database() -> str:
     admin.dispose()
 
 
+class PostgresReset:
+    """Empties the run's PostgreSQL database between tests.
+
+    DELETE on a few rows takes milliseconds where TRUNCATE of ~40 tables takes most of a second
+    (it makes new files for every table); foreign keys are not checked while emptying (replica
+    role), and the identity sequences restart so ids are as predictable as after a fresh migration.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        with self.engine.connect() as conn:
+            inspector = sa.inspect(conn)
+            tables = [t for t in inspector.get_table_names() if t not in KEEP_TABLES]
+            sequences = [conn.scalar(sa.text("SELECT pg_get_serial_sequence(:t, c.column_name) FROM "
+                                             "information_schema.columns c WHERE c.table_name = :t "
+                                             "AND pg_get_serial_sequence(:t, c.column_name) IS NOT NULL "
+                                             "LIMIT 1"), {"t": t}) for t in tables]
+        statements = ["SET LOCAL session_replication_role = replica"]
+        statements += [f'DELETE FROM "{t}"' for t in tables]
+        statements += [f"SELECT setval('{seq}', 1, false)" for seq in sequences if seq]
+        self.sql = "; ".join(statements)
+
+    def __call__(self) -> None:
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql(self.sql)
+
+
+@pytest.fixture(scope="session")
+def postgres_reset(postgres_database) -> PostgresReset:
+    reset = PostgresReset(postgres_database)
+    yield reset
+    reset.engine.dispose()
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def backend(request) -> str:
     return request.param
 
 
+@pytest.fixture(scope="session")
+def sqlite_database_path(tmp_path_factory) -> Path:
+    """The one SQLite file this worker's tests run on, replaced by a copy of the template for each test."""
+    return tmp_path_factory.mktemp("database") / "parcours.db"
+
+
 @pytest.fixture
-def database_url(request, backend, tmp_path) -> str:
+def database_url(request, backend) -> str:
+    """A database in its freshly migrated state, for this test alone."""
     if backend == "sqlite":
-        path = tmp_path / "parcours.db"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        path = request.getfixturevalue("sqlite_database_path")
+        # A new file (not a rewrite of the old one): a connection still open on the previous test's
+        # database can never read this test's.
+        fresh = path.with_suffix(".new")
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), fresh)
+        os.replace(fresh, path)
         yield f"sqlite:///{path}"
         return
     url = request.getfixturevalue("postgres_database")
+    reset = request.getfixturevalue("postgres_reset")
     yield url
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        tables = [t for t in sa.inspect(conn).get_table_names() if t not in KEEP_TABLES]
-        if tables:
-            conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-    engine.dispose()
+    reset()
+
+
+_apps: dict[str, Flask] = {}
+
+
+def shared_app(url: str) -> Flask:
+    """One app per database URL and worker: building one costs ~0.15 s (routes, templates), a test ~0.05 s."""
+    if url not in _apps:
+        _apps[url] = create_app(make_config(url))
+    return _apps[url]
 
 
 @pytest.fixture
 def app(database_url):
-    app = create_app(make_config(database_url))
+    """The worker's app on this test's fresh database; what a test changes on it is put back after."""
+    app = shared_app(database_url)
+    config, instance_path = dict(app.config), app.instance_path
+    with app.app_context():
+        flask_db.engine.dispose()  # connections to the previous test's database file
+        limiter.reset()  # sign-in and sign-up counters start from zero, as in a new process
     yield app
     with app.app_context():
         flask_db.session.remove()
         flask_db.engine.dispose()
+    app.config.clear()
+    app.config.update(config)
+    app.instance_path = instance_path
 
 
 @pytest.fixture
@@ -295,3 +371,11 @@ def other_founder(make_user, make_project) -> User:
     user = make_user("founder")
     make_project(name="Elsewhere", owner=user)
     return user
+
+
+@pytest.fixture
+def race():
+    """`race([task, …])`: run tasks in threads released together (see tests/race.py)."""
+    from tests.race import run_together
+
+    return run_together
