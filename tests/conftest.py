@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from hypothesis import settings
 from sqlalchemy.orm import Session
 
 from app import create_app
@@ -35,6 +36,13 @@ PG_URL = os.environ.get("TEST_POSTGRES_URL", "").strip()
 REQUIRE_PG = os.environ.get("REQUIRE_POSTGRES") == "1"
 BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])
 KEEP_TABLES = {"alembic_version", "poles"}
+
+
+# Hypothesis: no per-example deadline (a loaded 2-core machine under xdist is slow, not wrong); in CI
+# the examples are derived from the test (derandomize), so a red run is the same run when repeated.
+settings.register_profile("dev", deadline=None)
+settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 
 def pytest_configure(config):
