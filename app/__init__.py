@@ -85,11 +85,17 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_workflows(app: Flask) -> None:
-    from app.workflow.catalog import catalog
+    """The app's own catalog of workflows, attached to its database engine (see app.workflow.catalog)."""
+    from app.extensions import db
+    from app.workflow.catalog import Catalog
+    from app.workflow.catalog import attach
 
-    problems = catalog.load_directory(app.config["WORKFLOWS_DIR"])
-    for problem in problems:
+    catalog = Catalog.from_directory(app.config["WORKFLOWS_DIR"])
+    for problem in catalog.problems:
         app.logger.error("workflow definition left out: %s", problem)
+    app.extensions["workflow_catalog"] = catalog
+    with app.app_context():
+        attach(db.engine, catalog)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -15,7 +15,7 @@ from app.mentoring import services as mentoring_services
 from app.projects import queries as project_queries
 from app.projects import services
 from app.projects.models import Project
-from app.workflow.catalog import catalog
+from app.workflow.catalog import catalog_of
 
 DEMO_PASSWORD = "parcours-demo"
 DIMENSION_KEYS = ("technology", "customer", "business_model", "ip", "team", "funding")
@@ -78,7 +78,7 @@ def _demo_project(session: Session, users: dict[str, User], name: str, pole: str
     project = services.create_project(
         session, name=name, summary=f"{name}: a demo project of the cluster.", pole=pole, workflow=workflow,
         default_workflow=default_workflow, actor=users[founder], now=when)
-    definition = catalog.latest(workflow)
+    definition = catalog_of(session).latest(workflow)
     manager = users["manager"]
     while project.stage != stage:
         when += dt.timedelta(days=20)
@@ -107,7 +107,7 @@ def _complete_stage(session: Session, project: Project, founder: User, when: dt.
 
 def _demo_profiles(session: Session, users: dict[str, User], now: dt.datetime) -> None:
     known_poles = {"mobile_services", "security_payment_digital_rights", "multimedia", "software_packages"}
-    known_stages = {s.name for d in catalog.all_latest() for s in d.stages}
+    known_stages = {s.name for d in catalog_of(session).all_latest() for s in d.stages}
     mentoring_services.update_profile(
         session, users["mentor"], actor=users["manager"], now=now, known_poles=known_poles, known_stages=known_stages,
         poles=["mobile_services", "multimedia"], stages=["idea", "project", "commercialisation", "build"],

@@ -172,11 +172,12 @@ def build_schema(url: str) -> list:
 
     from app import create_app
     from app.extensions import db
-    from app.workflow.catalog import catalog
+    from app.workflow.catalog import catalog_of
 
     app = create_app(app_config(url))
     with app.app_context():
         upgrade(revision="heads")
+        catalog = catalog_of(db.session)
         definitions = catalog.all_latest()
         for definition in definitions:
             catalog.record(db.session, definition)

@@ -25,7 +25,7 @@ from app.mentoring.queries import MentorLoad
 from app.mentoring.suggestions import suggest_for
 from app.projects import queries as project_queries
 from app.projects.services import definition_of
-from app.workflow.catalog import catalog
+from app.workflow.catalog import catalog_of
 
 
 def mentor_out(load: MentorLoad) -> dict:
@@ -58,7 +58,7 @@ def session_out(s: AdviceSession, *, relations: frozenset[str]) -> dict:
 
 
 def all_stage_names() -> set[str]:
-    return {s for d in catalog.all_latest() for s in d.stage_names}
+    return {s for d in catalog_of(db.session).all_latest() for s in d.stage_names}
 
 
 @bp.get("/mentors")
@@ -82,7 +82,7 @@ def patch_mentor(mentor_id: int):
         known_poles={p.key for p in project_queries.list_poles(db.session)}, known_stages=all_stage_names(),
         poles=data.poles, stages=data.stages, capacity=data.capacity, languages=data.languages, bio=data.bio,
         dimensions=data.dimensions,
-        known_dimensions={x.key for d in catalog.all_latest() for x in d.readiness.dimensions})
+        known_dimensions={x.key for d in catalog_of(db.session).all_latest() for x in d.readiness.dimensions})
     db.session.commit()
     return mentor_out(queries.list_mentors(db.session, [mentor.id])[0])
 

@@ -8,7 +8,7 @@ from app.api.auth import authenticated
 from app.api.spec import doc
 from app.extensions import db
 from app.projects import queries
-from app.workflow.catalog import catalog
+from app.workflow.catalog import catalog_of
 from app.workflow.definition import WorkflowDefinition
 
 
@@ -23,14 +23,14 @@ def list_poles():
 @doc("Every workflow definition (latest versions)", tag="reference")
 @authenticated
 def list_workflows():
-    return [workflow_out(d) for d in catalog.all_latest()]
+    return [workflow_out(d) for d in catalog_of(db.session).all_latest()]
 
 
 @bp.get("/workflows/<key>")
 @doc("One workflow definition", response=schemas.WorkflowOut, errors=(404,), tag="reference")
 @authenticated
 def get_workflow(key: str):
-    return workflow_out(catalog.latest(key))
+    return workflow_out(catalog_of(db.session).latest(key))
 
 
 def workflow_out(definition: WorkflowDefinition) -> dict:

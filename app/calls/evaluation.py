@@ -35,7 +35,7 @@ from app.core.i18n import _l
 from app.projects.models import Project
 from app.projects.models import ProjectEvent
 from app.projects.models import ProjectMember
-from app.workflow.catalog import catalog
+from app.workflow.catalog import catalog_of
 
 COMMENT_MAX = 5000
 LABEL_PREFIX = "PC"
@@ -155,14 +155,14 @@ def create_labelled_project(session: Session, application: Application, *, actor
     its partners attached; the history says it was created, then labelled into that stage."""
     call = application.call
     try:
-        definition = catalog.latest(call.workflow_key)
+        definition = catalog_of(session).latest(call.workflow_key)
     except NotFound as exc:
         raise ValidationFailed(exc.message, workflow=[exc.message]) from None
     if not definition.has_stage(call.stage):
         message = str(_l("The path “%(workflow)s” no longer has the stage “%(stage)s”.", workflow=call.workflow_key,
                          stage=call.stage))
         raise ValidationFailed(message, stage=[message])
-    catalog.record(session, definition)
+    catalog_of(session).record(session, definition)
     project = Project(name=application.title, summary=application.summary, pole_key=application.pole_key,
                       workflow_key=definition.key, workflow_version=definition.version, stage=call.stage,
                       status="active", stage_entered_at=now, created_at=now, updated_at=now, created_by_id=actor.id)

@@ -35,7 +35,7 @@ from app.core.errors import ValidationFailed
 from app.core.i18n import _l
 from app.core.i18n import lazy_pgettext
 from app.projects import queries as project_queries
-from app.workflow.catalog import catalog
+from app.workflow.catalog import catalog_of
 
 TITLE_MAX = 200
 TEXT_MAX = 10_000
@@ -122,7 +122,7 @@ def _check_call(session: Session, *, title: str, description: str, poles: list[s
     elif closes_on < today:
         errors["closes_on"] = [str(_l("The closing date is already past."))]
     try:
-        definition = catalog.latest(workflow)
+        definition = catalog_of(session).latest(workflow)
     except NotFound as exc:
         errors["workflow"] = [exc.message]
     else:

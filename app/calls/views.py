@@ -48,7 +48,7 @@ from app.core.time import utcnow
 from app.extensions import csrf
 from app.extensions import db
 from app.projects import queries as project_queries
-from app.workflow.catalog import catalog
+from app.workflow.catalog import catalog_of
 
 bp = Blueprint("calls", __name__)
 
@@ -78,7 +78,7 @@ def create():
     form = CallForm(timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
     form.poles.choices = choices((p.key, p.name) for p in project_queries.list_poles(db.session))
     form.stage.choices = choices((f"{d.key}:{s.name}", f"{d.label} — {s.label}")
-                                 for d in catalog.all_latest() for s in d.stages)
+                                 for d in catalog_of(db.session).all_latest() for s in d.stages)
     if form.validate_on_submit():
         criteria, line_errors = parse_criteria(form.criteria.data)
         workflow, _sep, stage = form.stage.data.partition(":")

@@ -22,12 +22,12 @@ from app.core.errors import ValidationFailed
 from app.core.i18n import _l
 from app.projects import queries as project_queries
 from app.projects.models import Project
-from app.workflow.catalog import catalog
+from app.workflow.catalog import catalog_of
 
 
 def cadence(session: Session, project: Project) -> dt.timedelta | None:
     """The check-in interval of the project's current stage, or None when the stage has none."""
-    definition = catalog.version(session, project.workflow_key, project.workflow_version)
+    definition = catalog_of(session).version(session, project.workflow_key, project.workflow_version)
     days = definition.stage(project.stage).checkin_every_days
     return dt.timedelta(days=days) if days else None
 

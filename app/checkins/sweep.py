@@ -31,7 +31,7 @@ from app.mentoring.models import MentorAssignment
 from app.notifications.services import Message
 from app.projects.models import Project
 from app.projects.models import ProjectMember
-from app.workflow.catalog import catalog
+from app.workflow.catalog import catalog_of
 
 BATCH = 1000
 
@@ -53,7 +53,7 @@ def cadence_table(session: Session) -> dict[tuple[str, int, str], int]:
     table: dict[tuple[str, int, str], int] = {}
     pairs = session.execute(select(Project.workflow_key, Project.workflow_version).distinct()).all()
     for key, version in pairs:
-        definition = catalog.version(session, key, version)
+        definition = catalog_of(session).version(session, key, version)
         for stage in definition.stages:
             if stage.checkin_every_days:
                 table[(key, version, stage.name)] = stage.checkin_every_days

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask import current_app
 from flask import request
 from flask import url_for
 from flask_babel import format_datetime
@@ -17,7 +18,6 @@ from app.checkins.labels import checkin_status_label
 from app.core.errors import NotFound
 from app.core.i18n import _l
 from app.core.i18n import localized
-from app.workflow.catalog import catalog
 from app.workflow.engine import status_label
 
 #: History events the application records itself (the workflow's own events have their labels).
@@ -40,7 +40,7 @@ def stage_label(workflow: str, stage: str | None) -> str:
     if not stage:
         return ""
     try:
-        return catalog.latest(workflow).stage(stage).label
+        return current_app.extensions["workflow_catalog"].latest(workflow).stage(stage).label
     except (KeyError, NotFound):
         return stage
 

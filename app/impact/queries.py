@@ -31,7 +31,8 @@ from app.mentoring.models import AdviceSession
 from app.projects.models import GateDecision
 from app.projects.models import Project
 from app.projects.models import ProjectEvent
-from app.workflow.catalog import catalog
+from app.workflow.catalog import catalog_of
+from app.workflow.definition import WorkflowDefinition
 
 #: Statuses of a project still on its way (neither abandoned nor graduated).
 IN_PROGRESS = ("active", "on_hold")
@@ -65,6 +66,7 @@ class StageRow:
     workflow: str
     stage: str
     label: str
+    workflow_label: str
     #: Projects at this stage when the period began / ended (any status).
     at_start: int = 0
     at_end: int = 0
@@ -174,7 +176,7 @@ def funders_report(session: Session, filters: ReportFilters, *, members_target: 
     """Compute every figure of the funders' report for the period (a fixed number of queries)."""
     ids = project_ids(filters)
     report = FundersReport(filters=filters, stages=[], members_target=members_target)
-    stages = _skeleton()
+    stages = _skeleton(catalog_of(session).all_latest())
     _stage_counts(session, ids, filters, stages, report)
     _movements(session, ids, filters, stages, report)
     _gates(session, ids, filters, stages)
@@ -192,14 +194,14 @@ def funders_report(session: Session, filters: ReportFilters, *, members_target: 
     return report
 
 
-def _skeleton() -> dict[tuple[str, str], StageRow]:
+def _skeleton(definitions: list[WorkflowDefinition]) -> dict[tuple[str, str], StageRow]:
     """Every stage of every path, in path order, so an empty period still lists them."""
-    return {(d.key, s.name): StageRow(d.key, s.name, s.label) for d in catalog.all_latest() for s in d.stages}
+    return {(d.key, s.name): StageRow(d.key, s.name, s.label, d.label) for d in definitions for s in d.stages}
 
 
 def _row(stages: dict[tuple[str, str], StageRow], workflow: str, stage: str) -> StageRow:
     if (workflow, stage) not in stages:  # a stage only older versions know
-        stages[(workflow, stage)] = StageRow(workflow, stage, stage)
+        stages[(workflow, stage)] = StageRow(workflow, stage, stage, workflow)
     return stages[(workflow, stage)]
 
 
@@ -272,7 +274,8 @@ def _kpis(session: Session, ids, filters: ReportFilters) -> tuple[list[KpiTotal]
     """Sums of every submitted figure whose period ended in the report's period, by metric and unit."""
     ended = and_(KpiReport.project_id.in_(ids), KpiReport.period_end >= instant(filters.start_at),
                  KpiReport.period_end < instant(filters.end_at))
-    labels = {m.key: m.label for d in catalog.all_latest() for s in d.stages if s.kpis for m in s.kpis.metrics}
+    labels = {m.key: m.label for d in catalog_of(session).all_latest()
+              for s in d.stages if s.kpis for m in s.kpis.metrics}
     totals = [
         KpiTotal(metric, labels.get(metric, metric), unit, exact(total), reports, projects)
         for metric, unit, total, reports, projects in session.execute(

@@ -13,7 +13,6 @@ from app.core.i18n import _l
 from app.core.i18n import current_language
 from app.core.i18n import lazy_pgettext
 from app.impact.queries import FundersReport
-from app.workflow.catalog import catalog
 from app.workflow.engine import status_label
 
 Table = tuple[str, list[str], list[list]]
@@ -63,8 +62,7 @@ def summary(r: FundersReport) -> Table:
 
 def sections(r: FundersReport) -> list[Table]:
     """Every table of the report, in reading order."""
-    paths = {d.key: d.label for d in catalog.all_latest()}
-    stages = [[paths.get(s.workflow, s.workflow), s.label, s.at_start, s.entered, s.left, s.at_end,
+    stages = [[s.workflow_label, s.label, s.at_start, s.entered, s.left, s.at_end,
                s.in_progress_at_end, s.gates_passed] for s in r.stages]
     statuses = [[status_label(status), count] for status, count in sorted(r.by_status_at_end.items())]
     kpis = [[k.label, k.unit, k.total, k.reports, k.projects] for k in r.kpis]

@@ -25,7 +25,7 @@ from app.kpis.models import KpiReport
 from app.notifications.services import Message
 from app.projects.models import Project
 from app.projects.models import ProjectMember
-from app.workflow.catalog import catalog
+from app.workflow.catalog import catalog_of
 from app.workflow.definition import KpiSchedule
 
 BATCH = 1000
@@ -39,7 +39,7 @@ def schedule_table(session: Session) -> dict[tuple[str, int, str], KpiSchedule]:
     table: dict[tuple[str, int, str], KpiSchedule] = {}
     pairs = session.execute(select(Project.workflow_key, Project.workflow_version).distinct()).all()
     for key, version in pairs:
-        for stage in catalog.version(session, key, version).stages:
+        for stage in catalog_of(session).version(session, key, version).stages:
             if stage.kpis is not None:
                 table[(key, version, stage.name)] = stage.kpis
     return table

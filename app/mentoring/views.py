@@ -34,7 +34,7 @@ from app.mentoring.suggestions import suggest_for
 from app.projects import queries as project_queries
 from app.projects.services import definition_of
 from app.projects.views import load_visible
-from app.workflow.catalog import catalog
+from app.workflow.catalog import catalog_of
 
 bp = Blueprint("mentoring", __name__)
 
@@ -63,7 +63,7 @@ def mentors():
         "mentoring/mentors.html", loads=queries.list_mentors(db.session),
         waiting=db.session.scalars(queries.select_projects_needing_mentor().limit(50)).all(),
         pole_names={p.key: p.name for p in project_queries.list_poles(db.session)},
-        stage_names={s.name: s.label for d in catalog.all_latest() for s in d.stages},
+        stage_names={s.name: s.label for d in catalog_of(db.session).all_latest() for s in d.stages},
     )
 
 
@@ -79,8 +79,9 @@ def edit_profile(mentor_id: int):
     profile = services.ensure_profile(db.session, mentor)
     form = ProfileForm(obj=profile, languages=", ".join(profile.languages))
     form.poles.choices = choices((p.key, p.name) for p in project_queries.list_poles(db.session))
-    form.stages.choices = choices(sorted({(s.name, s.label) for d in catalog.all_latest() for s in d.stages}))
-    form.dimensions.choices = choices(dict.fromkeys((x.key, x.label) for d in catalog.all_latest()
+    definitions = catalog_of(db.session).all_latest()
+    form.stages.choices = choices(sorted({(s.name, s.label) for d in definitions for s in d.stages}))
+    form.dimensions.choices = choices(dict.fromkeys((x.key, x.label) for d in definitions
                                                     for x in d.readiness.dimensions))
     if form.validate_on_submit():
         try:

@@ -37,7 +37,8 @@ from app.mentoring.queries import DEFAULT_CAPACITY
 from app.projects.models import Project
 from app.projects.models import ProjectEvent
 from app.projects.models import ProjectMember
-from app.workflow.catalog import catalog
+from app.workflow.catalog import catalog_of
+from app.workflow.definition import WorkflowDefinition
 
 CARDS_PER_STAGE = 12
 STALLED_LIST = 50
@@ -182,10 +183,10 @@ def filtered_projects(filters: Filters) -> Select:
     return stmt
 
 
-def _too_long(base, now: dt.datetime):
+def _too_long(base, now: dt.datetime, definitions: list[WorkflowDefinition]):
     """SQL: the project has been in its stage longer than the stage's expected duration."""
     conditions = []
-    for definition in catalog.all_latest():
+    for definition in definitions:
         for stage in definition.stages:
             if stage.expected_days:
                 conditions.append(and_(base.c.workflow_key == definition.key, base.c.stage == stage.name,
@@ -193,13 +194,13 @@ def _too_long(base, now: dt.datetime):
     return or_(*conditions) if conditions else false()
 
 
-def _flags(base, now: dt.datetime):
+def _flags(base, now: dt.datetime, definitions: list[WorkflowDefinition]):
     overdue = (select(CheckIn.id).where(CheckIn.project_id == base.c.id, CheckIn.status == "overdue").exists())
     has_mentor = (select(MentorAssignment.id).where(
         MentorAssignment.project_id == base.c.id, MentorAssignment.stage == base.c.stage,
         MentorAssignment.ended_at.is_(None)).exists())
     active = base.c.status == "active"
-    too_long = and_(active, _too_long(base, now))
+    too_long = and_(active, _too_long(base, now, definitions))
     return too_long, and_(active, overdue), and_(active, ~has_mentor)
 
 
@@ -222,8 +223,9 @@ def pipeline(session: Session, filters: Filters, *, now: dt.datetime,
     the `mentor_rows` busiest mentors (all with None)."""
     dialect = session.get_bind().dialect.name
     base = filtered_projects(filters).subquery("base")
-    stages = _stage_skeleton(filters)
-    too_long, overdue, no_mentor = _flags(base, now)
+    definitions = catalog_of(session).all_latest()
+    stages = _stage_skeleton(filters, definitions)
+    too_long, overdue, no_mentor = _flags(base, now, definitions)
 
     # 1. counts by workflow, stage, pole and status
     total, by_status, poles = 0, defaultdict(int), set()
@@ -312,10 +314,10 @@ def _funding(session: Session, base) -> list[FundingRow]:
             for r in rows]
 
 
-def _stage_skeleton(filters: Filters) -> dict[tuple[str, str], StageFigures]:
+def _stage_skeleton(filters: Filters, definitions: list[WorkflowDefinition]) -> dict[tuple[str, str], StageFigures]:
     """Every stage of the workflows in view, in path order, so empty stages still show."""
     stages: dict[tuple[str, str], StageFigures] = {}
-    for definition in catalog.all_latest():
+    for definition in definitions:
         if filters.workflow and definition.key != filters.workflow:
             continue
         for stage in definition.stages:
@@ -355,7 +357,7 @@ def _board(session, base, stages, now, dialect) -> None:
     ranked = select(base, func.row_number().over(partition_by=(base.c.workflow_key, base.c.stage),
                                                  order_by=(base.c.stage_entered_at, base.c.id)).label("rn")).subquery()
     top = select(ranked).where(ranked.c.rn <= CARDS_PER_STAGE).subquery("top")
-    too_long, overdue, no_mentor = _flags(top, now)
+    too_long, overdue, no_mentor = _flags(top, now, catalog_of(session).all_latest())
     days = days_between(top.c.stage_entered_at, instant(now), dialect)
     rows = session.execute(select(top, days.label("days"), too_long.label("too_long"), overdue.label("overdue"),
                                   no_mentor.label("no_mentor"))

@@ -19,7 +19,7 @@ from app.pipeline.queries import Filters
 from app.pipeline.queries import mentor_choices
 from app.pipeline.queries import pipeline
 from app.projects import queries as project_queries
-from app.workflow.catalog import catalog
+from app.workflow.catalog import catalog_of
 from app.workflow.definition import STATUSES
 
 bp = Blueprint("pipeline", __name__)
@@ -50,7 +50,7 @@ def index():
     figures = pipeline(db.session, filters, now=utcnow())
     poles = {p.key: p.name for p in project_queries.list_poles(db.session)}
     return render_template(
-        "pipeline/index.html", p=figures, filters=filters, poles=poles, workflows=catalog.all_latest(),
+        "pipeline/index.html", p=figures, filters=filters, poles=poles, workflows=catalog_of(db.session).all_latest(),
         statuses=STATUSES, mentors=mentor_choices(db.session), charts=_charts(figures, poles),
         membership_target=current_app.config["MEMBERSHIP_TARGET"],
     )

@@ -11,7 +11,7 @@ from app.mentoring.models import MentorAssignment
 from app.projects import queries
 from app.projects import services
 from app.projects.models import Project
-from app.workflow.catalog import catalog
+from app.workflow.catalog import catalog_of
 from app.workflow.definition import Deliverable
 from app.workflow.definition import Stage
 from app.workflow.definition import WorkflowDefinition
@@ -53,7 +53,7 @@ def build_overview(session: Session, project: Project, user: User) -> ProjectOve
     relations = queries.relations(session, project, user)
     assignments = queries.list_active_assignments(session, project)
     ctx = services.guard_context(session, project, definition, done=rows, assignments=assignments)
-    options = catalog.engine(definition).options(ctx, relations)
+    options = catalog_of(session).engine(definition).options(ctx, relations)
     return ProjectOverview(
         project=project, definition=definition, stage=stage, relations=relations,
         founders=[m.user for m in project.members],

@@ -29,7 +29,7 @@ from app.projects.models import GateDecision
 from app.projects.models import Project
 from app.projects.models import ProjectEvent
 from app.projects.models import ProjectMember
-from app.workflow.catalog import catalog
+from app.workflow.catalog import catalog_of
 from app.workflow.definition import FINAL_STATUSES
 from app.workflow.definition import WorkflowDefinition
 from app.workflow.engine import EventOption
@@ -75,7 +75,7 @@ class ProjectDetails:
 
 def definition_of(session: Session, project: Project) -> WorkflowDefinition:
     """Return the exact workflow version the project follows."""
-    return catalog.version(session, project.workflow_key, project.workflow_version)
+    return catalog_of(session).version(session, project.workflow_key, project.workflow_version)
 
 
 def guard_context(session: Session, project: Project, definition: WorkflowDefinition, *,
@@ -102,7 +102,7 @@ def event_options(session: Session, project: Project, user: User) -> list[EventO
     """The events `user` could fire on `project` now, with the reasons blocked ones are."""
     definition = definition_of(session, project)
     rel = queries.relations(session, project, user)
-    return catalog.engine(definition).options(guard_context(session, project, definition), rel)
+    return catalog_of(session).engine(definition).options(guard_context(session, project, definition), rel)
 
 
 def check_details(session: Session, name: str, summary: str, pole: str) -> ProjectDetails:
@@ -130,10 +130,10 @@ def create_project(session: Session, *, name: str, summary: str, pole: str, work
         raise Forbidden(str(_l("Only founders and managers create projects.")))
     details = check_details(session, name, summary, pole)
     try:
-        definition = catalog.latest(workflow or default_workflow)
+        definition = catalog_of(session).latest(workflow or default_workflow)
     except NotFound as exc:
         raise ValidationFailed(exc.message, workflow=[exc.message]) from None
-    catalog.record(session, definition)
+    catalog_of(session).record(session, definition)
     project = Project(
         name=details.name, summary=details.summary, pole_key=details.pole,
         workflow_key=definition.key, workflow_version=definition.version,
@@ -228,7 +228,7 @@ def fire_event(session: Session, project: Project, event_name: str, *, actor: Us
         raise ValidationFailed(str(_l("The comment is too long.")),
                                comment=[str(_l("At most %(n)s characters.", n=COMMENT_MAX))])
     definition = definition_of(session, project)
-    engine = catalog.engine(definition)
+    engine = catalog_of(session).engine(definition)
     ctx = guard_context(session, project, definition)
     roles = queries.relations(session, project, actor)
     from_stage, from_status = project.stage, project.status
@@ -298,7 +298,7 @@ def migrate_workflow(session: Session, key: str, to_version: int, mapping: dict[
 
     :returns: how many projects moved.
     """
-    target = catalog.version(session, key, to_version)
+    target = catalog_of(session).version(session, key, to_version)
     projects = list(session.scalars(
         select(Project).where(Project.workflow_key == key, Project.workflow_version != to_version,
                               Project.status.not_in(FINAL_STATUSES)).order_by(Project.id)
@@ -309,7 +309,7 @@ def migrate_workflow(session: Session, key: str, to_version: int, mapping: dict[
             "No stage of %(key)s version %(version)s for: %(stages)s. Map each one with --map OLD=NEW.",
             key=key, version=to_version, stages=", ".join(unmapped))), mapping=unmapped)
     # Recorded only once the move is sure: on SQLite the savepoint inside `record` commits at once.
-    catalog.record(session, target)
+    catalog_of(session).record(session, target)
     for project in projects:
         new_stage = mapping.get(project.stage, project.stage)
         session.add(ProjectEvent(

@@ -36,7 +36,7 @@ from app.projects.forms import ProjectForm
 from app.projects.models import Project
 from app.projects.overview import build_overview
 from app.readiness.overview import build_panel as build_readiness_panel
-from app.workflow.catalog import catalog
+from app.workflow.catalog import catalog_of
 from app.workflow.definition import STATUSES
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
@@ -57,7 +57,7 @@ def load_visible(project_id: int):
 def project_form(**kwargs) -> ProjectForm:
     form = ProjectForm(**kwargs)
     form.pole.choices = choices((p.key, p.name) for p in queries.list_poles(db.session))
-    form.workflow.choices = choices((d.key, d.label) for d in catalog.all_latest())
+    form.workflow.choices = choices((d.key, d.label) for d in catalog_of(db.session).all_latest())
     return form
 
 
@@ -72,7 +72,7 @@ def index():
     page = db.paginate(queries.select_projects(current_user, filters, sort), per_page=PER_PAGE, error_out=False)
     return render_template(
         "projects/index.html", page=page, filters=filters, sort=sort, poles=queries.list_poles(db.session),
-        workflows=catalog.all_latest(), statuses=STATUSES,
+        workflows=catalog_of(db.session).all_latest(), statuses=STATUSES,
         can_create=permissions.can_create_project(current_user),
     )
 

@@ -19,7 +19,7 @@ from app.readiness import charts
 from app.readiness import permissions
 from app.readiness import queries
 from app.readiness.models import Assessment
-from app.workflow.catalog import catalog
+from app.workflow.catalog import catalog_of
 from app.workflow.definition import ReadinessScale
 
 #: An assessment this close before a check-in's time counts as made for it.
@@ -84,7 +84,7 @@ def _prompt(session: Session, project: Project, mine: Assessment | None, side: s
     if checkin is not None and checkin.status in ("due", "overdue") and (
             mine is None or mine.assessed_at < checkin.due_at - CHECKIN_WINDOW):
         return "checkin"
-    stage = catalog.version(session, project.workflow_key, project.workflow_version).stage(project.stage)
+    stage = catalog_of(session).version(session, project.workflow_key, project.workflow_version).stage(project.stage)
     done = project_queries.done_deliverables(session, project, project.stage)
     ready = all(done.get(d.key) is not None and done[d.key].is_done for d in stage.deliverables if d.required)
     if ready and project.gate_decision != "go" and (mine is None or mine.assessed_at < project.stage_entered_at):

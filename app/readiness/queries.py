@@ -13,13 +13,13 @@ from app.core.i18n import _l
 from app.projects.models import Project
 from app.readiness.models import SIDES
 from app.readiness.models import Assessment
-from app.workflow.catalog import catalog
+from app.workflow.catalog import catalog_of
 from app.workflow.definition import ReadinessScale
 
 
 def scale_of(session: Session, project: Project) -> ReadinessScale:
     """The readiness scale of the workflow version the project follows."""
-    scale = catalog.version(session, project.workflow_key, project.workflow_version).readiness
+    scale = catalog_of(session).version(session, project.workflow_key, project.workflow_version).readiness
     assert scale is not None  # the loader always sets one (the built-in default when the file has none)
     return scale
 

@@ -3,11 +3,21 @@
 New projects follow the latest version of a file. Projects already on the path follow the
 version they started with, read back from `workflow_versions`, until a manager migrates
 them; so editing a file never changes the rules under a running project.
+
+A catalog belongs to one database (it caches the versions stored there). Whoever opens the
+database attaches one, and services find it from the session they are given:
+
+    catalog = Catalog.from_directory("workflows")
+    attach(engine, catalog)              # every session on this engine
+    catalog_of(session).latest("innovation_path")
+
+`create_app` does this for the app's engine; a script may instead put it in `session.info`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -44,6 +54,13 @@ def check_files(paths: list[Path]) -> list[Problem]:
 
 class Catalog:
     """Definitions by key and version, with one engine per definition."""
+
+    @classmethod
+    def from_directory(cls, directory: str | Path) -> Catalog:
+        """A catalog of the valid files of `directory` (see `problems` for the others)."""
+        catalog = cls()
+        catalog.load_directory(directory)
+        return catalog
 
     def __init__(self) -> None:
         self._latest: dict[str, WorkflowDefinition] = {}
@@ -137,5 +154,24 @@ class Catalog:
                 key=definition.key, version=definition.version)))
 
 
-#: The process-wide catalog, loaded by `create_app` from `WORKFLOWS_DIR`.
-catalog = Catalog()
+#: The key under which a session may carry its own catalog (`session.info`).
+SESSION_KEY = "workflow_catalog"
+
+_attached: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def attach(bind, catalog: Catalog) -> None:
+    """Make `catalog` the one of every session bound to `bind` (an Engine)."""
+    _attached[bind] = catalog
+
+
+def catalog_of(session: Session) -> Catalog:
+    """The catalog of the session's database: `session.info`'s, else the one attached to its engine."""
+    found = session.info.get(SESSION_KEY)
+    if found is None:
+        bind = session.get_bind()
+        found = _attached.get(getattr(bind, "engine", bind))
+    if found is None:
+        raise LookupError("No workflow catalog is attached to this database: call app.workflow.catalog.attach "
+                          "(create_app does) or set session.info['workflow_catalog'].")
+    return found

@@ -43,7 +43,7 @@ from app.extensions import db as flask_db
 from app.mentoring import services as mentoring_services
 from app.projects import services as project_services
 from app.projects.models import Project
-from app.workflow.catalog import catalog
+from app.workflow.catalog import catalog_of
 from config import TestConfig
 from tests.test_i18n import FRENCH_PO
 from tests.test_i18n import compile_stale_catalogs
@@ -136,7 +136,7 @@ class LiveServer:
                                              name=name or f"{role.title()} {lang.upper()} {n}", role=role,
                                              password=PASSWORD, locale=lang)
             if profile is not None:
-                known_stages = {s.name for d in catalog.all_latest() for s in d.stages}
+                known_stages = {s.name for d in catalog_of(session).all_latest() for s in d.stages}
                 mentoring_services.update_profile(
                     session, user, actor=self.user(session, "manager@example.org"), now=utcnow(),
                     known_poles={"mobile_services", "security_payment_digital_rights", "multimedia",

@@ -14,7 +14,7 @@ from app.mentoring.suggestions import suggest_for
 from app.projects import services as project_services
 from app.projects.views import LATEST_EVENTS
 from app.projects.views import PAGE_ROWS
-from app.workflow.catalog import catalog
+from app.workflow.catalog import catalog_of
 
 
 def rows(html: str, heading_id: str) -> int:
@@ -69,7 +69,7 @@ def test_the_shortlisted_suggestions_are_the_full_ranking_s_best(session, make_u
             session.add(MentorProfile(user_id=mentor.id, poles=["multimedia"] if i % 2 else ["multimedia", "x"],
                                       stages=["project"] if i % 3 else [], capacity=i % 4, languages=["fr"]))
     session.commit()
-    stage = catalog.latest(project.workflow_key).stage(project.stage)
+    stage = catalog_of(session).latest(project.workflow_key).stage(project.stage)
 
     full = suggest_for(session, project, stage)
     short = suggest_for(session, project, stage, limit=5)

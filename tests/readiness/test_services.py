@@ -13,7 +13,8 @@ from app.projects import services as project_services
 from app.readiness import permissions
 from app.readiness import queries
 from app.readiness import services
-from app.workflow.catalog import catalog
+from app.workflow.catalog import SESSION_KEY
+from app.workflow.catalog import Catalog
 from app.workflow.loader import parse
 from tests.readiness.conftest import DIMENSIONS
 from tests.readiness.conftest import scores
@@ -102,12 +103,15 @@ def test_the_weakest_dimension_reads_the_mentor_s_view_first(session, project, f
     assert queries.weakest_dimensions(session, project) == ("customer",)
 
 
-def test_a_workflow_s_own_scale_is_the_one_its_projects_are_scored_on(session, make_project, founder, now):
+def test_a_workflow_s_own_scale_is_the_one_its_projects_are_scored_on(app, session, make_project, founder, now):
     document = copy.deepcopy(BASE_DOCUMENT)
     document["readiness"] = {"scale": {"min": 1, "max": 9}, "dimensions": [
         {"key": "trl", "label": {"en": "Technology readiness", "fr": "Maturité technologique"},
          "levels": [{"en": f"TRL {n}", "fr": f"TRL {n}"} for n in range(1, 10)]}]}
-    catalog.add(parse(document, source="test"))
+    # A catalog of this session's own: the app's stays as its files say for the other tests.
+    own = Catalog.from_directory(app.config["WORKFLOWS_DIR"])
+    own.add(parse(document, source="test"))
+    session.info[SESSION_KEY] = own
     project = make_project(workflow="mini_path")
 
     with pytest.raises(ValidationFailed) as caught:

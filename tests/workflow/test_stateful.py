@@ -29,7 +29,7 @@ from app.core.errors import TransitionNotAllowed
 from app.core.errors import ValidationFailed
 from app.projects import queries
 from app.projects import services
-from app.workflow.catalog import catalog
+from app.workflow.catalog import catalog_of
 from app.workflow.definition import FINAL_STATUSES
 
 STAGES = ("idea", "project", "industrialisation", "commercialisation", "internationalisation")
@@ -159,7 +159,7 @@ def lifecycle(session, make_user, make_project, assign, founder, mentor, manager
     """The state machine class, bound to this test's database and people (one project per run)."""
     outsider = make_user("founder")
     users = {"member": founder, "mentor": mentor, "manager": manager, "outsider": outsider}
-    definition = catalog.latest("innovation_path")
+    definition = catalog_of(session).latest("innovation_path")
     keys_by_stage = {s.name: {d.key for d in s.deliverables} for s in definition.stages}
     required = {s.name: {d.key for d in s.deliverables if d.required} for s in definition.stages}
     assert tuple(keys_by_stage) == STAGES
