@@ -3,13 +3,15 @@
 Emails are claimed in small batches by an atomic UPDATE (and `SKIP LOCKED` on PostgreSQL),
 so several senders never send the same email; a claim held longer than the lease (a crashed
 sender) is taken over. A temporary SMTP failure schedules a retry with exponential backoff;
-a refused address fails that email alone.
+a refused address, or an email that cannot be built, fails that email alone (attempts counted)
+while the rest of the batch goes on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import smtplib
+import unicodedata
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -25,6 +27,8 @@ LEASE = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 8
 MAX_BACKOFF = dt.timedelta(hours=6)
 BATCH = 100
+#: Unicode categories never kept in a header: control characters, line and paragraph separators.
+_NOT_IN_HEADERS = {"Cc", "Zl", "Zp"}
 
 
 @dataclass(frozen=True)
@@ -63,33 +67,63 @@ def claim_batch(session: Session, *, now: dt.datetime, limit: int = BATCH) -> li
     return list(claimed)
 
 
+def header_value(value: str) -> str:
+    """Return `value` fit for one header line: control characters and line breaks become spaces.
+
+    A CR or LF in a header would let a title inject headers (`Bcc:`), and the email package refuses
+    such values outright; the other control characters have no place in a subject or an address.
+    """
+    cleaned = "".join(" " if unicodedata.category(char) in _NOT_IN_HEADERS else char for char in value or "")
+    return " ".join(cleaned.split())
+
+
 def build_message(email: OutgoingEmail, settings: SmtpSettings) -> EmailMessage:
+    """The email as sent; raises (ValueError, …) when it cannot be built, which fails that email alone."""
     message = EmailMessage()
-    message["From"] = settings.sender
-    message["To"] = email.to_address
-    message["Subject"] = email.subject
+    message["From"] = header_value(settings.sender)
+    message["To"] = header_value(email.to_address)
+    message["Subject"] = header_value(email.subject)
     message["Message-ID"] = make_msgid(idstring=f"parcours-{email.id}")
     message.set_content(email.body)
     return message
 
 
+def _send_one(smtp: smtplib.SMTP, email: OutgoingEmail, settings: SmtpSettings) -> str | None:
+    """Send one email on an open connection; return None, `fail:…` or `retry:…`.
+
+    A connection error propagates: the caller stops using the connection.
+    """
+    try:
+        message = build_message(email, settings)
+    except Exception as exc:  # noqa: BLE001 - whatever breaks one email must not stop the others
+        return f"fail:cannot build the message: {exc!r}"
+    try:
+        smtp.send_message(message)
+    except smtplib.SMTPRecipientsRefused as exc:
+        return f"fail:{exc.recipients}"
+    except smtplib.SMTPResponseException as exc:
+        kind = "fail" if 500 <= exc.smtp_code < 600 else "retry"
+        return f"{kind}:{exc.smtp_code} {exc.smtp_error!r}"
+    except smtplib.SMTPNotSupportedError as exc:  # e.g. a non-ASCII address to a server without SMTPUTF8
+        return f"fail:refused by the server: {exc}"
+    except (ValueError, TypeError, UnicodeError) as exc:  # the message cannot be serialised
+        return f"fail:cannot serialise the message: {exc!r}"
+    return None
+
+
 def send_batch(emails: list[OutgoingEmail], settings: SmtpSettings, *, now: dt.datetime) -> dict[int, str | None]:
     """Send claimed emails over one SMTP connection; return id → error (None when sent).
 
-    Errors are `retry:…` (temporary: try again later) or `fail:…` (this address will never work).
+    Errors are `retry:…` (temporary: try again later) or `fail:…` (this email will never go: a refused
+    address, a message that cannot be built). Either concerns that email alone; only a lost connection
+    leaves the rest of the batch for the next attempt.
     """
     results: dict[int, str | None] = {}
     try:
         with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
             for email in emails:
                 try:
-                    smtp.send_message(build_message(email, settings))
-                    results[email.id] = None
-                except smtplib.SMTPRecipientsRefused as exc:
-                    results[email.id] = f"fail:{exc.recipients}"
-                except smtplib.SMTPResponseException as exc:
-                    kind = "fail" if 500 <= exc.smtp_code < 600 else "retry"
-                    results[email.id] = f"{kind}:{exc.smtp_code} {exc.smtp_error!r}"
+                    results[email.id] = _send_one(smtp, email, settings)
                 except (smtplib.SMTPServerDisconnected, OSError) as exc:
                     results[email.id] = f"retry:{exc}"
                     break
