@@ -15,6 +15,7 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from app import create_app
@@ -107,9 +108,18 @@ def database_url(request, backend, tmp_path) -> str:
     engine.dispose()
 
 
+class ServerLikeClient(FlaskClient):
+    """Reads and closes each response, as a WSGI server does once it has sent it, so work the app
+    registered to run after the response (`response.call_on_close`) has run when a request returns."""
+
+    def open(self, *args, buffered: bool = True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
 @pytest.fixture
 def app(database_url):
     app = create_app(make_config(database_url))
+    app.test_client_class = ServerLikeClient
     yield app
     with app.app_context():
         flask_db.session.remove()

@@ -10,11 +10,13 @@ while the rest of the batch goes on.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import smtplib
 import unicodedata
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
+from pathlib import Path
 
 from sqlalchemy import or_
 from sqlalchemy import select
@@ -23,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from app.notifications.models import OutgoingEmail
 
+log = logging.getLogger(__name__)
 LEASE = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 8
 MAX_BACKOFF = dt.timedelta(hours=6)
@@ -44,12 +47,18 @@ def backoff(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-def claim_batch(session: Session, *, now: dt.datetime, limit: int = BATCH) -> list[OutgoingEmail]:
-    """Claim up to `limit` emails that are ready to send; the caller commits the claim."""
+def claim_batch(session: Session, *, now: dt.datetime, limit: int = BATCH,
+                keys: list[str] | None = None) -> list[OutgoingEmail]:
+    """Claim up to `limit` emails that are ready to send (only those with these dedupe `keys` if given).
+
+    The caller commits the claim.
+    """
     ready = (select(OutgoingEmail.id)
              .where(or_((OutgoingEmail.status == "pending") & (OutgoingEmail.next_attempt_at <= now),
                         (OutgoingEmail.status == "sending") & (OutgoingEmail.claimed_at < now - LEASE)))
              .order_by(OutgoingEmail.id).limit(limit))
+    if keys is not None:
+        ready = ready.where(OutgoingEmail.dedupe_key.in_(keys))
     if session.get_bind().dialect.name == "postgresql":
         ready = ready.with_for_update(skip_locked=True)
     ids = list(session.scalars(ready))
@@ -133,6 +142,25 @@ def send_batch(emails: list[OutgoingEmail], settings: SmtpSettings, *, now: dt.d
             results.setdefault(email.id, unreachable)
     for email in emails:
         results.setdefault(email.id, "retry:not attempted (connection lost)")
+    return results
+
+
+def write_batch(emails: list[OutgoingEmail], settings: SmtpSettings, *, now: dt.datetime,
+                folder: Path) -> dict[int, str | None]:
+    """Development without an SMTP server: write each email to `folder` as .eml and to the log, links included."""
+    folder.mkdir(parents=True, exist_ok=True)
+    results: dict[int, str | None] = {}
+    for email in emails:
+        try:
+            message = build_message(email, settings)
+            path = folder / f"{now:%Y%m%d-%H%M%S}-{email.id}.eml"
+            path.write_bytes(message.as_bytes())
+        except Exception as exc:  # noqa: BLE001 - as over SMTP: one broken email never stops the others
+            results[email.id] = f"fail:cannot build the message: {exc!r}"
+            continue
+        log.info("email to %s (not sent: no SMTP_HOST; saved in %s)\nSubject: %s\n\n%s", message["To"], path,
+                 message["Subject"], email.body)
+        results[email.id] = None
     return results
 
 

@@ -241,3 +241,40 @@ def test_the_migration_marks_every_existing_account_verified(tmp_path):
         db.engine.dispose()
 
     assert str(verified).startswith("2026-01-02 03:04:05")
+
+
+# Delivery right after the request ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("signup", [
+    lambda client: client.post("/signup", data={"email": "web@example.org", "name": "Web", "password": PASSWORD}),
+    lambda client: client.post("/api/v1/signup", json={"email": "web@example.org", "name": "Web",
+                                                       "password": PASSWORD}),
+], ids=["page", "api"])
+def test_the_confirmation_email_leaves_right_after_the_signup_without_a_sweep(client, mail_app, session,
+                                                                              smtp_server, signup):
+    mail_app.config["MAIL_DELIVER_AFTER_REQUEST"] = True
+
+    response = signup(client)
+
+    assert response.status_code in (202, 302)
+    (email,) = smtp_server.received_by("web@example.org")
+    assert link_in(email.body).startswith("/verify/")
+    session.expire_all()
+    assert session.scalars(select(OutgoingEmail.status)).all() == ["sent"]
+
+
+def test_when_the_smtp_server_is_down_the_outbox_keeps_the_email_for_the_sweep(client, mail_app, session,
+                                                                               smtp_server, deliver, now):
+    mail_app.config["MAIL_DELIVER_AFTER_REQUEST"] = True
+    smtp_server.stop()
+
+    response = client.post("/api/v1/signup", json={"email": "web@example.org", "name": "Web", "password": PASSWORD})
+
+    assert response.status_code == 202
+    session.expire_all()
+    queued = session.scalar(select(OutgoingEmail))
+    assert (queued.status, queued.attempts) == ("pending", 1)
+    smtp_server.start()
+    assert deliver(now + dt.timedelta(minutes=5)) == (1, 0)
+    assert len(smtp_server.received_by("web@example.org")) == 1
