@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import smtplib
 import unicodedata
 from dataclasses import dataclass
@@ -83,7 +84,8 @@ def header_value(value: str) -> str:
     such values outright; the other control characters have no place in a subject or an address.
     """
     cleaned = "".join(" " if unicodedata.category(char) in _NOT_IN_HEADERS else char for char in value or "")
-    return " ".join(cleaned.split())
+    # Only runs of plain spaces collapse: a French no-break space before ":" stays as it is.
+    return re.sub(" {2,}", " ", cleaned).strip(" ")
 
 
 def build_message(email: OutgoingEmail, settings: SmtpSettings) -> EmailMessage:

@@ -94,6 +94,7 @@ def test_header_values_keep_one_line_and_no_control_characters():
     assert header_value("Poison\rBcc: x@evil.example") == "Poison Bcc: x@evil.example"
     assert header_value("a\r\nb\nc\x00d\x1be\u2028f\u2029g\x85h\tI") == "a b c d e f g h I"
     assert header_value("  Café  à  Casablanca ") == "Café à Casablanca"
+    assert header_value("Point d'étape pour Atlas\u00a0: lundi") == "Point d'étape pour Atlas\u00a0: lundi"
 
 
 # Development without an SMTP server ----------------------------------------------------------
