@@ -51,7 +51,7 @@ $(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/message
 run: venv compile-translations
 	FLASK_DEBUG=1 $(FLASK) db upgrade
 	FLASK_DEBUG=1 $(FLASK) demo --if-empty
-	FLASK_DEBUG=1 SCHEDULER_ENABLED=1 $(FLASK) run --host $(HOST) --port $(PORT)
+	FLASK_DEBUG=1 SCHEDULER_ENABLED=1 HOST=$(HOST) PORT=$(PORT) $(FLASK) run --host $(HOST) --port $(PORT)
 
 # The browser tests (tests/browser/) drive Debian's chromium through Playwright; no browser is ever downloaded.
 # When it is missing, root with apt-get installs it; anyone else is told how. Without it the browser tests

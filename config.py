@@ -16,6 +16,23 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def dev_mail_backend(env: dict[str, str]) -> str:
+    """`make run` with no SMTP server named: email goes to files and the log instead of failing in the outbox."""
+    return env.get("MAIL_BACKEND") or ("smtp" if env.get("SMTP_HOST") else "file")
+
+
+def dev_base_url(env: dict[str, str]) -> str:
+    """`make run`'s public URL: the address and port it serves on (the Makefile passes HOST and PORT)."""
+    if env.get("BASE_URL"):
+        return env["BASE_URL"]
+    host = env.get("HOST") or "127.0.0.1"
+    if host in ("0.0.0.0", "::"):  # listening everywhere: the links must still name an address to open
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{env.get('PORT') or '5000'}"
+
+
 class Config:
     """Production-leaning defaults; every setting can come from the environment."""
 
@@ -32,6 +49,14 @@ class Config:
     SMTP_HOST = os.environ.get("SMTP_HOST", "127.0.0.1")
     SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
     MAIL_FROM = os.environ.get("MAIL_FROM", "parcours@localhost")
+    #: How email leaves: "smtp" (to SMTP_HOST) or "file" (an .eml file in MAIL_DIR and a line in the server
+    #: log, for development). `make run` picks "file" when SMTP_HOST is not set.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    #: Where the "file" backend writes (default: instance/mail).
+    MAIL_DIR = os.environ.get("MAIL_DIR") or None
+    #: Account emails (confirmation, reset) are sent right after the request that queued them; the outbox
+    #: stays the record, and the sweep retries what could not go.
+    MAIL_DELIVER_AFTER_REQUEST = _bool("MAIL_DELIVER_AFTER_REQUEST", True)
     #: Web sessions; API clients use bearer tokens instead.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -79,6 +104,8 @@ class DevConfig(Config):
     DEBUG = True
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     SESSION_COOKIE_SECURE = False
+    MAIL_BACKEND = dev_mail_backend(dict(os.environ))
+    BASE_URL = dev_base_url(dict(os.environ))
 
 
 class TestConfig(Config):
@@ -92,3 +119,6 @@ class TestConfig(Config):
     SCHEDULER_ENABLED = False
     #: Thousands of users are created and signed in: one PBKDF2 round instead of scrypt (~0.1 s each).
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
+    MAIL_BACKEND = "smtp"
+    #: Tests that send email start their own SMTP server and turn this on; the others reach no server.
+    MAIL_DELIVER_AFTER_REQUEST = False

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask.testing import FlaskClient
 from hypothesis import settings
 from sqlalchemy.orm import Session
 
@@ -180,7 +181,16 @@ def shared_app(url: str) -> Flask:
     """One app per database URL and worker: building one costs ~0.15 s (routes, templates), a test ~0.05 s."""
     if url not in _apps:
         _apps[url] = create_app(make_config(url))
+        _apps[url].test_client_class = ServerLikeClient
     return _apps[url]
+
+
+class ServerLikeClient(FlaskClient):
+    """Reads and closes each response, as a WSGI server does once it has sent it, so work the app
+    registered to run after the response (`response.call_on_close`) has run when a request returns."""
+
+    def open(self, *args, buffered: bool = True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
 
 
 @pytest.fixture

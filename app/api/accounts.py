@@ -15,11 +15,13 @@ from app.api.auth import json_body
 from app.api.spec import doc
 from app.auth import links
 from app.auth.notify import link_lifetimes
+from app.auth.notify import request_reset_after_response
 from app.auth.notify import send_link
 from app.auth.throttle import account_requests_throttled
 from app.core.locale import select_locale
 from app.core.time import utcnow
 from app.extensions import db
+from app.notifications import outbox
 
 ACCEPTED = "If this address can be used, a link was sent to it. Check the inbox."
 
@@ -34,8 +36,9 @@ def signup():
     request_ = links.sign_up(db.session, email=data.email, name=data.name, password=data.password,
                              locale=select_locale() or "fr", now=now, secret=current_app.secret_key,
                              ttl=link_lifetimes()["verify"], reset_ttl=link_lifetimes()["reset"])
-    send_link(db.session, request_, now=now)
+    key = send_link(db.session, request_, now=now)
     db.session.commit()
+    outbox.deliver_after_response([key])
     return schemas.AcceptedOut(detail=ACCEPTED).model_dump(mode="json"), 202
 
 
@@ -45,9 +48,5 @@ def signup():
 @account_requests_throttled
 def password_reset():
     data = json_body(schemas.PasswordResetIn)
-    now = utcnow()
-    request_ = links.request_password_reset(db.session, data.email, now=now, secret=current_app.secret_key,
-                                            ttl=link_lifetimes()["reset"])
-    send_link(db.session, request_, now=now)
-    db.session.commit()
+    request_reset_after_response(data.email)
     return schemas.AcceptedOut(detail=ACCEPTED).model_dump(mode="json"), 202

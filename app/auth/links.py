@@ -52,7 +52,7 @@ class LinkRequest:
     """An email to send: to whom, which message, and the signed token (None: nothing to send)."""
 
     user: User | None
-    #: The email template: verify_email, password_reset, account_exists; "none" sends nothing.
+    #: The email template: verify_email, password_reset, account_exists, confirm_and_choose; "none" sends nothing.
     kind: str
     token: str | None
     link_id: int | None = None
@@ -118,8 +118,8 @@ def sign_up(session: Session, *, email: str, name: str, password: str, locale: s
     """Create an unverified founder account and a link to confirm its address.
 
     An email already registered gets no new account and no error: its owner is sent a note
-    instead (a new confirmation link, or a reset link if the account is in use), so the answer
-    never tells who has an account.
+    instead (a link to confirm the address by choosing the password if it was never confirmed,
+    a reset link if the account is in use), so the answer never tells who has an account.
 
     :raises ValidationFailed: a malformed email, a missing name, a short password.
     """
@@ -132,9 +132,28 @@ def sign_up(session: Session, *, email: str, name: str, password: str, locale: s
         if existing is None or not existing.is_active:
             return _nothing()
         if not existing.is_verified:
-            return _request(session, existing, VERIFY_EMAIL, "verify_email", now=now, secret=secret, ttl=ttl)
+            return _claimed_twice(session, existing, now=now, secret=secret, ttl=reset_ttl)
         return _request(session, existing, PASSWORD_RESET, "account_exists", now=now, secret=secret, ttl=reset_ttl)
     return _request(session, user, VERIFY_EMAIL, "verify_email", now=now, secret=secret, ttl=ttl)
+
+
+def _claimed_twice(session: Session, user: User, *, now: dt.datetime, secret: str,
+                   ttl: dt.timedelta) -> LinkRequest:
+    """A sign-up for an address that an earlier, unconfirmed sign-up holds.
+
+    Either sign-up may be an attacker's (signing up first with the victim's address, or after
+    the victim), so no password chosen so far may become active: the confirmation links sent
+    so far stop working, and the mailbox gets a link to confirm the address by choosing the
+    password. Only whoever reads that mailbox ends up with a working password.
+    """
+    _retire_links(session, user, VERIFY_EMAIL, now=now)
+    return _request(session, user, PASSWORD_RESET, "confirm_and_choose", now=now, secret=secret, ttl=ttl)
+
+
+def _retire_links(session: Session, user: User, purpose: str, *, now: dt.datetime) -> None:
+    session.execute(update(AccountLink).where(AccountLink.user_id == user.id, AccountLink.purpose == purpose,
+                                              AccountLink.used_at.is_(None))
+                    .values(used_at=now).execution_options(synchronize_session=False))
 
 
 def _nothing() -> LinkRequest:
@@ -195,9 +214,8 @@ def reset_password(session: Session, token: str, password: str, *, now: dt.datet
     user.email_verified_at = user.email_verified_at or now
     session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
                     .values(revoked_at=now).execution_options(synchronize_session=False))
-    # Any other reset link sent earlier dies with this one.
-    session.execute(update(AccountLink).where(AccountLink.user_id == user.id, AccountLink.purpose == PASSWORD_RESET,
-                                              AccountLink.used_at.is_(None))
-                    .values(used_at=now).execution_options(synchronize_session=False))
+    # Any other reset link sent earlier dies with this one; so do confirmation links of earlier sign-ups.
+    _retire_links(session, user, PASSWORD_RESET, now=now)
+    _retire_links(session, user, VERIFY_EMAIL, now=now)
     session.flush()
     return user

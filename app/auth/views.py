@@ -24,6 +24,7 @@ from app.auth.forms import NewPasswordForm
 from app.auth.forms import ResetRequestForm
 from app.auth.forms import SignupForm
 from app.auth.notify import link_lifetimes
+from app.auth.notify import request_reset_after_response
 from app.auth.notify import send_link
 from app.auth.throttle import account_requests_throttled
 from app.auth.throttle import sign_in_throttled
@@ -33,6 +34,7 @@ from app.core.locale import note_user
 from app.core.locale import select_locale
 from app.core.time import utcnow
 from app.extensions import db
+from app.notifications import outbox
 
 bp = Blueprint("auth", __name__)
 
@@ -110,8 +112,9 @@ def signup():
             db.session.rollback()
             attach_errors(form, exc)
         else:
-            send_link(db.session, request_, now=now)
+            key = send_link(db.session, request_, now=now)
             db.session.commit()
+            outbox.deliver_after_response([key])
             flash(_link_sent(), "info")
             return redirect(url_for("auth.login"))
     return render_template("auth/signup.html", form=form), 422 if form.errors else 200
@@ -136,11 +139,7 @@ def verify(token: str):
 def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        now = utcnow()
-        request_ = links.request_password_reset(db.session, form.email.data, now=now,
-                                                secret=current_app.secret_key, ttl=link_lifetimes()["reset"])
-        send_link(db.session, request_, now=now)
-        db.session.commit()
+        request_reset_after_response(form.email.data)
         flash(_link_sent(), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/request_reset.html", form=form), 422 if form.errors else 200

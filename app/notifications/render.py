@@ -10,6 +10,7 @@ from flask import render_template
 from flask_babel import force_locale
 
 from app.auth.models import User
+from app.notifications.mailer import header_value
 
 
 def render_message(kind: str, user: User, params: dict) -> tuple[str, str]:
@@ -29,4 +30,6 @@ def render_message(kind: str, user: User, params: dict) -> tuple[str, str]:
         ]
         text = render_template(f"emails/{kind}.txt", user=user, params=params, items=items, **when)
     subject, _, body = text.partition("\n")
-    return subject.strip(), body.strip() + "\n"
+    # The subject becomes a header: a title holding "\r" or another control character must not end it
+    # (nor inject `Bcc:`), whatever the template lets through.
+    return header_value(subject), body.strip() + "\n"

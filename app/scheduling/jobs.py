@@ -18,7 +18,7 @@ from app.checkins import sweep as checkin_sweep
 from app.core.time import utcnow
 from app.extensions import db
 from app.kpis import sweep as kpi_sweep
-from app.notifications import mailer
+from app.notifications import outbox
 from app.notifications import services as notifications
 from app.notifications.render import render_message
 
@@ -63,11 +63,6 @@ def settings() -> checkin_sweep.SweepSettings:
     )
 
 
-def smtp_settings() -> mailer.SmtpSettings:
-    config = current_app.config
-    return mailer.SmtpSettings(host=config["SMTP_HOST"], port=config["SMTP_PORT"], sender=config["MAIL_FROM"])
-
-
 def run_sweep(now: dt.datetime) -> SweepReport:
     """Plan, move statuses, queue reminders and escalations, open KPI reports, deliver email; commit step by step."""
     session = db.session
@@ -108,13 +103,4 @@ def run_kpi_step(now: dt.datetime, base_url: str) -> tuple[int, int]:
 
 def deliver_emails(now: dt.datetime) -> tuple[int, int]:
     """Send what the outbox holds, batch by batch; failures wait for their retry time."""
-    session = db.session
-    smtp = smtp_settings()
-    sent = failed = 0
-    while batch := mailer.claim_batch(session, now=now):
-        session.commit()  # the claim is visible to other senders before any SMTP traffic
-        results = mailer.send_batch(batch, smtp, now=now)
-        ok, not_ok = mailer.record_results(session, batch, results, now=now)
-        session.commit()
-        sent, failed = sent + ok, failed + not_ok
-    return sent, failed
+    return outbox.deliver(now)

@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy import select
 
 from app.auth import links
 from app.auth.models import ApiToken
 from app.auth.models import User
+from app.notifications.models import OutgoingEmail
 from tests.auth.conftest import link_in
 from tests.conftest import PASSWORD
 
@@ -142,3 +144,47 @@ def test_new_passwords_must_match_on_the_page(client, founder, session, now):
 
     assert response.status_code == 422
     assert "The two do not match." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path, send", [
+    ("/api/v1/password-reset", lambda client, path, email: client.post(path, json={"email": email}, buffered=False)),
+    ("/password-reset", lambda client, path, email: client.post(path, data={"email": email}, buffered=False)),
+])
+def test_a_reset_request_costs_the_same_for_a_known_and_an_unknown_address(client, engine, founder, smtp_server,
+                                                                             deliver, path, send):
+    """Nothing is looked up, written or rendered before the answer: the lookup runs once the response is sent."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        known = send(client, path, founder.email)
+        before_known_is_sent, statements[:] = list(statements), []
+        unknown = send(client, path, "nobody@example.org")
+        before_unknown_is_sent, statements[:] = list(statements), []
+        assert known.status_code == unknown.status_code and known.get_data() == unknown.get_data()
+        assert before_known_is_sent == before_unknown_is_sent == []
+
+        known.close()  # the server has sent the answer: now the work runs
+        unknown.close()
+        assert any(s.lstrip().upper().startswith("INSERT INTO OUTGOING_EMAILS") for s in statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+    assert deliver() == (1, 0)
+    assert smtp_server.recipients() == [founder.email]
+
+
+def test_the_reset_email_leaves_right_after_the_request_without_a_sweep(api, mail_app, founder, session,
+                                                                         smtp_server):
+    mail_app.config["MAIL_DELIVER_AFTER_REQUEST"] = True
+
+    response = api().post("/api/v1/password-reset", json={"email": founder.email})
+
+    assert response.status_code == 202
+    (email,) = smtp_server.received_by(founder.email)
+    assert link_in(email.body).startswith("/password-reset/")
+    session.expire_all()
+    assert session.scalars(select(OutgoingEmail.status)).all() == ["sent"]

@@ -106,17 +106,69 @@ def test_signing_up_with_a_registered_email_answers_the_same_and_warns_its_owner
     assert link_in(warning.body).startswith("/password-reset/")
 
 
-def test_signing_up_again_before_confirming_resends_a_link_but_not_twice_in_a_row(session, now, make_user):
-    first = links.sign_up(session, email="nadia@example.org", name="Nadia", password=PASSWORD, locale="en", now=now,
-                          secret=SECRET)
-    again = links.sign_up(session, email="nadia@example.org", name="Nadia", password=PASSWORD, locale="en",
-                          now=now + dt.timedelta(seconds=30), secret=SECRET)
-    later = links.sign_up(session, email="nadia@example.org", name="Nadia", password=PASSWORD, locale="en",
-                          now=now + dt.timedelta(minutes=5), secret=SECRET)
+def test_signing_up_again_before_confirming_sends_a_link_to_choose_the_password_but_not_twice_in_a_row(
+        session, now, make_user):
+    def sign_up(at: dt.datetime) -> links.LinkRequest:
+        return links.sign_up(session, email="nadia@example.org", name="Nadia", password=PASSWORD, locale="en",
+                             now=at, secret=SECRET)
+
+    first = sign_up(now)
+    again = sign_up(now + dt.timedelta(seconds=30))
+    third = sign_up(now + dt.timedelta(seconds=60))
+    later = sign_up(now + dt.timedelta(minutes=5))
 
     assert first.kind == "verify_email" and first.token
-    assert again.kind == "none"  # the first email is on its way: no flooding a mailbox through us
-    assert later.kind == "verify_email" and later.token != first.token
+    assert again.kind == "confirm_and_choose" and again.token
+    assert third.kind == "none"  # the second email is on its way: no flooding a mailbox through us
+    assert later.kind == "confirm_and_choose" and later.token != again.token
+    with pytest.raises(links.LinkInvalid):  # a later sign-up ends the earlier one's confirmation link
+        links.verify_email(session, first.token, now=now + dt.timedelta(minutes=6), secret=SECRET)
+
+
+ATTACKER = {"email": "victim@example.org", "name": "Mallory", "password": "the-attackers-password"}
+VICTIM = {"email": "victim@example.org", "name": "Victim", "password": "the-victims-password"}
+CHOSEN = "chosen-from-the-mailbox"
+
+
+def follow_every_link(client, smtp_server) -> None:
+    """The victim opens each email in the mailbox, in order, and completes what its link asks for."""
+    for email in smtp_server.received_by("victim@example.org"):
+        path = link_in(email.body)
+        if path.startswith("/verify/"):
+            client.get(path)
+        else:
+            client.post(path, data={"password": CHOSEN, "confirm": CHOSEN})
+
+
+@pytest.mark.parametrize("order", [(ATTACKER, VICTIM), (VICTIM, ATTACKER)], ids=["attacker-first", "victim-first"])
+def test_a_sign_up_by_someone_else_never_leaves_their_password_on_the_account(api, client, session, smtp_server,
+                                                                             deliver, order):
+    """Account pre-hijack: the attacker signs up with the victim's address before (or after) the victim."""
+    for body in order:
+        assert api().post("/api/v1/signup", json=body).status_code == 202
+    deliver()
+
+    follow_every_link(client, smtp_server)
+
+    def sign_in(password: str) -> int:
+        return api().post("/api/v1/tokens", json={"email": "victim@example.org", "password": password}).status_code
+
+    assert sign_in(ATTACKER["password"]) == 401
+    assert sign_in(CHOSEN) == 201  # the mailbox's owner holds the account
+    assert user_by_email(session, "victim@example.org").email_verified_at is not None
+    # The first sign-up's confirmation link, then the link to choose the password.
+    sent = [link_in(m.body).split("/")[1] for m in smtp_server.received_by("victim@example.org")]
+    assert sent == ["verify", "password-reset"]
+
+
+def test_a_single_sign_up_keeps_its_own_password(api, client, session, smtp_server, deliver):
+    assert api().post("/api/v1/signup", json=VICTIM).status_code == 202
+    deliver()
+
+    follow_every_link(client, smtp_server)
+
+    status = api().post("/api/v1/tokens", json={"email": VICTIM["email"], "password": VICTIM["password"]}).status_code
+    assert status == 201
 
 
 def test_signup_refuses_bad_fields_with_422(api):
@@ -241,3 +293,40 @@ def test_the_migration_marks_every_existing_account_verified(tmp_path):
         db.engine.dispose()
 
     assert str(verified).startswith("2026-01-02 03:04:05")
+
+
+# Delivery right after the request ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("signup", [
+    lambda client: client.post("/signup", data={"email": "web@example.org", "name": "Web", "password": PASSWORD}),
+    lambda client: client.post("/api/v1/signup", json={"email": "web@example.org", "name": "Web",
+                                                       "password": PASSWORD}),
+], ids=["page", "api"])
+def test_the_confirmation_email_leaves_right_after_the_signup_without_a_sweep(client, mail_app, session,
+                                                                              smtp_server, signup):
+    mail_app.config["MAIL_DELIVER_AFTER_REQUEST"] = True
+
+    response = signup(client)
+
+    assert response.status_code in (202, 302)
+    (email,) = smtp_server.received_by("web@example.org")
+    assert link_in(email.body).startswith("/verify/")
+    session.expire_all()
+    assert session.scalars(select(OutgoingEmail.status)).all() == ["sent"]
+
+
+def test_when_the_smtp_server_is_down_the_outbox_keeps_the_email_for_the_sweep(client, mail_app, session,
+                                                                               smtp_server, deliver, now):
+    mail_app.config["MAIL_DELIVER_AFTER_REQUEST"] = True
+    smtp_server.stop()
+
+    response = client.post("/api/v1/signup", json={"email": "web@example.org", "name": "Web", "password": PASSWORD})
+
+    assert response.status_code == 202
+    session.expire_all()
+    queued = session.scalar(select(OutgoingEmail))
+    assert (queued.status, queued.attempts) == ("pending", 1)
+    smtp_server.start()
+    assert deliver(now + dt.timedelta(minutes=5)) == (1, 0)
+    assert len(smtp_server.received_by("web@example.org")) == 1

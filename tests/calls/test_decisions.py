@@ -170,6 +170,24 @@ def test_other_outcomes_are_emailed_too(api, make_call, make_application, manage
     assert email.subject == subject and "Send your financial plan." in email.body
 
 
+def test_a_title_with_a_carriage_return_gives_a_one_line_subject_and_email_keeps_flowing(
+        api, session, make_call, make_application, make_user, manager, smtp_server, deliver):
+    call = make_call()
+    poisoned = make_application(call, title="Poison\rBcc: x@evil.example")
+    other = make_application(call, applicant=make_user("founder"), title="Atlas Pay")
+
+    for application in (poisoned, other):
+        response = api(manager).post(f"/api/v1/applications/{application.id}/decision",
+                                     json={"decision": "rejected", "comment": "Not this time."})
+        assert response.status_code == 200
+
+    assert deliver() == (2, 0)
+    (email,) = smtp_server.received_by(poisoned.applicant.email)
+    assert email.subject == "Your application Poison Bcc: x@evil.example was not selected"
+    assert email.message["Bcc"] is None and "x@evil.example" not in smtp_server.recipients()
+    assert len(smtp_server.received_by(other.applicant.email)) == 1
+
+
 def test_the_project_page_and_api_show_the_label(api, login_as, labelled):
     owner = labelled.application.applicant
     number = labelled.label.number

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -82,24 +81,86 @@ def test_the_scheduler_starts_once_per_instance(local_app):
     scheduling_runner.stop_in_process(local_app, again)
 
 
+def hold_lock_elsewhere(database_url: str, instance_path: str) -> subprocess.Popen:
+    """Another process taking the scheduler lock of this database, and keeping it until its stdin closes."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from app.scheduling.runner import take_database_lock; "
+                               "held = take_database_lock(sys.argv[1], sys.argv[2]); "
+                               "print('locked' if held else 'busy', flush=True); sys.stdin.read()",
+         database_url, instance_path],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "locked"
+    return holder
+
+
+def release(holder: subprocess.Popen) -> None:
+    holder.stdin.close()
+    holder.wait(10)
+    holder.stdout.close()
+
+
 def test_another_process_holding_the_lock_keeps_the_scheduler_from_starting(local_app):
     """As under the reloader: the parent and the child both build the app; only one may run the scheduler."""
-    path = os.path.join(local_app.instance_path, "scheduler.lock")
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import fcntl, sys; f = open(sys.argv[1], 'a+'); fcntl.flock(f, fcntl.LOCK_EX); "
-                               "print('locked', flush=True); sys.stdin.read()", path],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = hold_lock_elsewhere(local_app.config["SQLALCHEMY_DATABASE_URI"], local_app.instance_path)
     try:
-        assert holder.stdout.readline().strip() == "locked"
         assert scheduling_runner.start_in_process(local_app) is None
     finally:
-        holder.stdin.close()
-        holder.wait(10)
-        holder.stdout.close()
+        release(holder)
 
     scheduler = scheduling_runner.start_in_process(local_app)  # the other process is gone: its lock too
     assert scheduler is not None
     scheduling_runner.stop_in_process(local_app, scheduler)
+
+
+@pytest.fixture
+def other_database(backend, tmp_path):
+    """A second, empty database on the same server (PostgreSQL) or in the same folder (SQLite)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'other.db'}"
+        return
+    import uuid
+
+    import sqlalchemy as sa
+
+    from tests.conftest import PG_URL
+
+    server = sa.engine.make_url(PG_URL)
+    name = f"parcours_other_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield server.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_two_servers_in_one_folder_on_two_databases_each_run_their_scheduler(local_app, other_database):
+    """Two `make run` from one folder with different DATABASE_URLs: the second database still gets its sweeps."""
+    holder = hold_lock_elsewhere(other_database, local_app.instance_path)  # the other server's scheduler
+    try:
+        scheduler = scheduling_runner.start_in_process(local_app)
+        assert scheduler is not None and scheduler.running
+        scheduling_runner.stop_in_process(local_app, scheduler)
+    finally:
+        release(holder)
+
+
+def test_the_lock_is_taken_once_per_database(database_url, other_database, tmp_path):
+    instance = str(tmp_path / "instance")
+    first = scheduling_runner.take_database_lock(database_url, instance)
+    other = scheduling_runner.take_database_lock(other_database, instance)
+    try:
+        assert first is not None and other is not None
+        holder = subprocess.Popen(
+            [sys.executable, "-c", "import sys; from app.scheduling.runner import take_database_lock; "
+                                   "print('locked' if take_database_lock(sys.argv[1], sys.argv[2]) else 'busy')",
+             database_url, instance], stdout=subprocess.PIPE, text=True)
+        assert holder.communicate(timeout=30)[0].strip() == "busy"
+    finally:
+        for lock in (first, other):
+            if lock is not None:
+                scheduling_runner._locks.pop(lock.key).release()
 
 
 def test_the_in_process_scheduler_really_sweeps(session, local_app, make_project, mentor, assign):
