@@ -152,3 +152,18 @@ def test_sign_ups_and_reset_requests_are_throttled_per_address(database_url):
     assert signup.status_code == 429 and signup.mimetype == "application/problem+json"
     with app.app_context():
         flask_db.engine.dispose()
+
+
+def test_the_account_limit_counts_every_spelling_of_the_address(strict_app, founder):
+    client = strict_app.test_client()
+    local, _, domain = founder.email.partition("@")
+    assert domain == "example.org"
+    full_width = f"{local}@\uff45xample.org"  # signs in as the founder (the domain is normalised)
+    for i, email in enumerate([founder.email, f"{local.upper()}@EXAMPLE.org", full_width]):
+        client.post("/api/v1/tokens", json={"email": email, "password": "wrong-password"},
+                    environ_base={"REMOTE_ADDR": f"10.0.1.{i}"})
+
+    right = client.post("/api/v1/tokens", json={"email": full_width, "password": PASSWORD},
+                        environ_base={"REMOTE_ADDR": "10.0.2.1"})
+
+    assert right.status_code == 429
