@@ -57,6 +57,12 @@ class Config:
     LOGIN_ATTEMPTS_LIMIT = os.environ.get("LOGIN_ATTEMPTS_LIMIT", "10 per 15 minutes")
     #: Sign-ups and password-reset requests per address (each sends an email).
     ACCOUNT_REQUESTS_LIMIT = os.environ.get("ACCOUNT_REQUESTS_LIMIT", "10 per hour")
+    #: Reverse proxies trusted for the client's address (X-Forwarded-For) and scheme
+    #: (X-Forwarded-Proto): how many sit in front of the app. 0 (the default) trusts no header, since
+    #: anyone can send one; set 1 behind the documented nginx, or every client has the proxy's address
+    #: and one client's failed sign-ins throttle everyone.
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
+    PROXY_FIX_X_PROTO = int(os.environ.get("PROXY_FIX_X_PROTO", "0"))
     #: memory:// is per process; use redis://host:6379 when several processes serve the app.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True

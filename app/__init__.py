@@ -15,6 +15,7 @@ def create_app(config: object | None = None) -> Flask:
     _require_secret_key(app)
     os.makedirs(app.instance_path, exist_ok=True)
     register_logging(app)
+    register_proxy_fix(app)
     register_extensions(app)
     register_workflows(app)
     register_blueprints(app)
@@ -44,6 +45,16 @@ def register_logging(app: Flask) -> None:
     # transitions narrates every callback at INFO (three lines per event): the history table and
     # the request log already say what happened.
     logging.getLogger("transitions").setLevel(logging.WARNING)
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Read the client's address and scheme from the trusted proxies' headers (`PROXY_FIX_*`)."""
+    x_for, x_proto = app.config.get("PROXY_FIX_X_FOR", 0), app.config.get("PROXY_FIX_X_PROTO", 0)
+    if not (x_for or x_proto):
+        return  # no proxy is trusted: a forged X-Forwarded-For must not choose the throttle's key
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=x_for, x_proto=x_proto, x_host=0, x_port=0, x_prefix=0)
 
 
 def _require_secret_key(app: Flask) -> None:

@@ -167,3 +167,47 @@ def test_the_account_limit_counts_every_spelling_of_the_address(strict_app, foun
                         environ_base={"REMOTE_ADDR": "10.0.2.1"})
 
     assert right.status_code == 429
+
+
+def _throttled_app(database_url, **settings):
+    config = make_config(database_url)
+    config.LOGIN_ATTEMPTS_LIMIT = "3 per minute"
+    for key, value in settings.items():
+        setattr(config, key, value)
+    return create_app(config)
+
+
+def _fail_sign_ins_from(client, forwarded_for: str) -> None:
+    for i in range(3):
+        client.post("/api/v1/tokens", json={"email": f"nobody{i}@example.org", "password": "x" * 12},
+                    headers={"X-Forwarded-For": forwarded_for})
+
+
+def test_a_forged_forwarded_for_is_ignored_by_default(database_url, founder):
+    app = _throttled_app(database_url)
+    client = app.test_client()
+    _fail_sign_ins_from(client, "198.51.100.1")
+
+    # Claiming another address does not escape the limit of the address that really connects.
+    again = client.post("/api/v1/tokens", json={"email": founder.email, "password": PASSWORD},
+                        headers={"X-Forwarded-For": "198.51.100.2"})
+
+    assert again.status_code == 429
+    with app.app_context():
+        flask_db.engine.dispose()
+
+
+def test_behind_one_trusted_proxy_each_client_has_its_own_limit(database_url, founder):
+    app = _throttled_app(database_url, PROXY_FIX_X_FOR=1, PROXY_FIX_X_PROTO=1)
+    client = app.test_client()  # every request comes from the proxy's 127.0.0.1
+    _fail_sign_ins_from(client, "198.51.100.1")
+
+    other = client.post("/api/v1/tokens", json={"email": founder.email, "password": PASSWORD},
+                        headers={"X-Forwarded-For": "198.51.100.2", "X-Forwarded-Proto": "https"})
+    same = client.post("/api/v1/tokens", json={"email": founder.email, "password": PASSWORD},
+                       headers={"X-Forwarded-For": "198.51.100.1"})
+
+    assert other.status_code == 201
+    assert same.status_code == 429
+    with app.app_context():
+        flask_db.engine.dispose()
