@@ -211,3 +211,17 @@ def test_behind_one_trusted_proxy_each_client_has_its_own_limit(database_url, fo
     assert same.status_code == 429
     with app.app_context():
         flask_db.engine.dispose()
+
+
+def test_a_cookie_copied_before_logout_no_longer_opens_pages(app, client, login_as, founder):
+    login_as(founder)
+    copied = client.get_cookie("session").value
+    other_device = app.test_client()
+    assert other_device.post("/login", data={"email": founder.email, "password": PASSWORD}).status_code == 302
+
+    assert client.post("/logout").status_code == 302
+    replay = app.test_client()
+    replay.set_cookie("session", copied)
+
+    assert replay.get("/projects").status_code == 302  # to the login page: the session ended server-side
+    assert other_device.get("/projects").status_code == 200  # signing out here leaves other devices alone
