@@ -18,6 +18,7 @@ def create_app(config: object | None = None) -> Flask:
     register_proxy_fix(app)
     register_extensions(app)
     register_workflows(app)
+    register_request_parsing(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -98,6 +99,15 @@ def register_workflows(app: Flask) -> None:
     problems = catalog.load_directory(app.config["WORKFLOWS_DIR"])
     for problem in problems:
         app.logger.error("workflow definition left out: %s", problem)
+
+
+def register_request_parsing(app: Flask) -> None:
+    """Bound what a request can make the app parse: ids in URLs and JSON bodies (before the routes)."""
+    from app.core.bounds import IdConverter
+    from app.core.jsonio import GuardedJSONProvider
+
+    app.url_map.converters["int"] = IdConverter
+    app.json = GuardedJSONProvider(app)
 
 
 def register_blueprints(app: Flask) -> None:
