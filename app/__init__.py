@@ -32,7 +32,7 @@ def _default_config() -> object:
     import config
 
     debug = os.environ.get("FLASK_DEBUG", "").lower() in {"1", "true", "yes"}
-    return config.DevConfig if debug else config.Config
+    return config.dev_config() if debug else config.Config
 
 
 def register_logging(app: Flask) -> None:
