@@ -48,10 +48,13 @@ compile-translations: $(MO_FILES)
 $(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po | $(BIN)/.installed
 	$(BIN)/pybabel -q compile -d $(TRANSLATIONS) -l $*
 
+# The first FLASK_DEBUG=1 command writes a random secret to instance/secret_key; later runs and the CLI reuse it.
+# The interactive debugger runs any Python for whoever reaches it: on when HOST is loopback, never otherwise.
+DEBUGGER = $(shell $(BIN)/python -c 'import sys, config; print("--debugger" if config.debugger_allowed(sys.argv[1]) else "--no-debugger")' '$(HOST)')
 run: venv compile-translations
 	FLASK_DEBUG=1 $(FLASK) db upgrade
 	FLASK_DEBUG=1 $(FLASK) demo --if-empty
-	FLASK_DEBUG=1 SCHEDULER_ENABLED=1 HOST=$(HOST) PORT=$(PORT) $(FLASK) run --host $(HOST) --port $(PORT)
+	FLASK_DEBUG=1 FLASK_RUN_HOST=$(HOST) SCHEDULER_ENABLED=1 HOST=$(HOST) PORT=$(PORT) $(FLASK) run --host $(HOST) --port $(PORT) $(DEBUGGER)
 
 # The browser tests (tests/browser/) drive Debian's chromium through Playwright; no browser is ever downloaded.
 # When it is missing, root with apt-get installs it; anyone else is told how. Without it the browser tests

@@ -2,11 +2,59 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import secrets
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
+#: The secret `make run` generates on first run and reuses; the CLI reads it too, so the README's
+#: commands work without exporting SECRET_KEY. The environment's SECRET_KEY always wins.
+SECRET_FILE = INSTANCE_DIR / "secret_key"
+
+
+def read_secret_file(path: Path) -> str | None:
+    """The secret kept in `path`, or None when there is none."""
+    try:
+        return path.read_text(encoding="ascii").strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def create_secret_file(path: Path) -> str:
+    """Return the secret kept in `path`, writing a random one (readable by its owner only) first if
+    there is none. Two processes starting at once agree: the file is created exclusively."""
+    existing = read_secret_file(path)
+    if existing:
+        return existing
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process created it between our read and our write
+        pass
+    else:
+        with os.fdopen(fd, "w", encoding="ascii") as file:
+            file.write(secrets.token_hex(32) + "\n")
+    secret = read_secret_file(path)
+    if not secret:
+        raise RuntimeError(f"{path} is empty: delete it (a new secret is made) or set SECRET_KEY.")
+    return secret
+
+
+def debugger_allowed(host: str) -> bool:
+    """Whether the interactive debugger may run for a server bound to `host`: only on loopback.
+
+    The Werkzeug console runs any Python for whoever reaches it, so `make run HOST=0.0.0.0` (or any
+    address another machine can reach) serves without it.
+    """
+    name = (host or "").strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False  # a host name other than localhost may resolve to anything
 
 
 def _bool(name: str, default: bool = False) -> bool:
@@ -38,7 +86,7 @@ class Config:
 
     DEBUG = False
     TESTING = False
-    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SECRET_KEY = os.environ.get("SECRET_KEY") or read_secret_file(SECRET_FILE)
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'parcours.db'}"
     )
@@ -82,6 +130,12 @@ class Config:
     LOGIN_ATTEMPTS_LIMIT = os.environ.get("LOGIN_ATTEMPTS_LIMIT", "10 per 15 minutes")
     #: Sign-ups and password-reset requests per address (each sends an email).
     ACCOUNT_REQUESTS_LIMIT = os.environ.get("ACCOUNT_REQUESTS_LIMIT", "10 per hour")
+    #: Reverse proxies trusted for the client's address (X-Forwarded-For) and scheme
+    #: (X-Forwarded-Proto): how many sit in front of the app. 0 (the default) trusts no header, since
+    #: anyone can send one; set 1 behind the documented nginx, or every client has the proxy's address
+    #: and one client's failed sign-ins throttle everyone.
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
+    PROXY_FIX_X_PROTO = int(os.environ.get("PROXY_FIX_X_PROTO", "0"))
     #: memory:// is per process; use redis://host:6379 when several processes serve the app.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
@@ -99,13 +153,21 @@ class Config:
 
 
 class DevConfig(Config):
-    """`make run`: debug on, a fixed development secret, cookies over plain HTTP."""
+    """`make run`: debug on (on a loopback address only), cookies over plain HTTP, and a random
+    secret kept in `instance/` (see `dev_config`); never a fixed one, which anyone could sign
+    an admin's session cookie with."""
 
-    DEBUG = True
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    DEBUG = debugger_allowed(os.environ.get("FLASK_RUN_HOST", "127.0.0.1"))
     SESSION_COOKIE_SECURE = False
     MAIL_BACKEND = dev_mail_backend(dict(os.environ))
     BASE_URL = dev_base_url(dict(os.environ))
+
+
+def dev_config() -> type[DevConfig]:
+    """DevConfig with its secret: the environment's, or the one in `instance/` (created on first run)."""
+    if not DevConfig.SECRET_KEY:
+        DevConfig.SECRET_KEY = create_secret_file(SECRET_FILE)
+    return DevConfig
 
 
 class TestConfig(Config):

@@ -15,8 +15,10 @@ def create_app(config: object | None = None) -> Flask:
     _require_secret_key(app)
     os.makedirs(app.instance_path, exist_ok=True)
     register_logging(app)
+    register_proxy_fix(app)
     register_extensions(app)
     register_workflows(app)
+    register_request_parsing(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -30,7 +32,7 @@ def _default_config() -> object:
     import config
 
     debug = os.environ.get("FLASK_DEBUG", "").lower() in {"1", "true", "yes"}
-    return config.DevConfig if debug else config.Config
+    return config.dev_config() if debug else config.Config
 
 
 def register_logging(app: Flask) -> None:
@@ -44,6 +46,16 @@ def register_logging(app: Flask) -> None:
     # transitions narrates every callback at INFO (three lines per event): the history table and
     # the request log already say what happened.
     logging.getLogger("transitions").setLevel(logging.WARNING)
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Read the client's address and scheme from the trusted proxies' headers (`PROXY_FIX_*`)."""
+    x_for, x_proto = app.config.get("PROXY_FIX_X_FOR", 0), app.config.get("PROXY_FIX_X_PROTO", 0)
+    if not (x_for or x_proto):
+        return  # no proxy is trusted: a forged X-Forwarded-For must not choose the throttle's key
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=x_for, x_proto=x_proto, x_host=0, x_port=0, x_prefix=0)
 
 
 def _require_secret_key(app: Flask) -> None:
@@ -96,6 +108,15 @@ def register_workflows(app: Flask) -> None:
     app.extensions["workflow_catalog"] = catalog
     with app.app_context():
         attach(db.engine, catalog)
+
+
+def register_request_parsing(app: Flask) -> None:
+    """Bound what a request can make the app parse: ids in URLs and JSON bodies (before the routes)."""
+    from app.core.bounds import IdConverter
+    from app.core.jsonio import GuardedJSONProvider
+
+    app.url_map.converters["int"] = IdConverter
+    app.json = GuardedJSONProvider(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -15,6 +15,8 @@ from sqlalchemy import Select
 from app.api import bp
 from app.auth import services as auth_services
 from app.auth.models import User
+from app.core.bounds import DB_INT_MAX
+from app.core.bounds import whole_number
 from app.core.locale import note_user
 from app.core.time import utcnow
 from app.extensions import db
@@ -88,10 +90,10 @@ def json_body(model: type[Model]) -> Model:
 def page_args() -> tuple[int, int]:
     """Read `?page=&per_page=` (per_page capped at 100)."""
     try:
-        page = int(request.args.get("page", 1))
-        per_page = int(request.args.get("per_page", 20))
+        page = whole_number(request.args.get("page", "1"))
+        per_page = whole_number(request.args.get("per_page", "20"))
     except ValueError:
-        abort(400, "page and per_page must be whole numbers.")
+        abort(400, f"page and per_page must be whole numbers from 1 to {DB_INT_MAX}.")
     if page < 1 or per_page < 1:
         abort(400, "page and per_page start at 1.")
     return page, min(per_page, PER_PAGE_MAX)

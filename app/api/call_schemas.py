@@ -132,7 +132,7 @@ class SubmitIn(Strict):
     version: int | None = None
 
 
-class PartnerOut(BaseModel):
+class ApplicationPartnerOut(BaseModel):
     organisation_id: int
     name: str
     role: str
@@ -157,7 +157,7 @@ class ApplicationOut(BaseModel):
     status: ApplicationStatus
     version: int
     applicant: PersonRef
-    partners: list[PartnerOut]
+    partners: list[ApplicationPartnerOut]
     deck: DeckOut | None
     created_at: dt.datetime
     submitted_at: dt.datetime | None

@@ -14,6 +14,8 @@ from app.api.projects import person
 from app.api.spec import doc
 from app.checkins import queries
 from app.checkins.models import STATUSES
+from app.core.bounds import DB_INT_MAX
+from app.core.bounds import whole_number
 
 
 def checkin_out(checkin) -> dict:
@@ -30,9 +32,9 @@ def int_arg(name: str) -> int | None:
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        return whole_number(value)
     except ValueError:
-        abort(400, f"{name} must be a whole number.")
+        abort(400, f"{name} must be a whole number (at most {DB_INT_MAX}).")
 
 
 @bp.get("/checkins")

@@ -8,11 +8,13 @@ from http import HTTPStatus
 from flask import current_app
 from flask import jsonify
 from pydantic import BaseModel
+from werkzeug.routing import IntegerConverter
 
 from app.api import bp
 from app.api import schemas
 from app.api.spec import RouteDoc
 from app.api.spec import doc
+from app.core.bounds import DB_INT_MAX
 
 REF = "#/components/schemas/{model}"
 
@@ -50,18 +52,35 @@ def build_document() -> dict:
 def schema_ref(model: type[BaseModel], components: dict) -> dict:
     schema = model.model_json_schema(ref_template=REF)
     for name, sub in schema.pop("$defs", {}).items():
-        components[name] = sub
-    components[model.__name__] = schema
+        _add_component(components, name, sub)
+    _add_component(components, model.__name__, schema)
     return {"$ref": REF.format(model=model.__name__)}
+
+
+def _add_component(components: dict, name: str, schema: dict) -> None:
+    # Components are keyed by class name: two models of one name would silently share a schema
+    # (an application's partners were once documented as a project's).
+    if components.setdefault(name, schema) != schema:
+        raise RuntimeError(f"Two API models are named {name}: rename one.")
+
+
+def path_schema(converter) -> dict:
+    """An id in a path: the whole numbers the route accepts (others match no route: 404)."""
+    if isinstance(converter, IntegerConverter):
+        return {"type": "integer", "minimum": 0, "maximum": DB_INT_MAX}
+    return {"type": "string"}
+
+
+def query_schema(kind: str) -> dict:
+    """A query parameter; whole numbers past the ids' bound are refused (400)."""
+    return {"type": kind, "maximum": DB_INT_MAX} if kind == "integer" else {"type": kind}
 
 
 def operation(rule, route: RouteDoc, components: dict) -> dict:
     op: dict = {"summary": route.summary, "tags": [route.tag], "operationId": rule.endpoint.replace(".", "_")}
-    params = [{"name": arg, "in": "path", "required": True,
-               "schema": {"type": "integer" if rule._converters.get(arg).__class__.__name__ == "IntegerConverter"
-                          else "string"}}
+    params = [{"name": arg, "in": "path", "required": True, "schema": path_schema(rule._converters.get(arg))}
               for arg in rule.arguments]
-    params += [{"name": name, "in": "query", "required": False, "schema": {"type": kind}}
+    params += [{"name": name, "in": "query", "required": False, "schema": query_schema(kind)}
                for name, kind in route.query.items()]
     if params:
         op["parameters"] = params
@@ -74,7 +93,9 @@ def operation(rule, route: RouteDoc, components: dict) -> dict:
         success["content"] = {"application/json": {"schema": schema_ref(model, components)}}
     op["responses"] = {str(route.status): success}
     problem_ref = schema_ref(schemas.Problem, components)
-    codes = set(route.errors) | ({401} if route.auth else set())
+    # 401 everywhere: a public route needs no token, but one that is sent is checked, and an unknown,
+    # expired or malformed one is refused rather than silently read as anonymous.
+    codes = set(route.errors) | {401}
     if route.body is not None:
         codes |= {400, 413, 422}
     if route.query:

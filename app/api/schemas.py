@@ -9,8 +9,10 @@ from typing import Literal
 from pydantic import BaseModel
 from pydantic import ConfigDict
 from pydantic import Field
+from pydantic import field_validator
 
 from app.auth.services import PASSWORD_MIN
+from app.core.bounds import DB_INT_MAX
 from app.projects.services import COMMENT_MAX
 from app.projects.services import NAME_MAX
 from app.projects.services import NOTE_MAX
@@ -24,6 +26,17 @@ class Strict(BaseModel):
     """Inputs refuse unknown fields, so a typo is an error rather than silently ignored."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _whole_numbers_in_bounds(cls, value):
+        # Every whole number of an input is an id, a version, a count: past the database's
+        # integers it matches nothing, and SQLite raises OverflowError (a 500) when it is bound.
+        numbers = value if isinstance(value, list | tuple | set) else (value,)
+        if any(isinstance(n, int) and not isinstance(n, bool) and not -DB_INT_MAX - 1 <= n <= DB_INT_MAX
+               for n in numbers):
+            raise ValueError(f"Whole numbers range from {-DB_INT_MAX - 1} to {DB_INT_MAX}.")
+        return value
 
 
 class TokenIn(Strict):

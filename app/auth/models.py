@@ -125,3 +125,19 @@ class AccountLink(Base):
     used_at: Mapped[dt.datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class UserSession(Base):
+    """A signed-in browser session, held server-side so that signing out ends it.
+
+    The cookie carries a random secret (signed by Flask); only its sha256 is stored. Signing out
+    deletes the row, so a copy of the cookie taken before stops working, while the user's other
+    devices keep theirs (the session epoch, by contrast, ends them all).
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

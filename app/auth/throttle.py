@@ -11,14 +11,24 @@ from flask import current_app
 from flask import request
 from flask_limiter.util import get_remote_address
 
+from app.auth.services import normalise_email
+from app.core.errors import ValidationFailed
 from app.extensions import limiter
 
 
 def attempted_account() -> str:
-    """The rate-limit key of the account being tried (the submitted email)."""
+    """The rate-limit key of the account being tried: the submitted email, normalised as sign-in does.
+
+    Sign-in finds the account through `normalise_email`, so the key must too: otherwise a spelling
+    that reaches the same account (`ｅxample.org` in full-width letters, other cases) gets a fresh counter.
+    """
     data = request.get_json(silent=True) if request.is_json else request.form
-    email = data.get("email", "") if hasattr(data, "get") else ""
-    return "account:" + str(email).strip().lower()[:254]
+    email = str(data.get("email", "") if hasattr(data, "get") else "")
+    try:
+        key = normalise_email(email)
+    except ValidationFailed:
+        key = email.strip().lower()  # no account has an invalid address: any stable key will do
+    return "account:" + key[:254]
 
 
 def _failed(response) -> bool:

@@ -14,8 +14,6 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user
-from flask_login import login_user
-from flask_login import logout_user
 
 from app.auth import links
 from app.auth import services
@@ -26,6 +24,8 @@ from app.auth.forms import SignupForm
 from app.auth.notify import link_lifetimes
 from app.auth.notify import request_reset_after_response
 from app.auth.notify import send_link
+from app.auth.session import sign_in
+from app.auth.session import sign_out
 from app.auth.throttle import account_requests_throttled
 from app.auth.throttle import sign_in_throttled
 from app.core.errors import DomainError
@@ -61,7 +61,8 @@ def login():
             # Only the holder of the password learns this, so it reveals nothing about the address.
             form.email.errors.append(_("Confirm your email address first: follow the link we emailed you."))
         elif user is not None:
-            login_user(user)
+            sign_in(user)
+            db.session.commit()
             note_user(user)
             refresh()  # greet them in their own language, not the browser's
             flash(_("Welcome, %(name)s.", name=user.name), "success")
@@ -74,7 +75,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    logout_user()
+    sign_out()  # the cookie's session ends on the server too: a copy of it opens nothing now
+    db.session.commit()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -162,8 +164,8 @@ def reset_password(token: str):
             db.session.rollback()
             attach_errors(form, exc)
         else:
+            sign_out()
             db.session.commit()
-            logout_user()
             flash(_("Your password is changed; every other session was signed out. Sign in."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form, user=user), 422 if form.errors else 200

@@ -39,6 +39,7 @@ from app.calls.web import load_call
 from app.calls.web import refused
 from app.calls.web import viewer
 from app.cluster import queries as cluster_queries
+from app.core.bounds import whole_number
 from app.core.errors import DomainError
 from app.core.errors import NotFound
 from app.core.errors import ValidationFailed
@@ -281,6 +282,6 @@ def submit(application_id: int):
 
 def _int(value) -> int | None:
     try:
-        return int(value)
+        return whole_number(value)
     except (TypeError, ValueError):
         return None

@@ -53,11 +53,13 @@ def register(app: Flask) -> None:
     @app.template_global()
     def url_with(**changes) -> str:
         """The current URL with some query arguments changed (filters, sorting, pages)."""
-        args = request.args.to_dict()
+        # The query string is the client's: `_method`, `_external`… would be read by url_for itself
+        # (a BuildError), and a name of the route's own arguments would be passed twice (a TypeError).
+        args = {k: v for k, v in request.args.items() if not k.startswith("_") and k != "endpoint"}
         args.update({k: v for k, v in changes.items() if v is not None})
         for key in [k for k, v in changes.items() if v is None]:
             args.pop(key, None)
-        return url_for(request.endpoint, **(request.view_args or {}), **args)
+        return url_for(request.endpoint, **{**args, **(request.view_args or {})})
 
     @app.context_processor
     def _globals() -> dict:

@@ -27,6 +27,7 @@ from app.auth.models import User
 from app.checkins.models import CheckIn
 from app.cluster.models import Funding
 from app.cluster.queries import count_members
+from app.core.bounds import DB_INT_MAX
 from app.core.sqltime import days_between
 from app.core.sqltime import instant
 from app.kpis.models import KpiReport
@@ -163,6 +164,13 @@ class Pipeline:
         return list(dict.fromkeys(s.workflow for s in self.stages))
 
 
+def _filters_can_match(filters: Filters) -> bool:
+    """False for a cohort no date can have or a mentor id past the ids: they match no project (and
+    would raise building the year, or binding the number on SQLite)."""
+    cohort_ok = filters.cohort is None or dt.MINYEAR <= filters.cohort < dt.MAXYEAR
+    return cohort_ok and (filters.mentor is None or abs(filters.mentor) <= DB_INT_MAX)
+
+
 def filtered_projects(filters: Filters) -> Select:
     """The filtered projects, as a statement other queries build on."""
     stmt = select(Project.id, Project.name, Project.workflow_key, Project.workflow_version, Project.stage,
@@ -173,6 +181,8 @@ def filtered_projects(filters: Filters) -> Select:
         stmt = stmt.where(Project.workflow_key == filters.workflow)
     if filters.status:
         stmt = stmt.where(Project.status == filters.status)
+    if not _filters_can_match(filters):
+        return stmt.where(false())
     if filters.cohort:
         start = dt.datetime(filters.cohort, 1, 1, tzinfo=dt.UTC)
         stmt = stmt.where(Project.created_at >= start, Project.created_at < start.replace(year=filters.cohort + 1))

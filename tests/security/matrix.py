@@ -14,6 +14,8 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from app import create_app
+from app.auth import web_sessions
+from app.auth.session import SESSION_KEY
 from app.core.time import utcnow
 from app.extensions import db as flask_db
 from app.extensions import limiter
@@ -90,7 +92,13 @@ def make_env(sqlite_template: str, folder: Path) -> Env:
     builder = create_app(make_config(f"sqlite:///{template}"))
     with builder.app_context():
         with Session(flask_db.engine, expire_on_commit=False) as session:
-            world = build_world(session, now=utcnow().replace(microsecond=0), uploads=uploads)
+            now = utcnow().replace(microsecond=0)
+            world = build_world(session, now=now, uploads=uploads)
+            # A signed-in browser needs its server-side session, as after the login form.
+            world.web_sessions = {persona: web_sessions.open_session(session, user, now=now,
+                                                                     max_age=builder.permanent_session_lifetime)
+                                  for persona, user in world.users.items()}
+            session.commit()
         flask_db.engine.dispose()
     app = create_app(make_config(f"sqlite:///{database}"))
     app.config["UPLOADS_DIR"] = str(uploads)
@@ -108,6 +116,7 @@ def call(env: Env, endpoint: str, rule: str, method: str, persona: str):
         else:
             with client.session_transaction() as state:
                 state["_user_id"] = env.world.users[persona].get_id()
+                state[SESSION_KEY] = env.world.web_sessions[persona]
                 state["_fresh"] = True
     url = build_url(rule, endpoint, env.world)
     if method == "GET":

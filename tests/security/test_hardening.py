@@ -152,3 +152,76 @@ def test_sign_ups_and_reset_requests_are_throttled_per_address(database_url):
     assert signup.status_code == 429 and signup.mimetype == "application/problem+json"
     with app.app_context():
         flask_db.engine.dispose()
+
+
+def test_the_account_limit_counts_every_spelling_of_the_address(strict_app, founder):
+    client = strict_app.test_client()
+    local, _, domain = founder.email.partition("@")
+    assert domain == "example.org"
+    full_width = f"{local}@\uff45xample.org"  # signs in as the founder (the domain is normalised)
+    for i, email in enumerate([founder.email, f"{local.upper()}@EXAMPLE.org", full_width]):
+        client.post("/api/v1/tokens", json={"email": email, "password": "wrong-password"},
+                    environ_base={"REMOTE_ADDR": f"10.0.1.{i}"})
+
+    right = client.post("/api/v1/tokens", json={"email": full_width, "password": PASSWORD},
+                        environ_base={"REMOTE_ADDR": "10.0.2.1"})
+
+    assert right.status_code == 429
+
+
+def _throttled_app(database_url, **settings):
+    config = make_config(database_url)
+    config.LOGIN_ATTEMPTS_LIMIT = "3 per minute"
+    for key, value in settings.items():
+        setattr(config, key, value)
+    return create_app(config)
+
+
+def _fail_sign_ins_from(client, forwarded_for: str) -> None:
+    for i in range(3):
+        client.post("/api/v1/tokens", json={"email": f"nobody{i}@example.org", "password": "x" * 12},
+                    headers={"X-Forwarded-For": forwarded_for})
+
+
+def test_a_forged_forwarded_for_is_ignored_by_default(database_url, founder):
+    app = _throttled_app(database_url)
+    client = app.test_client()
+    _fail_sign_ins_from(client, "198.51.100.1")
+
+    # Claiming another address does not escape the limit of the address that really connects.
+    again = client.post("/api/v1/tokens", json={"email": founder.email, "password": PASSWORD},
+                        headers={"X-Forwarded-For": "198.51.100.2"})
+
+    assert again.status_code == 429
+    with app.app_context():
+        flask_db.engine.dispose()
+
+
+def test_behind_one_trusted_proxy_each_client_has_its_own_limit(database_url, founder):
+    app = _throttled_app(database_url, PROXY_FIX_X_FOR=1, PROXY_FIX_X_PROTO=1)
+    client = app.test_client()  # every request comes from the proxy's 127.0.0.1
+    _fail_sign_ins_from(client, "198.51.100.1")
+
+    other = client.post("/api/v1/tokens", json={"email": founder.email, "password": PASSWORD},
+                        headers={"X-Forwarded-For": "198.51.100.2", "X-Forwarded-Proto": "https"})
+    same = client.post("/api/v1/tokens", json={"email": founder.email, "password": PASSWORD},
+                       headers={"X-Forwarded-For": "198.51.100.1"})
+
+    assert other.status_code == 201
+    assert same.status_code == 429
+    with app.app_context():
+        flask_db.engine.dispose()
+
+
+def test_a_cookie_copied_before_logout_no_longer_opens_pages(app, client, login_as, founder):
+    login_as(founder)
+    copied = client.get_cookie("session").value
+    other_device = app.test_client()
+    assert other_device.post("/login", data={"email": founder.email, "password": PASSWORD}).status_code == 302
+
+    assert client.post("/logout").status_code == 302
+    replay = app.test_client()
+    replay.set_cookie("session", copied)
+
+    assert replay.get("/projects").status_code == 302  # to the login page: the session ended server-side
+    assert other_device.get("/projects").status_code == 200  # signing out here leaves other devices alone

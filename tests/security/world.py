@@ -47,6 +47,8 @@ class World:
     ids: dict[str, object] = field(default_factory=dict)
     #: API bearer tokens per persona.
     tokens: dict[str, str] = field(default_factory=dict)
+    #: Secrets of each persona's server-side web session (the cookie's `sid`).
+    web_sessions: dict[str, str] = field(default_factory=dict)
 
 
 def build_world(session: Session, *, now: dt.datetime, uploads: Path) -> World:
