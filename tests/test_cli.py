@@ -20,6 +20,7 @@ from app.extensions import db as flask_db
 from app.projects import queries
 from app.projects import services
 from app.projects.models import Project
+from app.workflow.catalog import SESSION_KEY
 from app.workflow.models import WorkflowVersion
 from config import Config
 from config import TestConfig
@@ -65,14 +66,16 @@ def workflows_dir(tmp_path) -> Path:
 
 
 @pytest.fixture
-def start_app(database_url, workflows_dir):
-    """(Re)start the app on this test's database with WORKFLOWS_DIR pointing at `workflows_dir`."""
+def start_app(database_url, workflows_dir, session):
+    """(Re)start the app on this test's database with WORKFLOWS_DIR pointing at `workflows_dir`; the
+    test's session then reads the workflows as that app does (its catalog)."""
     started = []
 
     def start():
         config = type("Config", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url,
                                                  "WORKFLOWS_DIR": str(workflows_dir)})
         started.append(create_app(config))
+        session.info[SESSION_KEY] = started[-1].extensions["workflow_catalog"]
         return started[-1]
 
     yield start
