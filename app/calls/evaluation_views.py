@@ -11,7 +11,6 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
@@ -29,6 +28,7 @@ from app.calls.overview import build_page
 from app.calls.web import load_application
 from app.calls.web import load_call
 from app.calls.web import refused
+from app.core.dates import format_date
 from app.core.errors import DomainError
 from app.core.errors import NotFound
 from app.core.time import utcnow
