@@ -167,6 +167,8 @@ def create_labelled_project(session: Session, application: Application, *, actor
                       workflow_key=definition.key, workflow_version=definition.version, stage=call.stage,
                       status="active", stage_entered_at=now, created_at=now, updated_at=now, created_by_id=actor.id)
     project.members.append(ProjectMember(user_id=application.applicant_id, joined_at=now))
+    if application.applicant.role == "applicant":
+        application.applicant.role = "founder"  # a member of a labelled project: a founder from now on
     session.add(project)
     session.flush()
     session.add(ProjectEvent(project_id=project.id, event="create", from_stage=None, to_stage=definition.initial,
