@@ -117,10 +117,13 @@ def decide(session: Session, application: Application, decision: str, *, actor: 
     relations = queries.relations(session, application, actor)
     if "manager" not in relations:
         raise Forbidden(str(_l("Only managers decide on applications.")))
+    check_version(application, version)
+    if application.status in permissions.DECIDED:
+        # Another manager decided first (a double click, two tabs): a conflict with that decision.
+        raise Conflict(str(_l("This application has already been decided.")), status=[application.status])
     if not permissions.can_decide(relations, application):
         raise ValidationFailed(str(_l("Only a submitted application awaiting its decision can be decided.")),
                                status=[application.status])
-    check_version(application, version)
     comment = (comment or "").strip()
     errors: dict[str, list[str]] = {}
     if decision not in DECISIONS:
@@ -139,14 +142,16 @@ def decide(session: Session, application: Application, decision: str, *, actor: 
         flush_application(session)
         return Decision(application, decision)
     application.status, application.decided_at = decision, now
-    project = label = None
-    if decision == "labelled":
-        project = create_labelled_project(session, application, actor=actor, now=now)
-        application.project_id = project.id
+    # Claim the decision before building anything: of managers deciding at once, the versioned
+    # UPDATE lets one through and the others fail here as ConcurrentEdit (409). Left to a later
+    # autoflush (the workflow lookup in `create_labelled_project`), the loss was a StaleDataError: a 500.
     flush_application(session)
-    if project is not None:
-        label = _award_label(session, application, project, now=now)
-    return Decision(application, decision, project, label)
+    if decision != "labelled":
+        return Decision(application, decision)
+    project = create_labelled_project(session, application, actor=actor, now=now)
+    application.project_id = project.id
+    flush_application(session)
+    return Decision(application, decision, project, _award_label(session, application, project, now=now))
 
 
 def create_labelled_project(session: Session, application: Application, *, actor: User,
