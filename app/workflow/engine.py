@@ -142,12 +142,12 @@ class Engine:
         if not actor_roles & set(event.roles):
             raise EventForbidden(str(_l("You may not do this.")),
                                  [str(_l("Your role does not allow “%(event)s”.", event=event.label))])
-        if approves_again(event, ctx):
+        reasons = self.state_reasons(event, ctx)
+        if not reasons and approves_again(event, ctx):
             raise GateAlreadyApproved(
                 str(_l("The gate is already approved.")),
                 [str(_l("The gate of stage “%(stage)s” was already approved; it is approved once per stay in "
                         "the stage.", stage=ctx.stage.label))])
-        reasons = self.state_reasons(event, ctx)
         if event.comment_required and not comment.strip():
             reasons.append(str(_l("A comment is required.")))
         gate_reasons = self.gate_reasons(event, ctx)
