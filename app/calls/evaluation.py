@@ -23,6 +23,7 @@ from app.calls.models import SCORE_MIN
 from app.calls.models import Application
 from app.calls.models import Label
 from app.calls.models import Review
+from app.calls.models import ReviewerAssignment
 from app.calls.models import ReviewScore
 from app.calls.services import check_version
 from app.calls.services import flush_application
@@ -109,6 +110,38 @@ def submit_review(session: Session, application: Application, *, actor: User, no
     except IntegrityError:
         raise Conflict(str(_l("You have already sent your review of this application."))) from None
     return review
+
+
+def assign_reviewer(session: Session, application: Application, reviewer: User, *, actor: User,
+                    now: dt.datetime) -> ReviewerAssignment:
+    """Add a reviewer to one application (managers), e.g. when conflicts exclude its commission.
+
+    :raises Forbidden: the actor is no manager.
+    :raises ValidationFailed: the application is not awaiting reviews, or the person cannot review
+        (not a mentor or manager, disabled, or a conflict of interest with it).
+    :raises Conflict: the person already reviews it.
+    """
+    if not actor.is_manager:
+        raise Forbidden(str(_l("Only managers assign reviewers.")))
+    if application.status != "submitted":
+        raise ValidationFailed(str(_l("This application is not awaiting reviews.")), status=[application.status])
+    if reviewer.role not in ("mentor", "manager", "admin") or reviewer.is_disabled:
+        raise ValidationFailed(str(_l("Only mentors and managers review applications.")),
+                               reviewer=[str(_l("Choose a mentor or a manager."))])
+    relations = queries.relations(session, application, reviewer)
+    if "conflicted" in relations:
+        message = str(_l("%(name)s has a conflict of interest with this application.", name=reviewer.name))
+        raise ValidationFailed(message, reviewer=[message])
+    if "reviewer" in relations:
+        raise Conflict(str(_l("%(name)s already reviews this application.", name=reviewer.name)))
+    assignment = ReviewerAssignment(application_id=application.id, user_id=reviewer.id, assigned_by_id=actor.id,
+                                    assigned_at=now)
+    try:
+        with session.begin_nested():
+            session.add(assignment)
+    except IntegrityError:
+        raise Conflict(str(_l("%(name)s already reviews this application.", name=reviewer.name))) from None
+    return assignment
 
 
 def decide(session: Session, application: Application, decision: str, *, actor: User, now: dt.datetime,

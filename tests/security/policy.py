@@ -139,6 +139,7 @@ POLICY: dict[str, Route] = {
     "core.healthz": Route(GET="ok ok ok ok ok ok ok ok"),
     "core.home": Route(GET="login ok ok ok ok ok ok ok"),
     "core.readyz": Route(GET="ok ok ok ok ok ok ok ok"),
+    "evaluation.assign_reviewer": Route(POST="login 403 403 403 403 ok ok 403"),
     "evaluation.certificate": Route(GET="login ok 404 404 404 ok ok 404"),
     "evaluation.decide": Route(POST="login 403 403 403 403 ok ok 403"),
     "evaluation.ranking": Route(GET="login 403 403 403 403 ok ok 403"),
