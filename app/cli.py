@@ -32,7 +32,7 @@ def register(app: Flask) -> None:
 @users_cli.command("create")
 @click.argument("email")
 @click.option("--name", required=True, help="The person's full name.")
-@click.option("--role", required=True, type=click.Choice(["founder", "mentor", "manager", "admin"]),
+@click.option("--role", required=True, type=click.Choice(["applicant", "founder", "mentor", "manager", "admin"]),
               help="What the person does in Parcours.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input (recommended).")
 def create_user(email: str, name: str, role: str, password_stdin: bool) -> None:

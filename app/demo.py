@@ -26,6 +26,8 @@ DEMO_USERS = [
     ("mentor2@example.org", "Youssef Mentor", "mentor"),
     ("founder@example.org", "Nadia Founder", "founder"),
     ("founder2@example.org", "Omar Founder", "founder"),
+    # Signed up on /signup: applies to calls, creates no project until an application is labelled.
+    ("applicant@example.org", "Leila Applicant", "applicant"),
 ]
 #: (name, pole, workflow, stage reached, founder, mentor, status)
 DEMO_PROJECTS = [

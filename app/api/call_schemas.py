@@ -228,8 +228,14 @@ class RankingRowOut(BaseModel):
     low: float | None
     high: float | None
     reviews: int
+    #: Reviews still needed from eligible reviewers (0 is complete only when `eligible` > 0).
     missing: int
+    #: Reviewers excluded by a conflict of interest (their own, declared, or through an organisation).
     conflicts: int
+    #: Reviewers who may review it (commission of the pole and assigned reviewers, minus conflicts).
+    eligible: int
+    #: Nobody may review it: a manager must assign a reviewer.
+    needs_reviewer: bool
 
 
 class RankingOut(BaseModel):

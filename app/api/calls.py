@@ -265,4 +265,5 @@ def ranking(call_id: int):
         "rank": r.rank, "application_id": r.application.id, "title": r.application.title,
         "applicant": person(r.application.applicant), "pole": r.application.pole_key, "status": r.application.status,
         "score": r.score, "low": r.low, "high": r.high, "reviews": r.reviews, "missing": r.missing,
-        "conflicts": r.conflicts} for r in rows]).model_dump(mode="json")
+        "conflicts": r.conflicts, "eligible": r.eligible, "needs_reviewer": r.needs_reviewer}
+        for r in rows]).model_dump(mode="json")

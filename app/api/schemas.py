@@ -18,7 +18,7 @@ from app.projects.services import NAME_MAX
 from app.projects.services import NOTE_MAX
 from app.projects.services import SUMMARY_MAX
 
-Role = Literal["founder", "mentor", "manager", "admin"]
+Role = Literal["applicant", "founder", "mentor", "manager", "admin"]
 Status = Literal["active", "on_hold", "abandoned", "graduated"]
 
 

@@ -115,7 +115,10 @@ def _use(session: Session, token: str, purpose: str, *, now: dt.datetime, secret
 
 def sign_up(session: Session, *, email: str, name: str, password: str, locale: str, now: dt.datetime,
             secret: str, ttl: dt.timedelta = VERIFY_TTL, reset_ttl: dt.timedelta = RESET_TTL) -> LinkRequest:
-    """Create an unverified founder account and a link to confirm its address.
+    """Create an unverified applicant account and a link to confirm its address.
+
+    Self-registered accounts are applicants: they reach the portfolio through a call and its
+    label, never by creating a project themselves.
 
     An email already registered gets no new account and no error: its owner is sent a note
     instead (a link to confirm the address by choosing the password if it was never confirmed,
@@ -124,7 +127,7 @@ def sign_up(session: Session, *, email: str, name: str, password: str, locale: s
     :raises ValidationFailed: a malformed email, a missing name, a short password.
     """
     try:
-        user = services.create_user(session, email=email, name=name, role="founder", password=password,
+        user = services.create_user(session, email=email, name=name, role="applicant", password=password,
                                     locale=locale, verified=False, now=now)
     except Conflict:
         # create_user hashed the password before the insert failed: this path costs what a sign-up costs.

@@ -16,7 +16,9 @@ from sqlalchemy.orm import relationship
 from app.core.models import Base
 from app.core.time import utcnow
 
-ROLES = ("founder", "mentor", "manager", "admin")
+#: `applicant`: a self-registered account; it applies to calls and becomes a `founder` when an
+#: application is labelled (only founders made by managers create projects directly).
+ROLES = ("applicant", "founder", "mentor", "manager", "admin")
 
 
 def new_calendar_token() -> str:
@@ -26,7 +28,7 @@ def new_calendar_token() -> str:
 class User(Base):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('founder', 'mentor', 'manager', 'admin')", name="role_known"),
+        CheckConstraint("role IN ('applicant', 'founder', 'mentor', 'manager', 'admin')", name="role_known"),
         # Mentors, managers: a few among tens of thousands of founders (mentor lists, suggestions, load).
         Index("ix_users_role", "role"),
     )

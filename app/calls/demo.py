@@ -50,7 +50,7 @@ def load_calls_demo(session: Session, users: dict[str, User], now: dt.datetime) 
     kids = _submitted(session, call, users["founder"], "StreamKids", "multimedia", now - dt.timedelta(days=12),
                       [services.PartnerInput(partners["Tanger Media"].id, "industrial_partner"),
                        services.PartnerInput(partners["ENSIAS"].id, "research_partner")] if len(partners) == 3 else [])
-    _submitted(session, call, users["founder2"], "MobiHealth", "mobile_services", now - dt.timedelta(days=6),
+    _submitted(session, call, users["applicant"], "MobiHealth", "mobile_services", now - dt.timedelta(days=6),
                [services.PartnerInput(partners["inwi"].id, "customer_pilot")] if len(partners) == 3 else [])
     for person, scores in ((reviewer, (5, 4, 4, 5)), (manager, (4, 4, 3, 4))):
         evaluation.submit_review(session, kids, actor=person, now=now - dt.timedelta(days=5),

@@ -23,6 +23,7 @@ from app.calls.models import SCORE_MIN
 from app.calls.models import Application
 from app.calls.models import Label
 from app.calls.models import Review
+from app.calls.models import ReviewerAssignment
 from app.calls.models import ReviewScore
 from app.calls.services import check_version
 from app.calls.services import flush_application
@@ -111,16 +112,51 @@ def submit_review(session: Session, application: Application, *, actor: User, no
     return review
 
 
+def assign_reviewer(session: Session, application: Application, reviewer: User, *, actor: User,
+                    now: dt.datetime) -> ReviewerAssignment:
+    """Add a reviewer to one application (managers), e.g. when conflicts exclude its commission.
+
+    :raises Forbidden: the actor is no manager.
+    :raises ValidationFailed: the application is not awaiting reviews, or the person cannot review
+        (not a mentor or manager, disabled, or a conflict of interest with it).
+    :raises Conflict: the person already reviews it.
+    """
+    if not actor.is_manager:
+        raise Forbidden(str(_l("Only managers assign reviewers.")))
+    if application.status != "submitted":
+        raise ValidationFailed(str(_l("This application is not awaiting reviews.")), status=[application.status])
+    if reviewer.role not in ("mentor", "manager", "admin") or reviewer.is_disabled:
+        raise ValidationFailed(str(_l("Only mentors and managers review applications.")),
+                               reviewer=[str(_l("Choose a mentor or a manager."))])
+    relations = queries.relations(session, application, reviewer)
+    if "conflicted" in relations:
+        message = str(_l("%(name)s has a conflict of interest with this application.", name=reviewer.name))
+        raise ValidationFailed(message, reviewer=[message])
+    if "reviewer" in relations:
+        raise Conflict(str(_l("%(name)s already reviews this application.", name=reviewer.name)))
+    assignment = ReviewerAssignment(application_id=application.id, user_id=reviewer.id, assigned_by_id=actor.id,
+                                    assigned_at=now)
+    try:
+        with session.begin_nested():
+            session.add(assignment)
+    except IntegrityError:
+        raise Conflict(str(_l("%(name)s already reviews this application.", name=reviewer.name))) from None
+    return assignment
+
+
 def decide(session: Session, application: Application, decision: str, *, actor: User, now: dt.datetime,
            comment: str = "", version: int | None = None) -> Decision:
     """Label, reject, or ask once for more information (which reopens the application to its applicant)."""
     relations = queries.relations(session, application, actor)
     if "manager" not in relations:
         raise Forbidden(str(_l("Only managers decide on applications.")))
+    check_version(application, version)
+    if application.status in permissions.DECIDED:
+        # Another manager decided first (a double click, two tabs): a conflict with that decision.
+        raise Conflict(str(_l("This application has already been decided.")), status=[application.status])
     if not permissions.can_decide(relations, application):
         raise ValidationFailed(str(_l("Only a submitted application awaiting its decision can be decided.")),
                                status=[application.status])
-    check_version(application, version)
     comment = (comment or "").strip()
     errors: dict[str, list[str]] = {}
     if decision not in DECISIONS:
@@ -139,14 +175,16 @@ def decide(session: Session, application: Application, decision: str, *, actor: 
         flush_application(session)
         return Decision(application, decision)
     application.status, application.decided_at = decision, now
-    project = label = None
-    if decision == "labelled":
-        project = create_labelled_project(session, application, actor=actor, now=now)
-        application.project_id = project.id
+    # Claim the decision before building anything: of managers deciding at once, the versioned
+    # UPDATE lets one through and the others fail here as ConcurrentEdit (409). Left to a later
+    # autoflush (the workflow lookup in `create_labelled_project`), the loss was a StaleDataError: a 500.
     flush_application(session)
-    if project is not None:
-        label = _award_label(session, application, project, now=now)
-    return Decision(application, decision, project, label)
+    if decision != "labelled":
+        return Decision(application, decision)
+    project = create_labelled_project(session, application, actor=actor, now=now)
+    application.project_id = project.id
+    flush_application(session)
+    return Decision(application, decision, project, _award_label(session, application, project, now=now))
 
 
 def create_labelled_project(session: Session, application: Application, *, actor: User,
@@ -167,6 +205,8 @@ def create_labelled_project(session: Session, application: Application, *, actor
                       workflow_key=definition.key, workflow_version=definition.version, stage=call.stage,
                       status="active", stage_entered_at=now, created_at=now, updated_at=now, created_by_id=actor.id)
     project.members.append(ProjectMember(user_id=application.applicant_id, joined_at=now))
+    if application.applicant.role == "applicant":
+        application.applicant.role = "founder"  # a member of a labelled project: a founder from now on
     session.add(project)
     session.flush()
     session.add(ProjectEvent(project_id=project.id, event="create", from_stage=None, to_stage=definition.initial,

@@ -11,12 +11,12 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 
 from app.auth.decorators import role_required
+from app.auth.models import User
 from app.calls import evaluation
 from app.calls import queries
 from app.calls.certificate import CertificateText
@@ -29,6 +29,7 @@ from app.calls.overview import build_page
 from app.calls.web import load_application
 from app.calls.web import load_call
 from app.calls.web import refused
+from app.core.dates import format_date
 from app.core.errors import DomainError
 from app.core.errors import NotFound
 from app.core.time import utcnow
@@ -101,6 +102,24 @@ def decide(application_id: int):
         return redirect(url_for("projects.detail", project_id=decision.project.id))
     flash(_("Decision recorded; the applicant is told by email and in the app."), "success")
     return redirect(url_for("calls.application", application_id=application_id))
+
+
+@bp.post("/applications/<int:application_id>/reviewers")
+@role_required("manager")
+def assign_reviewer(application_id: int):
+    """Add a reviewer to this application, beyond the commission of its pole."""
+    found = load_application(application_id)
+    reviewer = db.session.get(User, _int(request.form.get("reviewer_id")) or 0)
+    if reviewer is None:
+        flash(_("Choose a reviewer."), "error")
+        return redirect(url_for("calls.application", application_id=application_id, _anchor="reviewers"), code=303)
+    try:
+        evaluation.assign_reviewer(db.session, found, reviewer, actor=current_user, now=utcnow())
+    except DomainError as exc:
+        return refused(exc, application_id)
+    db.session.commit()
+    flash(_("%(name)s now reviews this application.", name=reviewer.name), "success")
+    return redirect(url_for("calls.application", application_id=application_id, _anchor="reviewers"), code=303)
 
 
 @bp.get("/labels/<number>.pdf")

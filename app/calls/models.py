@@ -217,6 +217,23 @@ class Review(Base):
     scores: Mapped[list[ReviewScore]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
 
+class ReviewerAssignment(Base):
+    """A reviewer a manager added to one application, beyond the commission of its pole.
+
+    A declared partner can exclude every commission member (they work for it); the manager then
+    assigns someone else, and that person reviews this application like a commission member.
+    """
+
+    __tablename__ = "application_reviewers"
+
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    assigned_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+
+
 class ReviewScore(Base):
     __tablename__ = "review_scores"
     __table_args__ = (CheckConstraint(f"score BETWEEN {SCORE_MIN} AND {SCORE_MAX}", name="score_range"),)

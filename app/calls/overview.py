@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from dataclasses import field
 
 from sqlalchemy.orm import Session
 
@@ -29,6 +30,9 @@ class ApplicationPage:
     #: criterion id → (average, low, high, count); managers only.
     spread: dict[int, tuple[float, int, int, int]]
     label: Label | None
+    #: Managers only: every reviewer, eligible or excluded and why, and whom they may add.
+    reviewers: list[queries.ReviewerStatus] = field(default_factory=list)
+    reviewer_candidates: list[User] = field(default_factory=list)
 
 
 def build_page(session: Session, application: Application, user: User, *, now: dt.datetime) -> ApplicationPage:
@@ -46,4 +50,7 @@ def build_page(session: Session, application: Application, user: User, *, now: d
         my_review=queries.get_review(session, application, user),
         spread=queries.criterion_spread(session, application) if "manager" in relations else {},
         label=label,
+        reviewers=queries.list_reviewer_statuses(session, application) if "manager" in relations else [],
+        reviewer_candidates=(queries.list_reviewer_candidates(session, application)
+                             if "manager" in relations and application.status == "submitted" else []),
     )

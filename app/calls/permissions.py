@@ -28,8 +28,8 @@ def can_manage_calls(user: User) -> bool:
 
 
 def can_apply(user: User) -> bool:
-    """Founders with a confirmed address write applications."""
-    return user.role == "founder" and user.is_verified
+    """Applicants and founders with a confirmed address write applications."""
+    return user.role in ("applicant", "founder") and user.is_verified
 
 
 def is_reviewer(relations: frozenset[str]) -> bool:

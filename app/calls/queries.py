@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement
 from sqlalchemy import Select
 from sqlalchemy import and_
+from sqlalchemy import case
 from sqlalchemy import exists
 from sqlalchemy import func
 from sqlalchemy import literal
@@ -15,6 +16,7 @@ from sqlalchemy import not_
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import true
+from sqlalchemy import union
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import aliased
 
@@ -26,8 +28,10 @@ from app.calls.models import CallCriterion
 from app.calls.models import CallPole
 from app.calls.models import Label
 from app.calls.models import Review
+from app.calls.models import ReviewerAssignment
 from app.calls.models import ReviewScore
 from app.cluster.models import CommissionMember
+from app.cluster.models import Organisation
 from app.cluster.models import OrganisationMember
 from app.core.errors import NotFound
 from app.core.i18n import _l
@@ -72,6 +76,17 @@ def on_commission(user_id) -> ColumnElement[bool]:
                           CommissionMember.user_id == user_id).correlate_except(CommissionMember)
 
 
+def assigned_to(user_id) -> ColumnElement[bool]:
+    """A manager assigned the user to review this application (beyond the pole's commission)."""
+    return exists().where(ReviewerAssignment.application_id == Application.id,
+                          ReviewerAssignment.user_id == user_id).correlate_except(ReviewerAssignment)
+
+
+def reviews_it(user_id) -> ColumnElement[bool]:
+    """The user is one of the application's reviewers: on its pole's commission, or assigned to it."""
+    return or_(on_commission(user_id), assigned_to(user_id))
+
+
 # Applications -----------------------------------------------------------------------------------
 
 
@@ -83,7 +98,7 @@ def visible_to(user: User) -> ColumnElement[bool]:
     """
     if user.is_manager:
         return true()
-    as_reviewer = and_(Application.status != "draft", on_commission(user.id), not_(conflicted(user.id)))
+    as_reviewer = and_(Application.status != "draft", reviews_it(user.id), not_(conflicted(user.id)))
     return or_(Application.applicant_id == user.id, as_reviewer)
 
 
@@ -115,7 +130,8 @@ def relations(session: Session, application: Application, user: User) -> frozens
         held.add("manager")
     if application.applicant_id == user.id:
         held.add("applicant")
-    if session.get(CommissionMember, (application.pole_key, user.id)) is not None:
+    if (session.get(CommissionMember, (application.pole_key, user.id)) is not None
+            or session.get(ReviewerAssignment, (application.id, user.id)) is not None):
         held.add("reviewer")
     if session.scalar(select(conflicted(user.id)).where(Application.id == application.id)):
         held.add("conflicted")
@@ -152,7 +168,9 @@ def visible_calls(user: User | None, now: dt.datetime) -> ColumnElement[bool]:
     of_my_pole = exists().where(CallPole.call_id == Call.id, CommissionMember.pole_key == CallPole.pole_key,
                                 CommissionMember.user_id == user.id)
     applied = exists().where(Application.call_id == Call.id, Application.applicant_id == user.id)
-    return or_(is_open_at(now), of_my_pole, applied)
+    assigned = exists().where(Application.call_id == Call.id, ReviewerAssignment.application_id == Application.id,
+                              ReviewerAssignment.user_id == user.id)
+    return or_(is_open_at(now), of_my_pole, applied, assigned)
 
 
 def select_calls(user: User | None, now: dt.datetime, *, open_only: bool = True) -> Select:
@@ -204,10 +222,21 @@ class RankedApplication:
     low: float | None
     high: float | None
     reviews: int
-    #: Commission members of the pole who can review it and have not yet.
+    #: Eligible reviewers (commission of the pole, or assigned) who have not reviewed it yet.
     missing: int
-    #: Commission members who cannot review it (declared or through an organisation).
+    #: Reviewers who cannot review it (their own, declared, or through an organisation).
     conflicts: int
+    #: Reviewers who can review it (reviewed or not): without one, no review can ever come.
+    eligible: int = 0
+
+    @property
+    def needs_reviewer(self) -> bool:
+        """Nobody may review it: flagged, never shown as complete ("0 missing")."""
+        return self.eligible == 0
+
+    @property
+    def is_complete(self) -> bool:
+        return self.eligible > 0 and self.missing == 0
 
 
 def _scaled(num, den) -> ColumnElement[int]:
@@ -240,24 +269,47 @@ def ranking(session: Session, call: Call) -> list[RankedApplication]:
                func.max(_scaled(per_review.c.num, per_review.c.den)).label("high"))
         .group_by(per_review.c.application_id)
     ).subquery()
-    member = aliased(CommissionMember)
-    member_conflicted = conflicted(member.user_id)
-    commission = select(func.count()).select_from(member).where(member.pole_key == Application.pole_key)
-    conflicts = commission.where(member_conflicted).scalar_subquery()
-    missing = commission.where(not_(member_conflicted), ~exists().where(
-        Review.application_id == Application.id, Review.reviewer_id == member.user_id).correlate_except(Review)
-    ).scalar_subquery()
+    pool = reviewer_counts(call)
     order = func.coalesce(per_application.c.score, literal(-1))
     rows = session.execute(
         select(Application, per_application.c.score, per_application.c.low, per_application.c.high,
-               func.coalesce(per_application.c.reviews, 0), missing, conflicts,
+               func.coalesce(per_application.c.reviews, 0), func.coalesce(pool.c.missing, 0),
+               func.coalesce(pool.c.conflicts, 0), func.coalesce(pool.c.eligible, 0),
                func.rank().over(order_by=order.desc()))
         .outerjoin(per_application, per_application.c.application_id == Application.id)
+        .outerjoin(pool, pool.c.application_id == Application.id)
         .where(Application.call_id == call.id, Application.status != "draft")
         .order_by(order.desc(), Application.submitted_at, Application.id))
     return [RankedApplication(application=a, rank=rank if score is not None else None, score=_unscale(score),
-                              low=_unscale(low), high=_unscale(high), reviews=n, missing=m, conflicts=c)
-            for a, score, low, high, n, m, c, rank in rows]
+                              low=_unscale(low), high=_unscale(high), reviews=n, missing=int(m), conflicts=int(c),
+                              eligible=int(e))
+            for a, score, low, high, n, m, c, e, rank in rows]
+
+
+def reviewer_pool(call: Call):
+    """(application_id, user_id) of every reviewer of the call's applications: the commission of
+    the application's pole and the reviewers assigned to it (subquery)."""
+    commission = (select(Application.id.label("application_id"), CommissionMember.user_id.label("user_id"))
+                  .join(CommissionMember, CommissionMember.pole_key == Application.pole_key)
+                  .where(Application.call_id == call.id))
+    assigned = (select(ReviewerAssignment.application_id, ReviewerAssignment.user_id)
+                .join(Application, Application.id == ReviewerAssignment.application_id)
+                .where(Application.call_id == call.id))
+    return union(commission, assigned).subquery()
+
+
+def reviewer_counts(call: Call):
+    """Per application: conflicted reviewers, eligible ones, and eligible ones yet to review (subquery)."""
+    pool = reviewer_pool(call)
+    excluded = conflicted(pool.c.user_id)
+    reviewed = exists().where(Review.application_id == Application.id,
+                              Review.reviewer_id == pool.c.user_id).correlate_except(Review)
+    return (select(pool.c.application_id,
+                   func.sum(case((excluded, 1), else_=0)).label("conflicts"),
+                   func.sum(case((excluded, 0), else_=1)).label("eligible"),
+                   func.sum(case((excluded, 0), (reviewed, 0), else_=1)).label("missing"))
+            .join(Application, Application.id == pool.c.application_id)
+            .group_by(pool.c.application_id)).subquery()
 
 
 def _unscale(value: int | None) -> float | None:
@@ -275,3 +327,72 @@ def criterion_spread(session: Session, application: Application) -> dict[int, tu
                not_(organisation_conflict(Review.reviewer_id)))
         .group_by(ReviewScore.criterion_id))
     return {cid: (float(avg), low, high, n) for cid, avg, low, high, n in rows}
+
+
+# Reviewers of one application -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewerStatus:
+    """One reviewer of an application, and whether they may review it (for managers)."""
+
+    user: User
+    #: "commission" (member of the pole's commission) or "assigned" (by a manager, to this application).
+    source: str
+    #: "reviewed", "pending" or "excluded".
+    state: str
+    #: Why excluded: "own" (their application), "declared" (a declared conflict), "applicant_organisation"
+    #: or "partner_organisation" (they work for it); None when not excluded.
+    reason: str | None = None
+    #: The organisations behind an organisation conflict.
+    organisations: tuple[str, ...] = ()
+
+
+def list_reviewer_statuses(session: Session, application: Application) -> list[ReviewerStatus]:
+    """Every reviewer of the application (commission and assigned), eligible or excluded, and why."""
+    commission = select(CommissionMember.user_id).where(CommissionMember.pole_key == application.pole_key)
+    assigned = select(ReviewerAssignment.user_id).where(ReviewerAssignment.application_id == application.id)
+    assigned_ids = set(session.scalars(assigned))
+    users = session.scalars(select(User).where(or_(User.id.in_(commission), User.id.in_(assigned)))
+                            .order_by(User.name, User.id)).all()
+    reviews = {r.reviewer_id: r for r in session.scalars(select(Review).where(Review.application_id == application.id))}
+    orgs = _organisations_of(session, [u.id for u in users] + [application.applicant_id])
+    applicant_orgs = orgs.get(application.applicant_id, {})
+    partner_orgs = {p.organisation_id: p.organisation.name for p in application.partners}
+    statuses = []
+    for user in users:
+        source = "commission" if user.id not in assigned_ids else "assigned"
+        mine = orgs.get(user.id, {})
+        review = reviews.get(user.id)
+        if user.id == application.applicant_id:
+            statuses.append(ReviewerStatus(user, source, "excluded", "own"))
+        elif review is not None and review.is_conflict:
+            statuses.append(ReviewerStatus(user, source, "excluded", "declared"))
+        elif shared := sorted(mine[o] for o in mine.keys() & applicant_orgs.keys()):
+            statuses.append(ReviewerStatus(user, source, "excluded", "applicant_organisation", tuple(shared)))
+        elif shared := sorted(partner_orgs[o] for o in mine.keys() & partner_orgs.keys()):
+            statuses.append(ReviewerStatus(user, source, "excluded", "partner_organisation", tuple(shared)))
+        else:
+            statuses.append(ReviewerStatus(user, source, "reviewed" if review else "pending"))
+    return statuses
+
+
+def _organisations_of(session: Session, user_ids: list[int]) -> dict[int, dict[int, str]]:
+    """user id → {organisation id: name} of the organisations they work for."""
+    found: dict[int, dict[int, str]] = {}
+    rows = session.execute(select(OrganisationMember.user_id, Organisation.id, Organisation.name)
+                           .join(Organisation, Organisation.id == OrganisationMember.organisation_id)
+                           .where(OrganisationMember.user_id.in_(user_ids)))
+    for user_id, organisation_id, name in rows:
+        found.setdefault(user_id, {})[organisation_id] = name
+    return found
+
+
+def list_reviewer_candidates(session: Session, application: Application) -> list[User]:
+    """Mentors and managers a manager may assign: not yet reviewers of it, and with no conflict."""
+    pool = or_(on_commission(User.id), assigned_to(User.id))
+    return list(session.scalars(
+        select(User).join(Application, Application.id == application.id)
+        .where(User.role.in_(("mentor", "manager", "admin")), User.is_disabled.is_(False),
+               not_(pool), not_(conflicted(User.id)))
+        .order_by(User.name, User.id)))

@@ -53,3 +53,9 @@ class EventForbidden(TransitionNotAllowed):
     """The actor holds no role that may fire this event (403, not a guard failure)."""
 
     status = 403
+
+
+class GateAlreadyApproved(TransitionNotAllowed):
+    """The gate of the current stage visit is already approved: a second approval would be counted twice."""
+
+    status = 409

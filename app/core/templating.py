@@ -6,7 +6,6 @@ from flask import Flask
 from flask import current_app
 from flask import request
 from flask import url_for
-from flask_babel import format_datetime
 from flask_babel import get_locale
 from flask_babel import get_translations
 from jinja2.ext import _make_new_gettext
@@ -15,6 +14,7 @@ from jinja2.ext import _make_new_npgettext
 from jinja2.ext import _make_new_pgettext
 
 from app.checkins.labels import checkin_status_label
+from app.core.dates import format_datetime
 from app.core.errors import NotFound
 from app.core.i18n import _l
 from app.core.i18n import localized
@@ -48,6 +48,7 @@ def stage_label(workflow: str, stage: str | None) -> str:
 def register(app: Flask) -> None:
     @app.template_filter("datetime")
     def _datetime(value, fmt: str = "medium") -> str:
+        # Through zoneinfo, never Flask-Babel's pytz (see app.core.dates).
         return format_datetime(value, fmt) if value else ""
 
     @app.template_global()
@@ -117,7 +118,6 @@ def notification_text(notification) -> str:
     """A notification's sentence in the reader's language."""
     import datetime as dt
 
-    from flask_babel import format_datetime
     from flask_babel import gettext
     from flask_babel import ngettext
 

@@ -28,6 +28,8 @@ def home():
         return redirect(url_for("mentoring.mentees"))
     if current_user.is_manager:
         return redirect(url_for("pipeline.index"))
+    if current_user.role == "applicant":
+        return redirect(url_for("calls.mine"))  # no project yet: their applications, and the calls from there
     return redirect(url_for("projects.index"))
 
 

@@ -15,10 +15,12 @@ from decimal import Decimal
 
 from sqlalchemy import and_
 from sqlalchemy import distinct
+from sqlalchemy import exists
 from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import aliased
 
 from app.cluster.models import Funding
 from app.cluster.models import Organisation
@@ -253,15 +255,31 @@ def _movements(session: Session, ids, filters: ReportFilters, stages: dict, repo
 
 
 def _gates(session: Session, ids, filters: ReportFilters, stages: dict) -> None:
-    """Gate decisions "go" taken in the period, by the stage they closed."""
+    """Gates passed in the period, by the stage they closed: one per project and stage visit.
+
+    The history is append-only, so a gate approved twice in one visit (possible before approvals
+    were refused) keeps both rows; only the visit's first "go" counts, and only in its period."""
     for workflow, stage, passed in session.execute(
             select(Project.workflow_key, GateDecision.stage, func.count(GateDecision.id))
             .join(Project, Project.id == GateDecision.project_id)
-            .where(GateDecision.project_id.in_(ids), GateDecision.decision == "go",
+            .where(GateDecision.project_id.in_(ids), GateDecision.decision == "go", ~_approved_earlier_in_visit(),
                    GateDecision.decided_at >= instant(filters.start_at),
                    GateDecision.decided_at < instant(filters.end_at))
             .group_by(Project.workflow_key, GateDecision.stage)):
         _row(stages, workflow, stage).gates_passed = passed
+
+
+def _approved_earlier_in_visit():
+    """EXISTS an earlier "go" on the same project and stage with no stage change in between."""
+    earlier, boundary = aliased(GateDecision), aliased(ProjectEvent)
+    # A visit ends with any event that enters a stage (creation, a move, a workflow migration).
+    stage_entered = select(boundary.id).where(
+        boundary.project_id == GateDecision.project_id,
+        boundary.id > earlier.event_id, boundary.id < GateDecision.event_id,
+        or_(boundary.from_stage.is_(None), boundary.from_stage != boundary.to_stage),
+    ).correlate_except(boundary).exists()
+    return exists().where(earlier.project_id == GateDecision.project_id, earlier.stage == GateDecision.stage,
+                          earlier.decision == "go", earlier.id < GateDecision.id, ~stage_entered)
 
 
 def exact(value, places: int = 4) -> Decimal:

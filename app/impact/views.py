@@ -9,10 +9,10 @@ from flask import current_app
 from flask import render_template
 from flask import request
 from flask_babel import force_locale
-from flask_babel import format_date
 from flask_babel import gettext as _
 
 from app.auth.decorators import role_required
+from app.core.dates import format_date
 from app.core.i18n import current_language
 from app.core.time import utcnow
 from app.extensions import db

@@ -4,27 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_datetime
-from babel.dates import get_timezone
 from flask import render_template
 from flask_babel import force_locale
 
 from app.auth.models import User
+from app.core.dates import format_datetime
+from app.core.dates import zone as zone_named
 from app.notifications.mailer import header_value
 
 
 def render_message(kind: str, user: User, params: dict) -> tuple[str, str]:
     """Render a message's subject and body in the recipient's language and time zone."""
-    # The zone database the pages use (Flask-Babel's, through Babel), not the system's: an email and the
-    # page it links to must show the same local time, even where the two databases disagree.
-    zone = get_timezone(user.timezone or "Africa/Casablanca")
+    # zoneinfo, like the pages (app.core.dates): an email and the page it links to show the same
+    # local time, and neither goes through pytz, whose Moroccan rules are wrong after 2026.
+    zone = zone_named(user.timezone)
     with force_locale(user.locale or "fr"):
         when = {}
         if "due_at" in params:
-            when["due"] = format_datetime(dt.datetime.fromisoformat(params["due_at"]), "full", tzinfo=zone,
+            when["due"] = format_datetime(dt.datetime.fromisoformat(params["due_at"]), "full", tz=zone,
                                           locale=user.locale or "fr")
         items = [
-            {**item, "due": format_datetime(dt.datetime.fromisoformat(item["due_at"]), "medium", tzinfo=zone,
+            {**item, "due": format_datetime(dt.datetime.fromisoformat(item["due_at"]), "medium", tz=zone,
                                             locale=user.locale or "fr")}
             for item in params.get("items", [])
         ]

@@ -10,6 +10,7 @@ from app.auth.models import User
 
 
 def can_create_project(user: User) -> bool:
+    """Founders (made by managers) and managers; applicants enter the portfolio through a label."""
     return user.role in ("founder", "manager", "admin")
 
 

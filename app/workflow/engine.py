@@ -15,6 +15,7 @@ from transitions import Machine
 from transitions.core import EventData
 
 from app.core.errors import EventForbidden
+from app.core.errors import GateAlreadyApproved
 from app.core.errors import TransitionNotAllowed
 from app.core.i18n import _l
 from app.workflow import guards
@@ -122,6 +123,8 @@ class Engine:
                 continue
             if ctx.status in FINAL_STATUSES or ctx.status not in event.from_statuses:
                 continue  # not relevant in this status (e.g. `resume` while active)
+            if approves_again(event, ctx):
+                continue  # the gate of this stage visit is approved: nothing left to approve
             blocking = self.state_reasons(event, ctx)
             gates = self.gate_reasons(event, ctx)
             overridable = bool(gates) and not blocking and bool(actor_roles & set(event.override_roles))
@@ -140,6 +143,11 @@ class Engine:
             raise EventForbidden(str(_l("You may not do this.")),
                                  [str(_l("Your role does not allow “%(event)s”.", event=event.label))])
         reasons = self.state_reasons(event, ctx)
+        if not reasons and approves_again(event, ctx):
+            raise GateAlreadyApproved(
+                str(_l("The gate is already approved.")),
+                [str(_l("The gate of stage “%(stage)s” was already approved; it is approved once per stay in "
+                        "the stage.", stage=ctx.stage.label))])
         if event.comment_required and not comment.strip():
             reasons.append(str(_l("A comment is required.")))
         gate_reasons = self.gate_reasons(event, ctx)
@@ -158,6 +166,14 @@ class Engine:
         if not fired:  # pragma: no cover - the checks above mirror the machine's conditions
             raise TransitionNotAllowed(str(_l("“%(event)s” is not possible now.", event=event.label)), [])
         return event
+
+
+def approves_again(event: Event, ctx: GuardContext) -> bool:
+    """True when `event` would approve a gate already approved in this stage visit.
+
+    A second "go" adds nothing to the project but another decision row, which the funders'
+    report would count as one more gate passed."""
+    return event.gate_decision == "go" and ctx.gate_approved
 
 
 def status_label(status: str) -> str:

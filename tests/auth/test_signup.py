@@ -1,4 +1,4 @@
-"""Signing up: a founder account that works once the emailed link is followed; links expire, work
+"""Signing up: an applicant account that works once the emailed link is followed; links expire, work
 once, and no answer tells whether an address is registered."""
 
 from __future__ import annotations
@@ -33,14 +33,14 @@ def count(session, model, *where) -> int:
 # API -----------------------------------------------------------------------------------------
 
 
-def test_signup_creates_an_unverified_founder_and_emails_a_link(api, session, smtp_server, deliver):
+def test_signup_creates_an_unverified_applicant_and_emails_a_link(api, session, smtp_server, deliver):
     response = api().post("/api/v1/signup", json={"email": "New@Example.org", "name": "Nadia", "password": PASSWORD},
                           headers={"Accept-Language": "en, fr;q=0.5"})
 
     assert response.status_code == 202
     assert "detail" in response.get_json()
     user = user_by_email(session, "new@example.org")
-    assert user.role == "founder" and user.email_verified_at is None
+    assert user.role == "applicant" and user.email_verified_at is None
     assert user.locale == "en"  # the browser's language: the email and later pages use it
     assert deliver() == (1, 0)
     (email,) = smtp_server.received_by("new@example.org")

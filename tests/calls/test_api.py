@@ -237,7 +237,8 @@ def test_a_decided_application_cannot_be_decided_again(api, founder, manager, ca
     boss = api(manager)
     boss.post(f"/api/v1/applications/{application['id']}/decision", json={"decision": "rejected"})
 
-    check_problem(boss.post(f"/api/v1/applications/{application['id']}/decision", json={"decision": "labelled"}), 422)
+    # 409: the decision taken conflicts with this one (what the loser of a race between managers gets too).
+    check_problem(boss.post(f"/api/v1/applications/{application['id']}/decision", json={"decision": "labelled"}), 409)
 
 
 # Accounts and the document ---------------------------------------------------------------------

@@ -15,6 +15,7 @@ from app.calls import evaluation
 from app.calls import services
 from app.calls.models import Label
 from app.cluster.models import ProjectPartner
+from app.core.errors import Conflict
 from app.core.errors import Forbidden
 from app.core.errors import ValidationFailed
 from app.notifications.models import Notification
@@ -117,14 +118,17 @@ def test_only_managers_decide(session, make_call, make_application, make_reviewe
             evaluation.decide(session, application, "labelled", actor=person, now=now)
 
 
-@pytest.mark.parametrize("status_maker", ["draft", "labelled", "rejected"])
-def test_only_a_submitted_application_is_decided(session, make_call, make_application, manager, now, status_maker):
+@pytest.mark.parametrize(("status_maker", "refusal"), [("draft", ValidationFailed), ("labelled", Conflict),
+                                                        ("rejected", Conflict)])
+def test_only_a_submitted_application_is_decided(session, make_call, make_application, manager, now, status_maker,
+                                                 refusal):
+    """A draft is not ready (422); a decided application conflicts with its decision (409, as a lost race)."""
     call = make_call()
     application = make_application(call, submitted=status_maker != "draft")
     if status_maker != "draft":
         evaluation.decide(session, application, status_maker, actor=manager, now=now)
 
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(refusal):
         evaluation.decide(session, application, "labelled", actor=manager, now=now)
 
 

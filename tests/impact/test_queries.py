@@ -150,3 +150,22 @@ def test_an_empty_period_has_every_figure_at_zero_and_every_stage_listed(session
     assert (r.mentoring_minutes, r.mentoring_sessions, r.support_opened, r.support_served) == (0, 0, 0, 0)
     # Organisations are the cluster's: "Old member" (2025) and "Undated member" already counted.
     assert (r.members, r.members_joined) == ((2, 0) if built else (0, 0))
+
+
+def test_a_gate_approved_twice_in_one_stage_visit_counts_once(session, founder, mentor):
+    """Rows from before approvals were refused stay in the history; the report counts one gate per visit."""
+    World(session, founder, mentor).project(
+        "Double click", "2029-06-01", ("2030-02-27", "approve_gate", "idea", "active"),
+        ("2030-02-28", "approve_gate", "idea", "active"), ("2030-03-01", "advance", "project", "active"),
+        ("2030-04-01", "send_back", "idea", "active"), ("2030-05-01", "approve_gate", "idea", "active"))
+    World(session, founder, mentor).project(
+        "Approved last year", "2029-06-01", ("2029-12-30", "approve_gate", "idea", "active"),
+        ("2030-01-02", "approve_gate", "idea", "active"))
+    session.commit()
+
+    r = report(session)
+
+    # Double click: one gate in its first visit of idea, one in its second; the repeat in the period
+    # of a gate approved the year before is no new gate.
+    assert stages(r)["idea"][5] == 2
+    assert r.gates_passed == 2

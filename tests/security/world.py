@@ -1,9 +1,9 @@
 """A small world for the authorization tests, built through the services.
 
 Two founders (A owns the project "Atlas" with mentor M assigned, B owns "Borealis"), a mentor X
-assigned to nothing, a manager and an admin; on Atlas: an advice session with an action item, an
-open check-in, a funding line, a partner organisation, a support request, a readiness assessment
-and an open KPI report; a call with a labelled application of founder A (and its label).
+assigned to nothing, a manager, an admin and a self-registered applicant; on Atlas: an advice
+session with an action item, an open check-in, a funding line, a partner organisation, a support
+request, a readiness assessment and an open KPI report; a call with a labelled application of founder A (and its label).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from tests.calls.conftest import pdf_bytes
 from tests.conftest import PASSWORD
 
 #: Who calls, in the order the policy lists its outcomes.
-PERSONAS = ("anon", "founder_a", "founder_b", "mentor_m", "mentor_x", "manager", "admin")
+PERSONAS = ("anon", "founder_a", "founder_b", "mentor_m", "mentor_x", "manager", "admin", "applicant")
 
 
 @dataclass
@@ -54,7 +54,8 @@ class World:
 def build_world(session: Session, *, now: dt.datetime, uploads: Path) -> World:
     world = World()
     for persona, role in (("founder_a", "founder"), ("founder_b", "founder"), ("mentor_m", "mentor"),
-                          ("mentor_x", "mentor"), ("manager", "manager"), ("admin", "admin")):
+                          ("mentor_x", "mentor"), ("manager", "manager"), ("admin", "admin"),
+                          ("applicant", "applicant")):
         world.users[persona] = auth_services.create_user(session, email=f"{persona}@example.org",
                                                          name=persona.replace("_", " ").title(), role=role,
                                                          password=PASSWORD, locale="en")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from app.core.errors import GateAlreadyApproved
 from app.core.errors import TransitionNotAllowed
 from app.workflow.definition import FINAL_STATUSES
 from app.workflow.definition import WorkflowDefinition
@@ -215,9 +216,20 @@ def test_gate_reasons_are_sentences_for_people_not_keys(fire):
 
 def test_approving_a_gate_needs_the_required_deliverables(fire):
     reasons, flow = refusal(fire, "approve_gate", frozenset({"assigned_mentor"}), stage="idea",
-                            done=("problem_statement", "market_sketch"))
+                            done=("problem_statement", "market_sketch"), gate_approved=False)
     assert reasons == ["Deliverable “Founding team formed” is not done."]
     assert flow.state == "idea"
+
+
+@pytest.mark.parametrize("override", [False, True])
+def test_an_approved_gate_is_not_approved_again(fire, path_engine, context, override):
+    with pytest.raises(GateAlreadyApproved) as caught:
+        fire("approve_gate", frozenset({"manager"}), stage="project", gate_approved=True, override=override)
+    assert caught.value.reasons == ["The gate of stage “Project” was already approved; it is approved once per "
+                                    "stay in the stage."]
+    options = options_by_event(path_engine, context("project", done="all", gate_approved=True),
+                               frozenset({"manager"}))
+    assert "approve_gate" not in options and options["advance"].allowed
 
 
 def test_graduating_needs_the_gate_approved(fire):
@@ -292,7 +304,8 @@ def test_send_back_moves_exactly_one_stage_back(fire, before, after):
     ],
 )
 def test_internal_event_keeps_the_stage_and_sets_the_status(fire, stage, event, status_before, status_after):
-    flow = fire(event, EVERYONE, stage=stage, status=status_before)
+    # A gate is approved once per stage visit: approving needs a gate not approved yet.
+    flow = fire(event, EVERYONE, stage=stage, status=status_before, gate_approved=event != "approve_gate")
     assert (flow.state, flow.status) == (stage, status_after)
 
 

@@ -24,6 +24,7 @@ from app.core.errors import ConcurrentEdit
 from app.core.errors import DomainError
 from app.core.errors import EventForbidden
 from app.core.errors import Forbidden
+from app.core.errors import GateAlreadyApproved
 from app.core.errors import NotFound
 from app.core.errors import TransitionNotAllowed
 from app.core.errors import ValidationFailed
@@ -114,6 +115,14 @@ class Model:
             return self.stage == len(STAGES) - 1
         return True
 
+    def state_allows(self, event: str) -> bool:
+        return (self.status not in FINAL_STATUSES and self.status in FROM_STATUSES.get(event, {"active"})
+                and self.stage_allows(event))
+
+    def approves_again(self, event: str) -> bool:
+        """A gate is approved once per stage visit: a second "go" is refused (409)."""
+        return event == "approve_gate" and self.gate == "go"
+
     def event_allowed(self, event: str, actor: str, override: bool, comment: str) -> bool:
         roles = self.roles_of(actor)
         has_comment = bool(comment.strip())
@@ -127,6 +136,7 @@ class Model:
             and self.stage_allows(event)
             and (has_comment or event not in COMMENT_REQUIRED)
             and gates_ok
+            and not self.approves_again(event)
         )
 
     def apply(self, event: str) -> None:
@@ -203,6 +213,8 @@ def lifecycle(session, make_user, make_project, assign, founder, mentor, manager
                 expected = None
             elif not self.model.roles_of(actor) & WHO[event]:
                 expected = EventForbidden  # no role for the event: 403, before any other rule
+            elif self.model.state_allows(event) and self.model.approves_again(event):
+                expected = GateAlreadyApproved
             else:
                 expected = TransitionNotAllowed
             version = self.project.version - 1 if stale else self.project.version
@@ -300,13 +312,13 @@ def test_random_events_keep_project_history_and_version_consistent(lifecycle):
     run_state_machine_as_test(lifecycle, settings=RUN_SETTINGS)
 
 
-def test_repeated_gate_approvals_at_one_instant_each_bump_the_version(lifecycle):
+def test_a_gate_is_approved_once_per_stage_visit_and_repeats_change_nothing(lifecycle):
     state = lifecycle()
     state.complete_stage("member")
     for _ in range(3):
-        state.fire("approve_gate", "manager")
+        state.fire("approve_gate", "manager")  # the second and third are refused, the version unchanged
         state.consistent_with_the_model()
-    assert [row[0] for row in state.model.history] == ["create", "approve_gate", "approve_gate", "approve_gate"]
+    assert [row[0] for row in state.model.history] == ["create", "approve_gate"]
 
 
 def test_walk_to_graduation_then_nothing_more(lifecycle):
