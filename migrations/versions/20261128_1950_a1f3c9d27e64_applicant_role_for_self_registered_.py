@@ -4,7 +4,7 @@ A sign-up creates an `applicant`: it applies to calls and becomes a `founder` wh
 application is labelled. Accounts that exist keep their role.
 
 Revision ID: a1f3c9d27e64
-Revises: e839b2a46122
+Revises: 7c1f0e2ab4d3
 Create Date: 2026-11-28 19:50:00.000000
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a1f3c9d27e64'
-down_revision = 'e839b2a46122'
+down_revision = '7c1f0e2ab4d3'
 branch_labels = None
 depends_on = None
 
