@@ -32,8 +32,8 @@ from app.calls.forms import parse_criteria
 from app.calls.forms import parse_questions
 from app.calls.models import Application
 from app.calls.overview import build_page
-from app.calls.web import deck_directory
-from app.calls.web import deck_max_bytes
+from app.calls.params import deck_directory
+from app.calls.params import deck_max_bytes
 from app.calls.web import load_application
 from app.calls.web import load_call
 from app.calls.web import refused
