@@ -35,7 +35,7 @@ from app.core.time import utcnow
 from app.extensions import db
 from app.notifications import services as notifications
 from app.projects import queries as project_queries
-from app.projects.views import load_visible
+from app.projects.access import load_visible
 
 bp = Blueprint("cluster", __name__)
 

@@ -25,7 +25,7 @@ from app.kpis import services
 from app.kpis.forms import report_form
 from app.kpis.models import plain
 from app.projects import queries as project_queries
-from app.projects.views import load_visible
+from app.projects.access import load_visible
 
 bp = Blueprint("kpis", __name__)
 bp.add_app_template_filter(plain, "plain")

@@ -32,8 +32,8 @@ from app.mentoring.forms import RatingForm
 from app.mentoring.forms import SessionForm
 from app.mentoring.suggestions import suggest_for
 from app.projects import queries as project_queries
+from app.projects.access import load_visible
 from app.projects.services import definition_of
-from app.projects.views import load_visible
 from app.workflow.catalog import catalog
 
 bp = Blueprint("mentoring", __name__)

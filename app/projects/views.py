@@ -18,7 +18,6 @@ from flask_login import login_required
 from app.checkins.services import open_checkin
 from app.cluster.overview import build_panel as build_cluster_panel
 from app.core.errors import DomainError
-from app.core.errors import NotFound
 from app.core.errors import TransitionNotAllowed
 from app.core.forms import attach_errors
 from app.core.forms import choices
@@ -30,6 +29,7 @@ from app.mentoring.overview import build_team
 from app.projects import permissions
 from app.projects import queries
 from app.projects import services
+from app.projects.access import load_visible
 from app.projects.forms import DeliverableForm
 from app.projects.forms import EventForm
 from app.projects.forms import ProjectForm
@@ -45,13 +45,6 @@ PER_PAGE = 20
 PAGE_ROWS = 20
 #: Events the overview lists (the history tab has them all).
 LATEST_EVENTS = 5
-
-
-def load_visible(project_id: int):
-    try:
-        return queries.get_visible_project(db.session, project_id, current_user)
-    except NotFound:
-        abort(404)
 
 
 def project_form(**kwargs) -> ProjectForm:

@@ -18,7 +18,7 @@ from app.core.forms import attach_errors
 from app.core.time import utcnow
 from app.extensions import db
 from app.projects import queries as project_queries
-from app.projects.views import load_visible
+from app.projects.access import load_visible
 from app.readiness import permissions
 from app.readiness import queries
 from app.readiness import services
