@@ -135,9 +135,15 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from app.core.templating import register
+    """Core's helpers, then each area's words (areas own their vocabulary; core knows none)."""
+    from app.checkins import templating as checkins
+    from app.cluster import templating as cluster
+    from app.core import templating as core
+    from app.notifications import templating as notifications
+    from app.projects import templating as projects
 
-    register(app)
+    for area in (core, projects, checkins, cluster, notifications):
+        area.register(app)
 
 
 def register_commands(app: Flask) -> None:
