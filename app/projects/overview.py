@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import User
 from app.mentoring.models import MentorAssignment
+from app.projects import permissions
 from app.projects import queries
 from app.projects import services
 from app.projects.models import Project
@@ -35,6 +36,8 @@ class ProjectOverview:
     mentors: list[MentorAssignment]
     deliverables: list[DeliverableView]
     options: list[EventOption]
+    #: The reader may tick this stage's deliverables (`permissions.can_tick`).
+    can_tick: bool = False
 
     @property
     def stage_index(self) -> int:
@@ -58,5 +61,5 @@ def build_overview(session: Session, project: Project, user: User) -> ProjectOve
         project=project, definition=definition, stage=stage, relations=relations,
         founders=[m.user for m in project.members],
         mentors=assignments,
-        deliverables=deliverables, options=options,
+        deliverables=deliverables, options=options, can_tick=permissions.can_tick(relations, project.status),
     )
