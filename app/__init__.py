@@ -17,6 +17,7 @@ def create_app(config: object | None = None) -> Flask:
     register_logging(app)
     register_extensions(app)
     register_workflows(app)
+    register_areas(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -87,6 +88,13 @@ def register_workflows(app: Flask) -> None:
     problems = catalog.load_directory(app.config["WORKFLOWS_DIR"])
     for problem in problems:
         app.logger.error("workflow definition left out: %s", problem)
+
+
+def register_areas(app: Flask) -> None:
+    """The areas' parts of a project's rules (visibility, roles, mentors, event follow-ups)."""
+    from app import areas
+
+    areas.connect()
 
 
 def register_blueprints(app: Flask) -> None:

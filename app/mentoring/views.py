@@ -123,7 +123,7 @@ def suggestions(project_id: int):
     stage = definition_of(db.session, project).stage(project.stage)
     return render_template(
         "mentoring/assign.html", project=project, stage=stage,
-        current=project_queries.list_active_assignments(db.session, project),
+        current=queries.list_active_assignments(db.session, project),
         suggestions=suggest_for(db.session, project, stage, limit=SUGGESTIONS_SHOWN)
         if project.status == "active" else [],
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
-from app.mentoring.models import MentorAssignment
+from app.projects import hooks
 from app.projects import permissions
 from app.projects import queries
 from app.projects import services
@@ -33,7 +33,8 @@ class ProjectOverview:
     stage: Stage
     relations: frozenset[str]
     founders: list[User]
-    mentors: list[MentorAssignment]
+    #: The active mentor assignments (mentoring's `MentorAssignment` rows, through `hooks`).
+    mentors: list
     deliverables: list[DeliverableView]
     options: list[EventOption]
     #: The reader may tick this stage's deliverables (`permissions.can_tick`).
@@ -54,7 +55,7 @@ def build_overview(session: Session, project: Project, user: User) -> ProjectOve
         for d in stage.deliverables
     ]
     relations = queries.relations(session, project, user)
-    assignments = queries.list_active_assignments(session, project)
+    assignments = hooks.list_assignments(session, project)
     ctx = services.guard_context(session, project, definition, done=rows, assignments=assignments)
     options = catalog.engine(definition).options(ctx, relations)
     return ProjectOverview(

@@ -9,19 +9,17 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.models import User
-from app.checkins import services as checkin_services
 from app.core.errors import ConcurrentEdit
 from app.core.errors import Forbidden
 from app.core.errors import NotFound
 from app.core.errors import ValidationFailed
 from app.core.i18n import _l
-from app.mentoring.models import MentorAssignment
+from app.projects import hooks
 from app.projects import permissions
 from app.projects import queries
 from app.projects.models import DeliverableState
@@ -80,14 +78,14 @@ def definition_of(session: Session, project: Project) -> WorkflowDefinition:
 
 def guard_context(session: Session, project: Project, definition: WorkflowDefinition, *,
                   done: dict[str, DeliverableState] | None = None,
-                  assignments: list[MentorAssignment] | None = None) -> GuardContext:
+                  assignments: list | None = None) -> GuardContext:
     """Snapshot what the guards need to judge the project now (from `done` and `assignments` when
     the caller has just read them: the project's deliverable rows and active assignments)."""
     stage = definition.stage(project.stage)
     if done is None:
         done = queries.done_deliverables(session, project, project.stage)
     if assignments is None:
-        assignments = queries.list_active_assignments(session, project)
+        assignments = hooks.list_assignments(session, project)
     mentors = [a for a in assignments if a.stage == project.stage]
     return GuardContext(
         stage=stage,
@@ -255,7 +253,7 @@ def fire_event(session: Session, project: Project, event_name: str, *, actor: Us
         _end_assignments(session, project, now, "stage_change")
     elif project.status in FINAL_STATUSES:
         _end_assignments(session, project, now, "project_closed")
-    checkin_services.follow_project(session, project, from_stage=from_stage, from_status=from_status, now=now)
+    hooks.event_fired(session, hooks.EventFired(project, from_stage=from_stage, from_status=from_status, now=now))
     session.flush()
     return record
 
@@ -281,12 +279,8 @@ def _enter_stage(session: Session, project: Project, now: dt.datetime) -> None:
 
 
 def _end_assignments(session: Session, project: Project, now: dt.datetime, reason: str) -> None:
-    session.execute(
-        update(MentorAssignment)
-        .where(MentorAssignment.project_id == project.id, MentorAssignment.ended_at.is_(None))
-        .values(ended_at=now, end_reason=reason)
-        .execution_options(synchronize_session="fetch")
-    )
+    """The stage's mentors stop here (mentoring ends its assignments: `hooks.end_assignments`)."""
+    hooks.end_assignments(session, project, now, reason)
 
 
 def migrate_workflow(session: Session, key: str, to_version: int, mapping: dict[str, str], *,
