@@ -272,6 +272,25 @@ def test_private_names_are_recognised():
     assert private_library_names("from __future__ import annotations") == []
 
 
+#: Projects, their history and their team are born in one place: `projects.services.create_project`.
+PROJECT_ROWS = {"Project", "ProjectEvent", "ProjectMember"}
+PROJECT_ROW_WRITERS = {"app.projects.services"}
+
+
+def project_rows_built(source: str) -> list[tuple[int, str]]:
+    """`Project(...)`, `ProjectEvent(...)`, `ProjectMember(...)` calls in `source`."""
+    return [(node.lineno, node.func.id) for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in PROJECT_ROWS]
+
+
+def test_projects_are_created_through_one_service():
+    offending = [f"{path.relative_to(APP_DIR.parent)}:{line} builds {name}" for path in app_modules()
+                 if module_name(path) not in PROJECT_ROW_WRITERS
+                 for line, name in project_rows_built(path.read_text(encoding="utf-8"))]
+
+    assert not offending, "\n".join(offending)
+
+
 @pytest.mark.parametrize("module, view", [
     ("app.projects.views", "app.projects.views"),
     ("app.projects.views.load_visible", "app.projects.views"),

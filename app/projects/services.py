@@ -6,6 +6,7 @@ Services add and flush, never commit: the boundary (view, API, CLI) commits once
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -121,9 +122,22 @@ def check_details(session: Session, name: str, summary: str, pole: str) -> Proje
     return ProjectDetails(name, summary, pole)
 
 
+@dataclass(frozen=True)
+class Placement:
+    """A project that starts further along its path than the first stage, placed there by a
+    decision (a call's label): the stage, the history event recording the move, and its comment."""
+
+    stage: str
+    event: str
+    comment: str = ""
+
+
 def create_project(session: Session, *, name: str, summary: str, pole: str, workflow: str | None,
-                   default_workflow: str, actor: User, now: dt.datetime) -> Project:
-    """Create a project at the first stage of its workflow; a founder creator joins its team."""
+                   default_workflow: str, actor: User, now: dt.datetime, members: Sequence[int] = (),
+                   comment: str = "", placement: Placement | None = None) -> Project:
+    """Create a project at the first stage of its workflow, or at `placement`'s stage (a stage of
+    that workflow, the move written in its history); a founder creator and `members` (user ids)
+    join its team. The one way projects come to be (the project form, the API, a call's label)."""
     if not permissions.can_create_project(actor):
         raise Forbidden(str(_l("Only founders and managers create projects.")))
     details = check_details(session, name, summary, pole)
@@ -131,21 +145,38 @@ def create_project(session: Session, *, name: str, summary: str, pole: str, work
         definition = catalog.latest(workflow or default_workflow)
     except NotFound as exc:
         raise ValidationFailed(exc.message, workflow=[exc.message]) from None
+    stage = _starting_stage(definition, placement)
     catalog.record(session, definition)
     project = Project(
         name=details.name, summary=details.summary, pole_key=details.pole,
         workflow_key=definition.key, workflow_version=definition.version,
-        stage=definition.initial, status="active", stage_entered_at=now, created_at=now,
+        stage=stage, status="active", stage_entered_at=now, created_at=now,
         updated_at=now, created_by_id=actor.id,
     )
     session.add(project)
-    if actor.role == "founder":
-        project.members.append(ProjectMember(user_id=actor.id, joined_at=now))
+    team = [actor.id] if actor.role == "founder" else []
+    for user_id in [*team, *(m for m in dict.fromkeys(members) if m not in team)]:
+        project.members.append(ProjectMember(user_id=user_id, joined_at=now))
     session.flush()
-    session.add(ProjectEvent(project_id=project.id, event="create", from_stage=None, to_stage=project.stage,
-                             from_status=None, to_status=project.status, actor_id=actor.id, at=now))
+    session.add(ProjectEvent(project_id=project.id, event="create", from_stage=None, to_stage=definition.initial,
+                             from_status=None, to_status="active", actor_id=actor.id, at=now, comment=comment))
+    if placement is not None and stage != definition.initial:
+        session.add(ProjectEvent(project_id=project.id, event=placement.event, from_stage=definition.initial,
+                                 to_stage=stage, from_status="active", to_status="active", actor_id=actor.id,
+                                 at=now, comment=placement.comment))
     session.flush()
     return project
+
+
+def _starting_stage(definition: WorkflowDefinition, placement: Placement | None) -> str:
+    """The workflow's first stage, or the placement's when the workflow (still) has it."""
+    if placement is None:
+        return definition.initial
+    if not definition.has_stage(placement.stage):
+        message = str(_l("The path “%(workflow)s” no longer has the stage “%(stage)s”.", workflow=definition.key,
+                         stage=placement.stage))
+        raise ValidationFailed(message, stage=[message])
+    return placement.stage
 
 
 def check_version(project: Project, version: int | None) -> None:
