@@ -9,6 +9,7 @@ import datetime as dt
 
 from flask import Flask
 from flask import g
+from flask import has_request_context
 from flask_babel import format_datetime
 from flask_babel import gettext
 from flask_babel import ngettext
@@ -24,6 +25,9 @@ def register(app: Flask) -> None:
 
 
 def _unread() -> dict:
+    # Emails are rendered outside requests (the scheduler's sweeps): they have no reader's badge.
+    if not has_request_context():
+        return {}
     if "unread_notifications" not in g:
         g.unread_notifications = count_unread(db.session, current_user) if current_user.is_authenticated else 0
     return {"unread_notifications": g.unread_notifications}

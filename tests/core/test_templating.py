@@ -57,3 +57,12 @@ def test_the_unread_count_reaches_templates_as_a_number(app, session, make_user)
         app.update_template_context(context)
 
     assert context["unread_notifications"] == 1
+
+
+def test_templates_rendered_outside_a_request_need_no_reader(app):
+    """Emails are rendered by the scheduler, with no request and nobody signed in."""
+    with app.app_context():
+        context: dict = {}
+        app.update_template_context(context)
+
+    assert "unread_notifications" not in context
