@@ -19,6 +19,7 @@ def create_app(config: object | None = None) -> Flask:
     register_extensions(app)
     register_workflows(app)
     register_request_parsing(app)
+    register_areas(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -119,6 +120,13 @@ def register_request_parsing(app: Flask) -> None:
     app.json = GuardedJSONProvider(app)
 
 
+def register_areas(app: Flask) -> None:
+    """The areas' parts of a project's rules (visibility, roles, mentors, event follow-ups)."""
+    from app import areas
+
+    areas.connect()
+
+
 def register_blueprints(app: Flask) -> None:
     from app.account.views import bp as account_bp
     from app.api import bp as api_bp
@@ -165,9 +173,15 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from app.core.templating import register
+    """Core's helpers, then each area's words (areas own their vocabulary; core knows none)."""
+    from app.checkins import templating as checkins
+    from app.cluster import templating as cluster
+    from app.core import templating as core
+    from app.notifications import templating as notifications
+    from app.projects import templating as projects
 
-    register(app)
+    for area in (core, projects, checkins, cluster, notifications):
+        area.register(app)
 
 
 def register_commands(app: Flask) -> None:

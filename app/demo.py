@@ -11,6 +11,7 @@ from app.auth import services as auth_services
 from app.auth.models import User
 from app.calls.demo import load_calls_demo
 from app.checkins import services as checkin_services
+from app.mentoring import queries as mentoring_queries
 from app.mentoring import services as mentoring_services
 from app.projects import queries as project_queries
 from app.projects import services
@@ -203,7 +204,7 @@ def _demo_readiness(session: Session, users: dict[str, User], projects: list[Pro
     lagging = ("funding", "ip", "customer", "team")
     for i, project in enumerate(projects):
         founder = project.members[0].user
-        mentors = [a.mentor for a in project_queries.list_active_assignments(session, project)]
+        mentors = [a.mentor for a in mentoring_queries.list_active_assignments(session, project)]
         expert = mentors[0] if mentors else users["manager"]
         stage = services.definition_of(session, project).stage_index(project.stage)
         life = now - project.created_at

@@ -27,8 +27,8 @@ from app.calls.models import Application
 from app.calls.models import Call
 from app.calls.models import Review
 from app.calls.notify import outcome_message
-from app.calls.web import deck_directory
-from app.calls.web import deck_max_bytes
+from app.calls.params import deck_directory
+from app.calls.params import deck_max_bytes
 from app.core.time import utcnow
 from app.extensions import db
 from app.notifications import services as notifications

@@ -11,8 +11,8 @@ from app.api.auth import roles
 from app.api.spec import doc
 from app.core.time import utcnow
 from app.extensions import db
+from app.pipeline.filters import filters_from
 from app.pipeline.queries import pipeline
-from app.pipeline.views import filters_from
 
 
 @bp.get("/pipeline")

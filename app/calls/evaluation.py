@@ -30,13 +30,10 @@ from app.calls.services import flush_application
 from app.cluster.models import ProjectPartner
 from app.core.errors import Conflict
 from app.core.errors import Forbidden
-from app.core.errors import NotFound
 from app.core.errors import ValidationFailed
 from app.core.i18n import _l
+from app.projects import services as project_services
 from app.projects.models import Project
-from app.projects.models import ProjectEvent
-from app.projects.models import ProjectMember
-from app.workflow.catalog import catalog_of
 
 COMMENT_MAX = 5000
 LABEL_PREFIX = "PC"
@@ -192,30 +189,13 @@ def create_labelled_project(session: Session, application: Application, *, actor
     """Put the application on the path: a project at the call's stage, its applicant a founder member,
     its partners attached; the history says it was created, then labelled into that stage."""
     call = application.call
-    try:
-        definition = catalog_of(session).latest(call.workflow_key)
-    except NotFound as exc:
-        raise ValidationFailed(exc.message, workflow=[exc.message]) from None
-    if not definition.has_stage(call.stage):
-        message = str(_l("The path “%(workflow)s” no longer has the stage “%(stage)s”.", workflow=call.workflow_key,
-                         stage=call.stage))
-        raise ValidationFailed(message, stage=[message])
-    catalog_of(session).record(session, definition)
-    project = Project(name=application.title, summary=application.summary, pole_key=application.pole_key,
-                      workflow_key=definition.key, workflow_version=definition.version, stage=call.stage,
-                      status="active", stage_entered_at=now, created_at=now, updated_at=now, created_by_id=actor.id)
-    project.members.append(ProjectMember(user_id=application.applicant_id, joined_at=now))
+    project = project_services.create_project(
+        session, name=application.title, summary=application.summary, pole=application.pole_key,
+        workflow=call.workflow_key, default_workflow=call.workflow_key, actor=actor, now=now,
+        members=[application.applicant_id], comment=str(_l("Application to “%(call)s”.", call=call.title)),
+        placement=project_services.Placement(call.stage, "label", application.decision_comment))
     if application.applicant.role == "applicant":
         application.applicant.role = "founder"  # a member of a labelled project: a founder from now on
-    session.add(project)
-    session.flush()
-    session.add(ProjectEvent(project_id=project.id, event="create", from_stage=None, to_stage=definition.initial,
-                             from_status=None, to_status="active", actor_id=actor.id, at=now,
-                             comment=str(_l("Application to “%(call)s”.", call=call.title))))
-    if call.stage != definition.initial:
-        session.add(ProjectEvent(project_id=project.id, event="label", from_stage=definition.initial,
-                                 to_stage=call.stage, from_status="active", to_status="active", actor_id=actor.id,
-                                 at=now, comment=application.decision_comment))
     for partner in application.partners:
         session.add(ProjectPartner(project_id=project.id, organisation_id=partner.organisation_id, role=partner.role,
                                    added_at=now))

@@ -32,8 +32,8 @@ from app.calls.forms import parse_criteria
 from app.calls.forms import parse_questions
 from app.calls.models import Application
 from app.calls.overview import build_page
-from app.calls.web import deck_directory
-from app.calls.web import deck_max_bytes
+from app.calls.params import deck_directory
+from app.calls.params import deck_max_bytes
 from app.calls.web import load_application
 from app.calls.web import load_call
 from app.calls.web import refused
@@ -48,20 +48,15 @@ from app.core.forms import choices
 from app.core.time import utcnow
 from app.extensions import csrf
 from app.extensions import db
+from app.projects import panels
 from app.projects import queries as project_queries
 from app.workflow.catalog import catalog_of
 
 bp = Blueprint("calls", __name__)
 
 
-@bp.app_context_processor
-def label_helper() -> dict:
-    """`project_label(project_id)` in every template: the project page shows its label."""
-
-    def project_label(project_id: int):
-        return queries.label_of_project(db.session, project_id)
-
-    return {"project_label": project_label}
+# The project page shows the label a call gave it (read by the page's view, not by its template).
+panels.provide(bp, "label", lambda r: queries.label_of_project(r.session, r.project.id))
 
 
 @bp.get("/calls")

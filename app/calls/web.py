@@ -1,18 +1,14 @@
-"""Boundary helpers shared by the calls pages and the API: who is asking, loading what they may
-see (404 otherwise), where decks live and how large they may be."""
+"""Boundary helpers of the calls pages: who is asking, loading what they may see (404 otherwise),
+explaining a refusal. (Where decks live is `app.calls.params`, shared with the API.)"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import abort
-from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import url_for
 from flask_login import current_user
 
-from app.calls import decks
 from app.calls import queries
 from app.calls.models import Application
 from app.calls.models import Call
@@ -25,15 +21,6 @@ from app.extensions import db
 def viewer():
     """The signed-in user of the web session, or None for a visitor."""
     return current_user if current_user.is_authenticated else None
-
-
-def deck_directory() -> Path:
-    """Where decks live: the instance folder, outside `static/`, never served directly."""
-    return Path(current_app.config.get("UPLOADS_DIR") or Path(current_app.instance_path) / "uploads")
-
-
-def deck_max_bytes() -> int:
-    return int(current_app.config.get("CALL_DECK_MAX_BYTES", decks.DEFAULT_MAX_BYTES))
 
 
 def load_call(call_id: int, user=None) -> Call:

@@ -20,7 +20,8 @@ from app.checkins.models import OPEN_STATUSES
 from app.checkins.models import CheckIn
 from app.core.errors import ValidationFailed
 from app.core.i18n import _l
-from app.projects import queries as project_queries
+from app.mentoring import queries as mentoring_queries
+from app.projects import hooks as project_hooks
 from app.projects.models import Project
 from app.workflow.catalog import catalog_of
 
@@ -42,7 +43,7 @@ def plan_next(session: Session, project: Project, *, base: dt.datetime, now: dt.
     if project.status != "active":
         return None
     every = cadence(session, project)
-    mentors = [a for a in project_queries.list_active_assignments(session, project) if a.stage == project.stage]
+    mentors = [a for a in mentoring_queries.list_active_assignments(session, project) if a.stage == project.stage]
     if every is None or not mentors or open_checkin(session, project) is not None:
         return None
     checkin = CheckIn(project_id=project.id, mentor_id=mentors[0].mentor_id, stage=project.stage,
@@ -78,9 +79,14 @@ def follow_project(session: Session, project: Project, *, from_stage: str, from_
             cancel_open(session, project, now=now, reason="hold" if project.status == "on_hold" else "closed")
 
 
+def follow_event(session: Session, event: project_hooks.EventFired) -> None:
+    """A workflow event was applied to a project (subscribed in `app.areas`)."""
+    follow_project(session, event.project, from_stage=event.from_stage, from_status=event.from_status, now=event.now)
+
+
 def after_assignment_change(session: Session, project: Project, *, now: dt.datetime) -> None:
     """A mentor was assigned or removed: plan a first check-in, or cancel when nobody is left."""
-    mentors = [a for a in project_queries.list_active_assignments(session, project) if a.stage == project.stage]
+    mentors = [a for a in mentoring_queries.list_active_assignments(session, project) if a.stage == project.stage]
     if mentors:
         plan_next(session, project, base=now, now=now)
     else:

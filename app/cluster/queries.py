@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from sqlalchemy import ColumnElement
 from sqlalchemy import Select
+from sqlalchemy import exists
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +23,16 @@ from app.cluster.models import SupportRequest
 from app.core.errors import NotFound
 from app.core.i18n import _l
 from app.projects.models import Project
+
+
+def commission_sees(user: User) -> ColumnElement[bool]:
+    """SQL condition on `Project`: pole commission members read every project of their pole."""
+    return exists().where(CommissionMember.pole_key == Project.pole_key, CommissionMember.user_id == user.id)
+
+
+def is_on_commission(project: Project, user: User) -> ColumnElement[bool]:
+    """SQL condition: `user` sits on the commission of `project`'s pole (read-only `commission` role)."""
+    return exists().where(CommissionMember.pole_key == project.pole_key, CommissionMember.user_id == user.id)
 
 
 def select_organisations(*, kind: str | None = None, status: str | None = None, q: str | None = None) -> Select:

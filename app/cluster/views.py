@@ -27,6 +27,7 @@ from app.cluster.forms import PartnerForm
 from app.cluster.forms import SupportAnswerForm
 from app.cluster.forms import SupportRequestForm
 from app.cluster.notify import support_closed_message
+from app.cluster.overview import build_panel
 from app.core.errors import DomainError
 from app.core.errors import NotFound
 from app.core.forms import attach_errors
@@ -34,10 +35,12 @@ from app.core.forms import choices
 from app.core.time import utcnow
 from app.extensions import db
 from app.notifications import services as notifications
+from app.projects import panels
 from app.projects import queries as project_queries
-from app.projects.views import load_visible
+from app.projects.access import load_visible
 
 bp = Blueprint("cluster", __name__)
+panels.provide(bp, "cluster", lambda r: build_panel(r.session, r.project, r.user, r.relations))
 
 
 def _or_404(fn, *args):

@@ -24,11 +24,14 @@ from app.kpis import queries
 from app.kpis import services
 from app.kpis.forms import report_form
 from app.kpis.models import plain
+from app.kpis.overview import build_panel
+from app.projects import panels
 from app.projects import queries as project_queries
-from app.projects.views import load_visible
+from app.projects.access import load_visible
 
 bp = Blueprint("kpis", __name__)
 bp.add_app_template_filter(plain, "plain")
+panels.provide(bp, "kpis", lambda r: build_panel(r.session, r.project, r.relations, now=r.now))
 
 
 @bp.route("/kpi-reports/<int:report_id>", methods=["GET", "POST"])

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import ColumnElement
 from sqlalchemy import Select
 from sqlalchemy import and_
+from sqlalchemy import exists
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,6 +25,37 @@ from app.mentoring.models import MentorAssignment
 from app.mentoring.models import MentorProfile
 from app.mentoring.models import SessionRating
 from app.projects.models import Project
+
+# The project's rules that mentoring contributes (subscribed in `app.areas`) --------------------
+
+
+def list_active_assignments(session: Session, project: Project) -> list[MentorAssignment]:
+    """The mentors currently assigned to the project, for its current stage."""
+    return list(session.scalars(
+        select(MentorAssignment)
+        .where(MentorAssignment.project_id == project.id, MentorAssignment.ended_at.is_(None))
+        .order_by(MentorAssignment.started_at, MentorAssignment.id)
+    ))
+
+
+def mentor_sees(user: User) -> ColumnElement[bool]:
+    """SQL condition on `Project`: a mentor sees the projects they are assigned to."""
+    return exists().where(
+        MentorAssignment.project_id == Project.id,
+        MentorAssignment.mentor_id == user.id,
+        MentorAssignment.ended_at.is_(None),
+    )
+
+
+def is_assigned_mentor(project: Project, user: User) -> ColumnElement[bool]:
+    """SQL condition: `user` mentors `project` at its current stage (the workflow's `assigned_mentor`)."""
+    return exists().where(
+        MentorAssignment.project_id == project.id,
+        MentorAssignment.mentor_id == user.id,
+        MentorAssignment.stage == project.stage,
+        MentorAssignment.ended_at.is_(None),
+    )
+
 
 DEFAULT_CAPACITY = 5
 #: A rating is revealed to the other side when both answered, or this long after the session.

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -126,7 +127,7 @@ def assign_mentor(session: Session, project: Project, mentor: User, *, actor: Us
         raise ValidationFailed(str(_l("This person is not an active mentor.")), mentor_id=[str(_l("Not a mentor."))])
     profile = ensure_profile(session, mentor, lock=True)
     if any(a.mentor_id == mentor.id and a.stage == project.stage
-           for a in project_queries.list_active_assignments(session, project)):
+           for a in queries.list_active_assignments(session, project)):
         raise Conflict(str(_l("%(name)s is already assigned to this stage.", name=mentor.name)))
     active = session.scalar(select(func.count(MentorAssignment.id)).where(
         MentorAssignment.mentor_id == mentor.id, MentorAssignment.ended_at.is_(None))) or 0
@@ -162,6 +163,16 @@ class ActionItemInput:
     title: str
     owner_id: int | None = None
     due_on: dt.date | None = None
+
+
+def end_stage_assignments(session: Session, project: Project, now: dt.datetime, reason: str) -> None:
+    """A stage (or the project) ends: so do its mentors' assignments (`reason` says which)."""
+    session.execute(
+        update(MentorAssignment)
+        .where(MentorAssignment.project_id == project.id, MentorAssignment.ended_at.is_(None))
+        .values(ended_at=now, end_reason=reason)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def log_session(session: Session, project: Project, *, actor: User, now: dt.datetime, held_at: dt.datetime,

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from app.core.i18n import _l
 from app.mentoring import queries
 from app.mentoring.queries import MentorLoad
-from app.projects import queries as project_queries
 from app.projects.models import Project
 from app.readiness import queries as readiness_queries
 from app.workflow.definition import Stage
@@ -97,7 +96,7 @@ def suggest_for(session: Session, project: Project, stage: Stage, *, limit: int 
     in full and explained: the same mentors in the same order as the full ranking, at a fraction of
     its cost.
     """
-    assigned = {a.mentor_id for a in project_queries.list_active_assignments(session, project)}
+    assigned = {a.mentor_id for a in queries.list_active_assignments(session, project)}
     scale = readiness_queries.scale_of(session, project)
     weakest = {key: scale.dimension(key).label for key in readiness_queries.weakest_dimensions(session, project)}
     context = {"pole": project.pole_key, "pole_name": project.pole.name, "stage": stage.name,

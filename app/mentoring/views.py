@@ -30,13 +30,19 @@ from app.mentoring.forms import AssignForm
 from app.mentoring.forms import ProfileForm
 from app.mentoring.forms import RatingForm
 from app.mentoring.forms import SessionForm
+from app.mentoring.overview import build_panel
+from app.mentoring.overview import build_team
 from app.mentoring.suggestions import suggest_for
+from app.projects import panels
 from app.projects import queries as project_queries
+from app.projects.access import load_visible
 from app.projects.services import definition_of
-from app.projects.views import load_visible
 from app.workflow.catalog import catalog_of
 
 bp = Blueprint("mentoring", __name__)
+panels.provide(bp, "mentoring", lambda r: build_panel(r.session, r.project, r.user, r.relations, now=r.now,
+                                                      sessions_shown=r.shown))
+panels.provide(bp, "team", lambda r: build_team(r.session, r.project, r.user, r.relations))
 
 #: Mentors listed on a project's assignment page.
 SUGGESTIONS_SHOWN = 25
@@ -118,7 +124,7 @@ def suggestions(project_id: int):
     stage = definition_of(db.session, project).stage(project.stage)
     return render_template(
         "mentoring/assign.html", project=project, stage=stage,
-        current=project_queries.list_active_assignments(db.session, project),
+        current=queries.list_active_assignments(db.session, project),
         suggestions=suggest_for(db.session, project, stage, limit=SUGGESTIONS_SHOWN)
         if project.status == "active" else [],
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint
 from flask import Response
-from flask import abort
 from flask import current_app
 from flask import render_template
 from flask import request
@@ -15,7 +14,7 @@ from app.core.time import utcnow
 from app.extensions import db
 from app.pipeline import charts
 from app.pipeline import exports
-from app.pipeline.queries import Filters
+from app.pipeline.filters import filters_from
 from app.pipeline.queries import mentor_choices
 from app.pipeline.queries import pipeline
 from app.projects import queries as project_queries
@@ -23,24 +22,6 @@ from app.workflow.catalog import catalog_of
 from app.workflow.definition import STATUSES
 
 bp = Blueprint("pipeline", __name__)
-
-
-def filters_from(args) -> Filters:
-    """Read the filters from the query string; a malformed one is a 400, not a silent ignore."""
-    def number(name: str) -> int | None:
-        value = args.get(name)
-        if not value:
-            return None
-        try:
-            return int(value)
-        except ValueError:
-            abort(400, _("%(name)s must be a whole number.", name=name))
-
-    status = args.get("status") or None
-    if status is not None and status not in STATUSES:
-        abort(400, _("Unknown status."))
-    return Filters(pole=args.get("pole") or None, workflow=args.get("workflow") or None, status=status,
-                   cohort=number("cohort"), mentor=number("mentor"))
 
 
 @bp.get("/pipeline")

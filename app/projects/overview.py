@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
-from app.mentoring.models import MentorAssignment
+from app.projects import hooks
+from app.projects import permissions
 from app.projects import queries
 from app.projects import services
 from app.projects.models import Project
@@ -32,9 +33,12 @@ class ProjectOverview:
     stage: Stage
     relations: frozenset[str]
     founders: list[User]
-    mentors: list[MentorAssignment]
+    #: The active mentor assignments (mentoring's `MentorAssignment` rows, through `hooks`).
+    mentors: list
     deliverables: list[DeliverableView]
     options: list[EventOption]
+    #: The reader may tick this stage's deliverables (`permissions.can_tick`).
+    can_tick: bool = False
 
     @property
     def stage_index(self) -> int:
@@ -51,12 +55,12 @@ def build_overview(session: Session, project: Project, user: User) -> ProjectOve
         for d in stage.deliverables
     ]
     relations = queries.relations(session, project, user)
-    assignments = queries.list_active_assignments(session, project)
+    assignments = hooks.list_assignments(session, project)
     ctx = services.guard_context(session, project, definition, done=rows, assignments=assignments)
     options = catalog_of(session).engine(definition).options(ctx, relations)
     return ProjectOverview(
         project=project, definition=definition, stage=stage, relations=relations,
         founders=[m.user for m in project.members],
         mentors=assignments,
-        deliverables=deliverables, options=options,
+        deliverables=deliverables, options=options, can_tick=permissions.can_tick(relations, project.status),
     )

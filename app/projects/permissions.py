@@ -7,6 +7,7 @@ not here: the workflow definition says who may fire each one.
 from __future__ import annotations
 
 from app.auth.models import User
+from app.workflow.definition import FINAL_STATUSES
 
 
 def can_create_project(user: User) -> bool:
@@ -21,6 +22,11 @@ def can_view(relations: frozenset[str]) -> bool:
 def can_edit(relations: frozenset[str]) -> bool:
     """Members and managers edit the project's details and tick its deliverables."""
     return bool(relations & {"member", "manager"})
+
+
+def can_tick(relations: frozenset[str], status: str) -> bool:
+    """Deliverables are ticked by those who edit the project, while it is still on its path."""
+    return can_edit(relations) and status not in FINAL_STATUSES
 
 
 def can_override(relations: frozenset[str]) -> bool:

@@ -14,10 +14,9 @@ from sqlalchemy import true
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
-from app.cluster.models import CommissionMember
 from app.core.errors import NotFound
 from app.core.i18n import _l
-from app.mentoring.models import MentorAssignment
+from app.projects import hooks
 from app.projects.models import DeliverableState
 from app.projects.models import GateDecision
 from app.projects.models import Pole
@@ -36,18 +35,12 @@ class ProjectFilters:
 
 
 def visible_to(user: User) -> ColumnElement[bool]:
-    """SQL condition: the projects `user` may see (managers all, others their own)."""
+    """SQL condition: the projects `user` may see (managers all, others their own, and those the
+    other areas' rules open to them: assigned mentors, the pole's commission; see `hooks`)."""
     if user.is_manager:
         return true()
     is_member = exists().where(ProjectMember.project_id == Project.id, ProjectMember.user_id == user.id)
-    is_mentor = exists().where(
-        MentorAssignment.project_id == Project.id,
-        MentorAssignment.mentor_id == user.id,
-        MentorAssignment.ended_at.is_(None),
-    )
-    # Pole commission members read every project of their pole.
-    on_commission = exists().where(CommissionMember.pole_key == Project.pole_key, CommissionMember.user_id == user.id)
-    return or_(is_member, is_mentor, on_commission)
+    return or_(is_member, *hooks.visibility_rules(user))
 
 
 def select_projects(user: User, filters: ProjectFilters, sort: str = "-created") -> Select:
@@ -97,15 +90,6 @@ def is_member(session: Session, project: Project, user: User) -> bool:
     return session.get(ProjectMember, (project.id, user.id)) is not None
 
 
-def list_active_assignments(session: Session, project: Project) -> list[MentorAssignment]:
-    """The mentors currently assigned to the project, for its current stage."""
-    return list(session.scalars(
-        select(MentorAssignment)
-        .where(MentorAssignment.project_id == project.id, MentorAssignment.ended_at.is_(None))
-        .order_by(MentorAssignment.started_at, MentorAssignment.id)
-    ))
-
-
 def done_deliverables(session: Session, project: Project, stage: str) -> dict[str, DeliverableState]:
     """The deliverable rows of a stage, by key."""
     rows = session.scalars(
@@ -141,21 +125,14 @@ def relations(session: Session, project: Project, user: User) -> frozenset[str]:
     held: set[str] = set()
     if user.is_manager:
         held.add("manager")
-    # One round trip for the three links (every project page, answer and event asks for them).
-    member, assigned, commission = session.execute(select(
+    # One round trip for every link (every project page, answer and event asks for them): the
+    # membership, and the roles other areas hold on projects (`hooks.holds_role`).
+    others = hooks.role_conditions(project, user)
+    member, *held_others = session.execute(select(
         exists().where(ProjectMember.project_id == project.id, ProjectMember.user_id == user.id),
-        exists().where(
-            MentorAssignment.project_id == project.id,
-            MentorAssignment.mentor_id == user.id,
-            MentorAssignment.stage == project.stage,
-            MentorAssignment.ended_at.is_(None),
-        ),
-        exists().where(CommissionMember.pole_key == project.pole_key, CommissionMember.user_id == user.id),
+        *others.values(),
     )).one()
     if member:
         held.add("member")
-    if assigned:
-        held.add("assigned_mentor")
-    if commission:
-        held.add("commission")
+    held.update(role for role, holds in zip(others, held_others, strict=True) if holds)
     return frozenset(held)

@@ -6,22 +6,21 @@ Services add and flush, never commit: the boundary (view, API, CLI) commits once
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.models import User
-from app.checkins import services as checkin_services
 from app.core.errors import ConcurrentEdit
 from app.core.errors import Forbidden
 from app.core.errors import NotFound
 from app.core.errors import ValidationFailed
 from app.core.i18n import _l
-from app.mentoring.models import MentorAssignment
+from app.projects import hooks
 from app.projects import permissions
 from app.projects import queries
 from app.projects.models import DeliverableState
@@ -80,14 +79,14 @@ def definition_of(session: Session, project: Project) -> WorkflowDefinition:
 
 def guard_context(session: Session, project: Project, definition: WorkflowDefinition, *,
                   done: dict[str, DeliverableState] | None = None,
-                  assignments: list[MentorAssignment] | None = None) -> GuardContext:
+                  assignments: list | None = None) -> GuardContext:
     """Snapshot what the guards need to judge the project now (from `done` and `assignments` when
     the caller has just read them: the project's deliverable rows and active assignments)."""
     stage = definition.stage(project.stage)
     if done is None:
         done = queries.done_deliverables(session, project, project.stage)
     if assignments is None:
-        assignments = queries.list_active_assignments(session, project)
+        assignments = hooks.list_assignments(session, project)
     mentors = [a for a in assignments if a.stage == project.stage]
     return GuardContext(
         stage=stage,
@@ -123,9 +122,22 @@ def check_details(session: Session, name: str, summary: str, pole: str) -> Proje
     return ProjectDetails(name, summary, pole)
 
 
+@dataclass(frozen=True)
+class Placement:
+    """A project that starts further along its path than the first stage, placed there by a
+    decision (a call's label): the stage, the history event recording the move, and its comment."""
+
+    stage: str
+    event: str
+    comment: str = ""
+
+
 def create_project(session: Session, *, name: str, summary: str, pole: str, workflow: str | None,
-                   default_workflow: str, actor: User, now: dt.datetime) -> Project:
-    """Create a project at the first stage of its workflow; a founder creator joins its team."""
+                   default_workflow: str, actor: User, now: dt.datetime, members: Sequence[int] = (),
+                   comment: str = "", placement: Placement | None = None) -> Project:
+    """Create a project at the first stage of its workflow, or at `placement`'s stage (a stage of
+    that workflow, the move written in its history); a founder creator and `members` (user ids)
+    join its team. The one way projects come to be (the project form, the API, a call's label)."""
     if not permissions.can_create_project(actor):
         raise Forbidden(str(_l("Only founders and managers create projects.")))
     details = check_details(session, name, summary, pole)
@@ -133,21 +145,38 @@ def create_project(session: Session, *, name: str, summary: str, pole: str, work
         definition = catalog_of(session).latest(workflow or default_workflow)
     except NotFound as exc:
         raise ValidationFailed(exc.message, workflow=[exc.message]) from None
+    stage = _starting_stage(definition, placement)
     catalog_of(session).record(session, definition)
     project = Project(
         name=details.name, summary=details.summary, pole_key=details.pole,
         workflow_key=definition.key, workflow_version=definition.version,
-        stage=definition.initial, status="active", stage_entered_at=now, created_at=now,
+        stage=stage, status="active", stage_entered_at=now, created_at=now,
         updated_at=now, created_by_id=actor.id,
     )
     session.add(project)
-    if actor.role == "founder":
-        project.members.append(ProjectMember(user_id=actor.id, joined_at=now))
+    team = [actor.id] if actor.role == "founder" else []
+    for user_id in [*team, *(m for m in dict.fromkeys(members) if m not in team)]:
+        project.members.append(ProjectMember(user_id=user_id, joined_at=now))
     session.flush()
-    session.add(ProjectEvent(project_id=project.id, event="create", from_stage=None, to_stage=project.stage,
-                             from_status=None, to_status=project.status, actor_id=actor.id, at=now))
+    session.add(ProjectEvent(project_id=project.id, event="create", from_stage=None, to_stage=definition.initial,
+                             from_status=None, to_status="active", actor_id=actor.id, at=now, comment=comment))
+    if placement is not None and stage != definition.initial:
+        session.add(ProjectEvent(project_id=project.id, event=placement.event, from_stage=definition.initial,
+                                 to_stage=stage, from_status="active", to_status="active", actor_id=actor.id,
+                                 at=now, comment=placement.comment))
     session.flush()
     return project
+
+
+def _starting_stage(definition: WorkflowDefinition, placement: Placement | None) -> str:
+    """The workflow's first stage, or the placement's when the workflow (still) has it."""
+    if placement is None:
+        return definition.initial
+    if not definition.has_stage(placement.stage):
+        message = str(_l("The path “%(workflow)s” no longer has the stage “%(stage)s”.", workflow=definition.key,
+                         stage=placement.stage))
+        raise ValidationFailed(message, stage=[message])
+    return placement.stage
 
 
 def check_version(project: Project, version: int | None) -> None:
@@ -255,7 +284,7 @@ def fire_event(session: Session, project: Project, event_name: str, *, actor: Us
         _end_assignments(session, project, now, "stage_change")
     elif project.status in FINAL_STATUSES:
         _end_assignments(session, project, now, "project_closed")
-    checkin_services.follow_project(session, project, from_stage=from_stage, from_status=from_status, now=now)
+    hooks.event_fired(session, hooks.EventFired(project, from_stage=from_stage, from_status=from_status, now=now))
     session.flush()
     return record
 
@@ -281,12 +310,8 @@ def _enter_stage(session: Session, project: Project, now: dt.datetime) -> None:
 
 
 def _end_assignments(session: Session, project: Project, now: dt.datetime, reason: str) -> None:
-    session.execute(
-        update(MentorAssignment)
-        .where(MentorAssignment.project_id == project.id, MentorAssignment.ended_at.is_(None))
-        .values(ended_at=now, end_reason=reason)
-        .execution_options(synchronize_session="fetch")
-    )
+    """The stage's mentors stop here (mentoring ends its assignments: `hooks.end_assignments`)."""
+    hooks.end_assignments(session, project, now, reason)
 
 
 def migrate_workflow(session: Session, key: str, to_version: int, mapping: dict[str, str], *,

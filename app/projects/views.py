@@ -14,28 +14,22 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 
-from app.checkins.services import open_checkin
-from app.cluster.overview import build_panel as build_cluster_panel
-from app.core.dates import format_date
 from app.core.errors import DomainError
-from app.core.errors import NotFound
 from app.core.errors import TransitionNotAllowed
 from app.core.forms import attach_errors
 from app.core.forms import choices
 from app.core.time import utcnow
 from app.extensions import db
-from app.kpis.overview import build_panel as build_kpi_panel
-from app.mentoring.overview import build_panel
-from app.mentoring.overview import build_team
+from app.projects import panels
 from app.projects import permissions
 from app.projects import queries
 from app.projects import services
+from app.projects.access import load_visible
 from app.projects.forms import DeliverableForm
 from app.projects.forms import EventForm
 from app.projects.forms import ProjectForm
 from app.projects.models import Project
 from app.projects.overview import build_overview
-from app.readiness.overview import build_panel as build_readiness_panel
 from app.workflow.catalog import catalog_of
 from app.workflow.definition import STATUSES
 
@@ -45,13 +39,6 @@ PER_PAGE = 20
 PAGE_ROWS = 20
 #: Events the overview lists (the history tab has them all).
 LATEST_EVENTS = 5
-
-
-def load_visible(project_id: int):
-    try:
-        return queries.get_visible_project(db.session, project_id, current_user)
-    except NotFound:
-        abort(404)
 
 
 def project_form(**kwargs) -> ProjectForm:
@@ -106,8 +93,10 @@ def detail(project_id: int):
     The rest of the project has a tab each, so this page stays light however long its history."""
     project = load_visible(project_id)
     view = build_overview(db.session, project, current_user)
+    panel = _panel_request(project, view.relations)
     return render_template(
-        "projects/detail.html", view=view, team=build_team(db.session, project, current_user, view.relations),
+        "projects/detail.html", view=view, team=panels.build("team", panel), label=panels.build("label", panel),
+        can_edit=permissions.can_edit(view.relations),
         history=list(reversed(queries.list_history(db.session, project, LATEST_EVENTS))),
     )
 
@@ -121,7 +110,12 @@ def _opened(project_id: int) -> tuple[Project, frozenset[str]]:
 def _tab(project: Project, relations: frozenset[str], template: str, **context):
     """A project tab: the header (title, status, tabs) and the tab's own content."""
     return render_template(template, p=project, definition=services.definition_of(db.session, project),
-                           relations=relations, **context)
+                           relations=relations, can_edit=permissions.can_edit(relations), **context)
+
+
+def _panel_request(project: Project, relations: frozenset[str], shown: int | None = None) -> panels.PanelRequest:
+    return panels.PanelRequest(session=db.session, project=project, user=current_user, relations=relations,
+                               now=utcnow(), shown=shown)
 
 
 def _shown() -> int | None:
@@ -134,7 +128,7 @@ def _shown() -> int | None:
 @login_required
 def sessions(project_id: int):
     project, relations = _opened(project_id)
-    mentoring = build_panel(db.session, project, current_user, relations, now=utcnow(), sessions_shown=_shown())
+    mentoring = panels.build("mentoring", _panel_request(project, relations, _shown()))
     return _tab(project, relations, "projects/sessions.html", mentoring=mentoring, today=utcnow().date())
 
 
@@ -154,12 +148,9 @@ def history(project_id: int):
 @login_required
 def progress(project_id: int):
     project, relations = _opened(project_id)
-    now = utcnow()
+    panel = _panel_request(project, relations)
     return _tab(project, relations, "projects/progress.html",
-                readiness=build_readiness_panel(db.session, project, current_user, relations, now=now,
-                                                date_format=lambda when: format_date(when, "short"),
-                                                checkin=open_checkin(db.session, project)),
-                kpis=build_kpi_panel(db.session, project, relations, now=now))
+                readiness=panels.build("readiness", panel), kpis=panels.build("kpis", panel))
 
 
 @bp.get("/<int:project_id>/partners")
@@ -167,7 +158,7 @@ def progress(project_id: int):
 def partners(project_id: int):
     project, relations = _opened(project_id)
     return _tab(project, relations, "projects/partners.html",
-                cluster=build_cluster_panel(db.session, project, current_user, relations))
+                cluster=panels.build("cluster", _panel_request(project, relations)))
 
 
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])

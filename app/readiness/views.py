@@ -9,22 +9,35 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 
+from app.checkins.services import open_checkin
 from app.core.errors import DomainError
 from app.core.forms import attach_errors
 from app.core.time import utcnow
 from app.extensions import db
+from app.projects import panels
 from app.projects import queries as project_queries
-from app.projects.views import load_visible
+from app.projects.access import load_visible
 from app.readiness import permissions
 from app.readiness import queries
 from app.readiness import services
 from app.readiness.forms import assessment_form
+from app.readiness.overview import build_panel
 
 bp = Blueprint("readiness", __name__)
+
+
+def _progress_panel(r: panels.PanelRequest):
+    """The project's readiness tab, with the prompts of its open check-in."""
+    return build_panel(r.session, r.project, r.user, r.relations, now=r.now,
+                       date_format=lambda when: format_date(when, "short"), checkin=open_checkin(r.session, r.project))
+
+
+panels.provide(bp, "readiness", _progress_panel)
 
 
 @bp.route("/projects/<int:project_id>/readiness/new", methods=["GET", "POST"])

@@ -62,7 +62,7 @@ def test_a_pdf_is_stored_under_a_random_name_outside_static(author, draft, sessi
 def test_decks_live_in_the_instance_folder_not_under_static_by_default(app):
     from pathlib import Path
 
-    from app.calls.web import deck_directory
+    from app.calls.params import deck_directory
 
     app.config["UPLOADS_DIR"] = None
     with app.test_request_context():

@@ -48,7 +48,7 @@ def test_assign_within_capacity(session, make_project, make_mentor, manager, now
     assert assignment.started_at == now
     assert assignment.ended_at is None
     assert not assignment.is_over_capacity
-    assert [a.mentor_id for a in project_queries.list_active_assignments(session, project)] == [mentor.id]
+    assert [a.mentor_id for a in queries.list_active_assignments(session, project)] == [mentor.id]
 
 
 def test_a_mentor_without_a_profile_gets_the_default_capacity(session, make_project, mentor, manager, now):
@@ -146,7 +146,7 @@ def test_end_assignment_keeps_it_in_the_history(session, make_project, make_ment
     session.commit()
 
     assert assignment.end_reason == "removed"
-    assert project_queries.list_active_assignments(session, project) == []
+    assert queries.list_active_assignments(session, project) == []
     assert queries.list_assignment_history(session, project) == [assignment]
     with pytest.raises(Conflict):
         services.end_assignment(session, assignment, actor=manager, now=now)
@@ -169,7 +169,7 @@ def test_stage_change_ends_assignments_and_keeps_the_history(session, make_proje
     ended = session.get(MentorAssignment, assignment.id)
     assert ended.ended_at == later
     assert ended.end_reason == "stage_change"
-    assert project_queries.list_active_assignments(session, project) == []
+    assert queries.list_active_assignments(session, project) == []
     assert [a.id for a in queries.list_assignment_history(session, project)] == [assignment.id]
     assert queries.past_mentor_ids(session, project) == {mentor.id}
     assert project in session.scalars(queries.select_projects_needing_mentor()).all()

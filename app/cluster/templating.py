@@ -1,0 +1,25 @@
+"""The cluster's vocabularies in templates, registered on the app by the cluster area."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from app.cluster import labels
+
+
+def register(app: Flask) -> None:
+    for helper in (funding_source_label, funding_status_label, cluster_labels):
+        app.add_template_global(helper)
+
+
+def funding_source_label(source: str) -> str:
+    return labels.label(labels.FUNDING_SOURCES, source)
+
+
+def funding_status_label(status: str) -> str:
+    return labels.label(labels.FUNDING_STATUSES, status)
+
+
+def cluster_labels():
+    """The cluster vocabularies, for templates: `cluster_labels().KINDS[key]`."""
+    return labels
