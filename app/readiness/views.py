@@ -9,12 +9,12 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 
 from app.checkins.services import open_checkin
+from app.core.dates import format_date
 from app.core.errors import DomainError
 from app.core.forms import attach_errors
 from app.core.time import utcnow
