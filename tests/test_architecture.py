@@ -344,3 +344,30 @@ def test_drift_check_sees_a_column_without_migration(engine):
         diffs = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
 
     assert [(d[0], d[2], d[3].name) for d in diffs if d[0] == "add_column"] == [("add_column", "projects", "budget")]
+
+
+#: Underscore names that libraries document as public: Werkzeug's `LocalProxy._get_current_object`,
+#: SQLAlchemy's `Row._mapping` (and the named-tuple API `_asdict`, `_fields`).
+DOCUMENTED_UNDERSCORE_NAMES = {"_get_current_object", "_mapping", "_asdict", "_fields"}
+
+
+def private_attributes_read(source: str) -> list[str]:
+    """`rule._converters`: another object's private attribute (our own `self._x` and `cls._x` are fine)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if (isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
+                and node.attr not in DOCUMENTED_UNDERSCORE_NAMES
+                and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))):
+            found.append(f"{ast.unparse(node.value)}.{node.attr} (line {node.lineno})")
+    return found
+
+
+def test_no_private_attribute_of_another_object_is_read():
+    found = [f"{path}: {name}" for path in APP_DIR.rglob("*.py")
+             for name in private_attributes_read(path.read_text(encoding="utf-8"))]
+    assert found == [], "private attributes read (a library may rename them in any release):\n" + "\n".join(found)
+
+
+def test_private_attributes_are_recognised():
+    assert private_attributes_read("rule._converters.get(arg)") == ["rule._converters (line 1)"]
+    assert private_attributes_read("self._cache\ncurrent_app._get_current_object()\nrow._mapping") == []

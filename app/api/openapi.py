@@ -64,9 +64,18 @@ def _add_component(components: dict, name: str, schema: dict) -> None:
         raise RuntimeError(f"Two API models are named {name}: rename one.")
 
 
-def path_schema(converter) -> dict:
+#: A variable part of a rule as written: `<int:project_id>`, `<string(length=2):lang>`, `<key>`.
+RULE_VARIABLE = re.compile(r"<(?:(?P<converter>[a-zA-Z_]\w*)(?:\((?P<args>.*?)\))?:)?(?P<name>[a-zA-Z_]\w*)>")
+
+
+def path_converters(rule, converters: dict) -> dict[str, type]:
+    """The converter class of each variable of `rule`, read from the rule's text and the app's URL map."""
+    return {m["name"]: converters[m["converter"] or "default"] for m in RULE_VARIABLE.finditer(rule.rule)}
+
+
+def path_schema(converter: type) -> dict:
     """An id in a path: the whole numbers the route accepts (others match no route: 404)."""
-    if isinstance(converter, IntegerConverter):
+    if issubclass(converter, IntegerConverter):
         return {"type": "integer", "minimum": 0, "maximum": DB_INT_MAX}
     return {"type": "string"}
 
@@ -78,8 +87,9 @@ def query_schema(kind: str) -> dict:
 
 def operation(rule, route: RouteDoc, components: dict) -> dict:
     op: dict = {"summary": route.summary, "tags": [route.tag], "operationId": rule.endpoint.replace(".", "_")}
-    params = [{"name": arg, "in": "path", "required": True, "schema": path_schema(rule._converters.get(arg))}
-              for arg in rule.arguments]
+    converters = path_converters(rule, current_app.url_map.converters)
+    params = [{"name": arg, "in": "path", "required": True, "schema": path_schema(converter)}
+              for arg, converter in converters.items()]
     params += [{"name": name, "in": "query", "required": False, "schema": query_schema(kind)}
                for name, kind in route.query.items()]
     if params:
