@@ -71,6 +71,11 @@ def pytest_collection_modifyitems(config, items):
         path = item.nodeid
         for prefix, group in XDIST_GROUPS.items():
             if path.startswith(prefix):
+                callspec = getattr(item, "callspec", None)
+                if group == "browser" and callspec is not None and "lang" in callspec.params:
+                    # The browser tests are the longest part of the run: one served app and browser per
+                    # language, so the two halves can run on two workers.
+                    group = f"browser-{item.callspec.params['lang']}"
                 item.add_marker(pytest.mark.xdist_group(group))
 
 
