@@ -79,8 +79,24 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.xdist_group(group))
 
 
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def _sqlite_without_fsync(dbapi_connection, connection_record) -> None:
+    """SQLite in tests: a commit need not wait for the disk (a crash loses a test database, nothing
+    else); locking and transactions behave as in production."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        dbapi_connection.execute("PRAGMA synchronous = OFF")
+
+
+#: PostgreSQL in tests: a commit need not wait for the disk (a crash loses a test database, nothing
+#: else); transactions, locks and constraints behave exactly as in production.
+POSTGRES_TEST_OPTIONS = {"connect_args": {"options": "-c synchronous_commit=off"}}
+
+
 def make_config(url: str) -> type[TestConfig]:
-    return type("Config", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url})
+    settings = {"SQLALCHEMY_DATABASE_URI": url}
+    if url.startswith("postgresql"):
+        settings["SQLALCHEMY_ENGINE_OPTIONS"] = {**TestConfig.SQLALCHEMY_ENGINE_OPTIONS, **POSTGRES_TEST_OPTIONS}
+    return type("Config", (TestConfig,), settings)
 
 
 def migrate(url: str) -> None:
@@ -125,7 +141,7 @@ class PostgresReset:
     """
 
     def __init__(self, url: str) -> None:
-        self.engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        self.engine = sa.create_engine(url, pool_size=1, **POSTGRES_TEST_OPTIONS)
         with self.engine.connect() as conn:
             inspector = sa.inspect(conn)
             tables = [t for t in inspector.get_table_names() if t not in KEEP_TABLES]
