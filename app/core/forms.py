@@ -1,23 +1,79 @@
-"""Helpers shared by the web forms of every area."""
+"""Helpers shared by the web forms of every area: the one way a page calls a service and commits."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from flask import abort
 from flask import flash
 from wtforms.fields.choices import SelectChoice
 
 from app.core.errors import DomainError
+from app.core.problems import http_status
+from app.extensions import db
+
+
+@dataclass
+class Write:
+    """What became of a page's one write: `ok`, or the domain `error` that refused it."""
+
+    error: DomainError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def status(self) -> int:
+        """The status of the page that shows the refusal (200 when there was none)."""
+        return http_status(self.error) if self.error is not None else 200
+
+
+@contextmanager
+def one_write(form=None, *, abort_on: tuple[int, ...] = (), field_names=None) -> Iterator[Write]:
+    """The boundary of a page's service call: commit when the block ends; on a domain error roll back
+    everything the service flushed, show its messages on `form` (when given), and keep the error in
+    `write.error` instead of raising it: a page without a form says it its own way (a flash).
+
+    `abort_on`: statuses answered with the error page instead (403 and 404 say nothing about the
+    form). `field_names`: maps a service's field name to the form's (`scores.x` → `score_x`).
+
+        with one_write(form) as write:
+            project = services.create_project(db.session, ...)
+        if write.ok:
+            flash(...)
+            return redirect(...)
+        return render_template(..., form=form), write.status
+    """
+    write = Write()
+    try:
+        yield write
+    except DomainError as exc:
+        db.session.rollback()
+        if http_status(exc) in abort_on:
+            abort(http_status(exc))
+        if field_names is not None:
+            exc.errors = {field_names(name): messages for name, messages in exc.errors.items()}
+        write.error = exc
+        if form is not None:
+            attach_errors(form, exc)
+    else:
+        db.session.commit()
 
 
 def attach_errors(form, exc: DomainError) -> None:
     """Show a service's field errors next to the form's fields (others as a flash)."""
-    for field, messages in exc.errors.items():
+    # Rendered to text here: a lazy message in a template or a flash would be trusted as markup.
+    for field, messages in exc.field_errors().items():
         target = getattr(form, field, None)
         if target is not None and hasattr(target, "errors"):
-            target.errors = list(target.errors) + list(messages)
+            target.errors = list(target.errors) + messages
         else:
             flash(" ".join(messages), "error")
     if not exc.errors:
-        flash(exc.message, "error")
+        flash(exc.text, "error")
 
 
 def choices(pairs) -> list[SelectChoice]:
