@@ -48,8 +48,8 @@ def create_user(email: str, name: str, role: str, password_stdin: bool) -> None:
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
-        details = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.errors.items())
-        raise click.ClickException(f"{exc.message} {details}".strip()) from None
+        details = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.field_errors().items())
+        raise click.ClickException(f"{exc.text} {details}".strip()) from None
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
 
 
@@ -92,7 +92,7 @@ def migrate_workflow(key: str, to_version: int, mappings: tuple[str, ...]) -> No
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
-        raise click.ClickException(exc.message) from None
+        raise click.ClickException(exc.text) from None
     click.echo(f"Moved {moved} project(s) of {key} to version {to_version}.")
 
 

@@ -19,8 +19,7 @@ from app.account.forms import PasswordForm
 from app.account.forms import SettingsForm
 from app.auth import services
 from app.auth.urls import calendar_url
-from app.core.errors import DomainError
-from app.core.forms import attach_errors
+from app.core.forms import one_write
 from app.core.locale import note_user
 from app.core.time import utcnow
 from app.extensions import db
@@ -35,15 +34,11 @@ def settings():
     if current_user.timezone not in {choice.value for choice in form.timezone.choices}:
         form.timezone.choices.append(SelectChoice(current_user.timezone))
     if form.validate_on_submit():
-        try:
+        with one_write(form) as write:
             services.update_preferences(db.session, current_user, locale=form.locale.data,
                                         timezone=form.timezone.data,
                                         wants_email_reminders=form.wants_email_reminders.data)
-        except DomainError as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        else:
-            db.session.commit()
+        if write.ok:
             note_user(current_user)  # the request noted the old language and zone when it loaded the user
             refresh()  # the new language applies to this very response
             flash(_("Settings saved."), "success")
@@ -66,14 +61,10 @@ def regenerate_calendar():
 def change_password():
     form = PasswordForm()
     if form.validate_on_submit():
-        try:
+        with one_write(form) as write:
             services.change_password(db.session, current_user, current=form.current_password.data,
                                      new=form.new_password.data, now=utcnow())
-        except DomainError as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        else:
-            db.session.commit()
+        if write.ok:
             login_user(current_user, fresh=True)  # this session carries the new epoch; the others end
             flash(_("Password changed. Your other sessions and API tokens were signed out."), "success")
             return redirect(url_for("account.settings"))

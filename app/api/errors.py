@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 from app.api import bp
 from app.core.errors import DomainError
 from app.core.errors import TransitionNotAllowed
+from app.core.problems import http_status
 from app.core.problems import problem
 from app.extensions import db
 
@@ -16,8 +17,9 @@ from app.extensions import db
 def domain_error(exc: DomainError):
     # Whatever the service flushed before refusing must not be committed by anyone.
     db.session.rollback()
-    extra = {"reasons": exc.reasons} if isinstance(exc, TransitionNotAllowed) else {}
-    return problem(exc.status, exc.message, errors=exc.errors or None, **extra)
+    # Words are chosen here, in the reader's language; `code` says what happened to programs.
+    extra = {"reasons": exc.reason_texts()} if isinstance(exc, TransitionNotAllowed) else {}
+    return problem(http_status(exc), exc.text, errors=exc.field_errors() or None, code=exc.code, **extra)
 
 
 @bp.errorhandler(ValidationError)

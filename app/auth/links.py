@@ -43,8 +43,10 @@ COOLDOWN = dt.timedelta(minutes=2)
 class LinkInvalid(ValidationFailed):
     """The link is malformed, forged, expired, already used or meant for something else."""
 
+    code = "link_invalid"
+
     def __init__(self) -> None:
-        super().__init__(str(_l("This link is invalid, has expired or was already used. Ask for a new one.")))
+        super().__init__(_l("This link is invalid, has expired or was already used. Ask for a new one."))
 
 
 @dataclass(frozen=True)
@@ -209,8 +211,8 @@ def reset_password(session: Session, token: str, password: str, *, now: dt.datet
     """
     check_link(session, token, PASSWORD_RESET, now=now, secret=secret, ttl=ttl)
     if len(password or "") < services.PASSWORD_MIN:
-        raise ValidationFailed(str(_l("The new password is too short.")),
-                               password=[str(_l("At least %(n)s characters.", n=services.PASSWORD_MIN))])
+        raise ValidationFailed(_l("The new password is too short."),
+                               password=[_l("At least %(n)s characters.", n=services.PASSWORD_MIN)])
     user = _use(session, token, PASSWORD_RESET, now=now, secret=secret, ttl=ttl)
     user.password_hash = hash_password(password)
     user.session_epoch += 1

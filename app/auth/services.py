@@ -33,7 +33,7 @@ def normalise_email(email: str) -> str:
     try:
         return validate_email((email or "").strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise ValidationFailed(str(_l("Invalid email address.")), email=[str(exc)]) from None
+        raise ValidationFailed(_l("Invalid email address."), email=[str(exc)]) from None
 
 
 def create_user(session: Session, *, email: str, name: str, role: str, password: str,
@@ -49,21 +49,21 @@ def create_user(session: Session, *, email: str, name: str, role: str, password:
         errors.update(exc.errors)
     name = (name or "").strip()
     if not name or len(name) > NAME_MAX:
-        errors["name"] = [str(_l("A name of 1 to %(n)s characters is required.", n=NAME_MAX))]
+        errors["name"] = [_l("A name of 1 to %(n)s characters is required.", n=NAME_MAX)]
     if role not in ROLES:
-        errors["role"] = [str(_l("Unknown role “%(role)s”; use one of: %(roles)s.", role=role, roles=", ".join(ROLES)))]
+        errors["role"] = [_l("Unknown role “%(role)s”; use one of: %(roles)s.", role=role, roles=", ".join(ROLES))]
     if len(password or "") < PASSWORD_MIN:
-        errors["password"] = [str(_l("At least %(n)s characters.", n=PASSWORD_MIN))]
+        errors["password"] = [_l("At least %(n)s characters.", n=PASSWORD_MIN)]
     if errors:
-        raise ValidationFailed(str(_l("The account has invalid fields.")), **errors)
+        raise ValidationFailed(_l("The account has invalid fields."), **errors)
     user = User(email=email, name=name, role=role, password_hash=hash_password(password), locale=locale,
                 email_verified_at=(now or utcnow()) if verified else None)
     try:
         with session.begin_nested():
             session.add(user)
     except IntegrityError:
-        raise Conflict(str(_l("An account with email %(email)s already exists.", email=email)),
-                       email=[str(_l("Already registered."))]) from None
+        raise Conflict(_l("An account with email %(email)s already exists.", email=email),
+                       email=[_l("Already registered.")]) from None
     return user
 
 
@@ -122,11 +122,11 @@ def update_preferences(session: Session, user: User, *, locale: str, timezone: s
 
     errors: dict[str, list[str]] = {}
     if locale not in LOCALES:
-        errors["locale"] = [str(_l("Choose one of: %(locales)s.", locales=", ".join(LOCALES)))]
+        errors["locale"] = [_l("Choose one of: %(locales)s.", locales=", ".join(LOCALES))]
     if timezone not in available_timezones():
-        errors["timezone"] = [str(_l("Unknown time zone “%(zone)s”.", zone=timezone))]
+        errors["timezone"] = [_l("Unknown time zone “%(zone)s”.", zone=timezone)]
     if errors:
-        raise ValidationFailed(str(_l("The settings have invalid fields.")), **errors)
+        raise ValidationFailed(_l("The settings have invalid fields."), **errors)
     user.locale, user.timezone, user.wants_email_reminders = locale, timezone, wants_email_reminders
     session.flush()
     return user
@@ -146,11 +146,11 @@ def change_password(session: Session, user: User, *, current: str, new: str, now
     from sqlalchemy import update
 
     if not check_password(user.password_hash, current):
-        raise ValidationFailed(str(_l("The current password is wrong.")),
-                               current_password=[str(_l("The current password is wrong."))])
+        raise ValidationFailed(_l("The current password is wrong."),
+                               current_password=[_l("The current password is wrong.")])
     if len(new or "") < PASSWORD_MIN:
-        raise ValidationFailed(str(_l("The new password is too short.")),
-                               new_password=[str(_l("At least %(n)s characters.", n=PASSWORD_MIN))])
+        raise ValidationFailed(_l("The new password is too short."),
+                               new_password=[_l("At least %(n)s characters.", n=PASSWORD_MIN)])
     user.password_hash = hash_password(new)
     user.session_epoch += 1
     session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))

@@ -28,8 +28,7 @@ from app.auth.session import sign_in
 from app.auth.session import sign_out
 from app.auth.throttle import account_requests_throttled
 from app.auth.throttle import sign_in_throttled
-from app.core.errors import DomainError
-from app.core.forms import attach_errors
+from app.core.forms import one_write
 from app.core.locale import note_user
 from app.core.locale import select_locale
 from app.core.time import utcnow
@@ -106,16 +105,12 @@ def signup():
     form = SignupForm()
     if form.validate_on_submit():
         now = utcnow()
-        try:
+        with one_write(form) as write:
             request_ = links.sign_up(db.session, email=form.email.data, name=form.name.data,
                                      password=form.password.data, locale=select_locale() or "fr", now=now,
                                      secret=current_app.secret_key, **_signup_lifetimes())
-        except DomainError as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        else:
             key = send_link(db.session, request_, now=now)
-            db.session.commit()
+        if write.ok:
             outbox.deliver_after_response([key])
             flash(_link_sent(), "info")
             return redirect(url_for("auth.login"))
@@ -129,7 +124,7 @@ def verify(token: str):
                                   ttl=link_lifetimes()["verify"])
     except links.LinkInvalid as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(exc.text, "error")
         return redirect(url_for("auth.request_reset"), code=303)
     db.session.commit()
     flash(_("Thank you, %(name)s: your address is confirmed. You can sign in.", name=user.name), "success")
@@ -154,18 +149,14 @@ def reset_password(token: str):
     try:
         user = links.check_link(db.session, token, links.PASSWORD_RESET, **options)
     except links.LinkInvalid as exc:
-        flash(exc.message, "error")
+        flash(exc.text, "error")
         return redirect(url_for("auth.request_reset"), code=303)
     form = NewPasswordForm()
     if form.validate_on_submit():
-        try:
+        with one_write(form) as write:
             links.reset_password(db.session, token, form.password.data, **options)
-        except DomainError as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        else:
             sign_out()
-            db.session.commit()
+        if write.ok:
             flash(_("Your password is changed; every other session was signed out. Sign in."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form, user=user), 422 if form.errors else 200

@@ -32,11 +32,11 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
 class DeckTooLarge(DomainError):
-    status = 413
+    code = "deck_too_large"
 
     def __init__(self, max_bytes: int) -> None:
         mb = max_bytes / (1024 * 1024)
-        message = str(_l("The file is too large: at most %(mb)s MB.", mb=f"{mb:g}"))
+        message = _l("The file is too large: at most %(mb)s MB.", mb=f"{mb:g}")
         super().__init__(message, deck=[message])
 
 
@@ -69,7 +69,7 @@ def check_deck(data: bytes, filename: str | None, *, max_bytes: int = DEFAULT_MA
         raise DeckTooLarge(max_bytes)
     not_pdf = str(_l("This file is not a PDF. Export your pitch deck as PDF and try again."))
     if not data:
-        raise ValidationFailed(str(_l("The file is empty.")), deck=[str(_l("The file is empty."))])
+        raise ValidationFailed(_l("The file is empty."), deck=[_l("The file is empty.")])
     if not data.startswith(PDF_SIGNATURE):
         raise ValidationFailed(not_pdf, deck=[not_pdf])
     try:
@@ -100,11 +100,11 @@ def store(directory: Path, data: bytes) -> str:
 def path_of(directory: Path, storage_name: str) -> Path:
     """The file of a stored deck; refuses any name that is not one of ours (no traversal)."""
     if not STORAGE_NAME.fullmatch(storage_name or ""):
-        raise NotFound(str(_l("No such file.")))
+        raise NotFound(_l("No such file."))
     root = directory.resolve()
     path = (root / storage_name).resolve()
     if path.parent != root or not path.is_file():
-        raise NotFound(str(_l("No such file.")))
+        raise NotFound(_l("No such file."))
     return path
 
 

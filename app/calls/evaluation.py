@@ -49,12 +49,12 @@ class Decision:
 
 def _refuse_review(relations: frozenset[str], application: Application) -> None:
     if "conflicted" in relations:
-        raise Forbidden(str(_l("You have a conflict of interest with this application: you cannot evaluate it.")))
+        raise Forbidden(_l("You have a conflict of interest with this application: you cannot evaluate it."))
     if "reviewed" in relations:
-        raise Conflict(str(_l("You have already sent your review of this application.")))
+        raise Conflict(_l("You have already sent your review of this application."))
     if not relations & {"manager", "reviewer"} or application.status == "draft":
-        raise Forbidden(str(_l("Only the pole's commission and managers review submitted applications.")))
-    raise ValidationFailed(str(_l("This application is not awaiting reviews.")), status=[application.status])
+        raise Forbidden(_l("Only the pole's commission and managers review submitted applications."))
+    raise ValidationFailed(_l("This application is not awaiting reviews."), status=[application.status])
 
 
 def _check_scores(application: Application, scores: dict[str, int], comments: dict[str, str],
@@ -62,15 +62,15 @@ def _check_scores(application: Application, scores: dict[str, int], comments: di
     errors: dict[str, list[str]] = {}
     keys = {c.key for c in application.call.criteria}
     if set(scores) != keys:
-        errors["scores"] = [str(_l("Score every criterion, and only those: %(keys)s.", keys=", ".join(sorted(keys))))]
+        errors["scores"] = [_l("Score every criterion, and only those: %(keys)s.", keys=", ".join(sorted(keys)))]
     elif any(isinstance(v, bool) or not isinstance(v, int) or not SCORE_MIN <= v <= SCORE_MAX
              for v in scores.values()):
-        errors["scores"] = [str(_l("Scores are whole numbers from 1 to 5."))]
+        errors["scores"] = [_l("Scores are whole numbers from 1 to 5.")]
     if set(comments) - keys or any(len(v or "") > COMMENT_MAX for v in comments.values()):
-        errors["comments"] = [str(_l("Comments belong to the criteria, at most %(n)s characters each.",
-                                     n=COMMENT_MAX))]
+        errors["comments"] = [_l("Comments belong to the criteria, at most %(n)s characters each.",
+                                 n=COMMENT_MAX)]
     if not comment.strip() or len(comment) > COMMENT_MAX:
-        errors["comment"] = [str(_l("Write a comment of 1 to %(n)s characters.", n=COMMENT_MAX))]
+        errors["comment"] = [_l("Write a comment of 1 to %(n)s characters.", n=COMMENT_MAX)]
     return errors
 
 
@@ -88,14 +88,14 @@ def submit_review(session: Session, application: Application, *, actor: User, no
     comments = {k: v for k, v in (comments or {}).items() if (v or "").strip()}
     if conflict:
         if len(comment) > COMMENT_MAX:
-            raise ValidationFailed(str(_l("The comment is too long.")),
-                                   comment=[str(_l("At most %(n)s characters.", n=COMMENT_MAX))])
+            raise ValidationFailed(_l("The comment is too long."),
+                                   comment=[_l("At most %(n)s characters.", n=COMMENT_MAX)])
         review = Review(application_id=application.id, reviewer_id=actor.id, is_conflict=True,
                         comment=comment.strip(), submitted_at=now)
     else:
         errors = _check_scores(application, scores or {}, comments, comment)
         if errors:
-            raise ValidationFailed(str(_l("The review has invalid fields.")), **errors)
+            raise ValidationFailed(_l("The review has invalid fields."), **errors)
         criteria = {c.key: c for c in application.call.criteria}
         review = Review(application_id=application.id, reviewer_id=actor.id, is_conflict=False,
                         comment=comment.strip(), submitted_at=now,
@@ -105,7 +105,7 @@ def submit_review(session: Session, application: Application, *, actor: User, no
         with session.begin_nested():
             session.add(review)
     except IntegrityError:
-        raise Conflict(str(_l("You have already sent your review of this application."))) from None
+        raise Conflict(_l("You have already sent your review of this application.")) from None
     return review
 
 
@@ -119,25 +119,25 @@ def assign_reviewer(session: Session, application: Application, reviewer: User, 
     :raises Conflict: the person already reviews it.
     """
     if not actor.is_manager:
-        raise Forbidden(str(_l("Only managers assign reviewers.")))
+        raise Forbidden(_l("Only managers assign reviewers."))
     if application.status != "submitted":
-        raise ValidationFailed(str(_l("This application is not awaiting reviews.")), status=[application.status])
+        raise ValidationFailed(_l("This application is not awaiting reviews."), status=[application.status])
     if reviewer.role not in ("mentor", "manager", "admin") or reviewer.is_disabled:
-        raise ValidationFailed(str(_l("Only mentors and managers review applications.")),
-                               reviewer=[str(_l("Choose a mentor or a manager."))])
+        raise ValidationFailed(_l("Only mentors and managers review applications."),
+                               reviewer=[_l("Choose a mentor or a manager.")])
     relations = queries.relations(session, application, reviewer)
     if "conflicted" in relations:
         message = str(_l("%(name)s has a conflict of interest with this application.", name=reviewer.name))
         raise ValidationFailed(message, reviewer=[message])
     if "reviewer" in relations:
-        raise Conflict(str(_l("%(name)s already reviews this application.", name=reviewer.name)))
+        raise Conflict(_l("%(name)s already reviews this application.", name=reviewer.name))
     assignment = ReviewerAssignment(application_id=application.id, user_id=reviewer.id, assigned_by_id=actor.id,
                                     assigned_at=now)
     try:
         with session.begin_nested():
             session.add(assignment)
     except IntegrityError:
-        raise Conflict(str(_l("%(name)s already reviews this application.", name=reviewer.name))) from None
+        raise Conflict(_l("%(name)s already reviews this application.", name=reviewer.name)) from None
     return assignment
 
 
@@ -146,26 +146,26 @@ def decide(session: Session, application: Application, decision: str, *, actor: 
     """Label, reject, or ask once for more information (which reopens the application to its applicant)."""
     relations = queries.relations(session, application, actor)
     if "manager" not in relations:
-        raise Forbidden(str(_l("Only managers decide on applications.")))
+        raise Forbidden(_l("Only managers decide on applications."))
     check_version(application, version)
     if application.status in permissions.DECIDED:
         # Another manager decided first (a double click, two tabs): a conflict with that decision.
-        raise Conflict(str(_l("This application has already been decided.")), status=[application.status])
+        raise Conflict(_l("This application has already been decided."), status=[application.status])
     if not permissions.can_decide(relations, application):
-        raise ValidationFailed(str(_l("Only a submitted application awaiting its decision can be decided.")),
+        raise ValidationFailed(_l("Only a submitted application awaiting its decision can be decided."),
                                status=[application.status])
     comment = (comment or "").strip()
     errors: dict[str, list[str]] = {}
     if decision not in DECISIONS:
-        errors["decision"] = [str(_l("Decide one of: %(values)s.", values=", ".join(DECISIONS)))]
+        errors["decision"] = [_l("Decide one of: %(values)s.", values=", ".join(DECISIONS))]
     elif decision == "more_info" and application.more_info_requested_at is not None:
-        errors["decision"] = [str(_l("More information was already asked for once: label or reject it now."))]
+        errors["decision"] = [_l("More information was already asked for once: label or reject it now.")]
     elif decision == "more_info" and not comment:
-        errors["comment"] = [str(_l("Say what information is missing."))]
+        errors["comment"] = [_l("Say what information is missing.")]
     if len(comment) > COMMENT_MAX:
-        errors["comment"] = [str(_l("At most %(n)s characters.", n=COMMENT_MAX))]
+        errors["comment"] = [_l("At most %(n)s characters.", n=COMMENT_MAX)]
     if errors:
-        raise ValidationFailed(str(_l("The decision has invalid fields.")), **errors)
+        raise ValidationFailed(_l("The decision has invalid fields."), **errors)
     application.decision_comment, application.decided_by_id, application.updated_at = comment, actor.id, now
     if decision == "more_info":
         application.status, application.more_info_requested_at = "more_info", now
@@ -217,4 +217,4 @@ def _award_label(session: Session, application: Application, project: Project, *
             return label
         except IntegrityError:
             continue
-    raise Conflict(str(_l("Could not number the label; try again.")))
+    raise Conflict(_l("Could not number the label; try again."))

@@ -30,8 +30,8 @@ from app.calls.web import load_application
 from app.calls.web import load_call
 from app.calls.web import refused
 from app.core.dates import format_date
-from app.core.errors import DomainError
 from app.core.errors import NotFound
+from app.core.forms import one_write
 from app.core.time import utcnow
 from app.extensions import db
 from app.notifications import services as notifications
@@ -52,19 +52,17 @@ def review(application_id: int):
     if request.method == "POST" and form.validate_on_submit():
         criteria = found.call.criteria
         scores = {c.key: _int(request.form.get(f"score_{c.key}")) for c in criteria}
-        try:
+        with one_write(abort_on=(403, 404)) as write:
             evaluation.submit_review(
                 db.session, found, actor=current_user, now=utcnow(), conflict=form.conflict.data,
                 scores={k: v for k, v in scores.items() if v is not None}, comment=form.comment.data or "",
                 comments={c.key: request.form.get(f"comment_{c.key}", "") for c in criteria})
-        except DomainError as exc:
-            db.session.rollback()
-            if exc.status in (403, 404):
-                abort(exc.status)
-            form.comment.errors = list(form.comment.errors) + exc.errors.pop("comment", [])
-            errors = exc.errors or {"review": [exc.message]}
+        if not write.ok:
+            # The scores' errors are shown beside each criterion (the form has no field for them).
+            errors = write.error.field_errors()
+            form.comment.errors = list(form.comment.errors) + errors.pop("comment", [])
+            errors = errors or {"review": [write.error.text]}
         else:
-            db.session.commit()
             if form.conflict.data:
                 flash(_("Your conflict of interest is recorded: this application is no longer shown to you."), "info")
                 return redirect(url_for("calls.detail", call_id=found.call_id))
@@ -90,13 +88,12 @@ def decide(application_id: int):
         flash(_("Choose a decision."), "error")
         return redirect(url_for("calls.application", application_id=application_id), code=303)
     now = utcnow()
-    try:
+    with one_write() as write:
         decision = evaluation.decide(db.session, found, form.decision.data, actor=current_user, now=now,
                                      comment=form.comment.data or "", version=_int(form.version.data))
         notifications.queue(db.session, [outcome_message(decision)], now=now)
-    except DomainError as exc:
-        return refused(exc, application_id)
-    db.session.commit()
+    if not write.ok:
+        return refused(write.error, application_id)
     if decision.label is not None:
         flash(_("Labelled %(number)s: the project is on the path.", number=decision.label.number), "success")
         return redirect(url_for("projects.detail", project_id=decision.project.id))
@@ -113,11 +110,10 @@ def assign_reviewer(application_id: int):
     if reviewer is None:
         flash(_("Choose a reviewer."), "error")
         return redirect(url_for("calls.application", application_id=application_id, _anchor="reviewers"), code=303)
-    try:
+    with one_write() as write:
         evaluation.assign_reviewer(db.session, found, reviewer, actor=current_user, now=utcnow())
-    except DomainError as exc:
-        return refused(exc, application_id)
-    db.session.commit()
+    if not write.ok:
+        return refused(write.error, application_id)
     flash(_("%(name)s now reviews this application.", name=reviewer.name), "success")
     return redirect(url_for("calls.application", application_id=application_id, _anchor="reviewers"), code=303)
 

@@ -52,7 +52,7 @@ def parse_criteria(text: str) -> tuple[list[CriterionInput], list[str]]:
         try:
             weight = int(parts[1]) if len(parts) > 1 and parts[1] else 1
         except ValueError:
-            errors.append(str(_l("Line %(n)s: the weight must be a whole number.", n=number)))
+            errors.append(_l("Line %(n)s: the weight must be a whole number.", n=number))
             continue
         descriptors = tuple(d.strip() for d in parts[2].split("/")) if len(parts) > 2 and parts[2] else ()
         criteria.append(CriterionInput(key=slug(parts[0]) or f"criterion_{number}", title=parts[0], weight=weight,

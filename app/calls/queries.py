@@ -119,7 +119,7 @@ def get_visible_application(session: Session, application_id: int, user: User) -
     """The application if `user` may see it; unknown and hidden look the same (404)."""
     found = session.scalar(select(Application).where(Application.id == application_id, visible_to(user)))
     if found is None:
-        raise NotFound(str(_l("No such application.")))
+        raise NotFound(_l("No such application."))
     return found
 
 
@@ -182,7 +182,7 @@ def select_calls(user: User | None, now: dt.datetime, *, open_only: bool = True)
 def get_visible_call(session: Session, call_id: int, user: User | None, now: dt.datetime) -> Call:
     found = session.scalar(select(Call).where(Call.id == call_id, visible_calls(user, now)))
     if found is None:
-        raise NotFound(str(_l("No such call for projects.")))
+        raise NotFound(_l("No such call for projects."))
     return found
 
 
@@ -200,7 +200,7 @@ def label_of_project(session: Session, project_id: int) -> Label | None:
 def get_label(session: Session, number: str) -> Label:
     found = session.scalar(select(Label).where(Label.number == number))
     if found is None:
-        raise NotFound(str(_l("No such label.")))
+        raise NotFound(_l("No such label."))
     return found
 
 

@@ -88,22 +88,22 @@ def _check_grid(criteria: list[CriterionInput], questions: list[QuestionInput]) 
     errors: dict[str, list[str]] = {}
     keys = [c.key for c in criteria]
     if not 1 <= len(criteria) <= CRITERIA_MAX:
-        errors["criteria"] = [str(_l("Give 1 to %(n)s criteria.", n=CRITERIA_MAX))]
+        errors["criteria"] = [_l("Give 1 to %(n)s criteria.", n=CRITERIA_MAX)]
     elif len(set(keys)) != len(keys) or not all(KEY.fullmatch(k) for k in keys):
-        errors["criteria"] = [str(_l("Criterion keys are unique, in lower case letters, digits and _."))]
+        errors["criteria"] = [_l("Criterion keys are unique, in lower case letters, digits and _.")]
     elif any(not c.title.strip() or len(c.title) > TITLE_MAX for c in criteria):
-        errors["criteria"] = [str(_l("Every criterion needs a title of at most %(n)s characters.", n=TITLE_MAX))]
+        errors["criteria"] = [_l("Every criterion needs a title of at most %(n)s characters.", n=TITLE_MAX)]
     elif any(not 1 <= c.weight <= 100 for c in criteria):
-        errors["criteria"] = [str(_l("Weights are whole numbers from 1 to 100."))]
+        errors["criteria"] = [_l("Weights are whole numbers from 1 to 100.")]
     elif any(c.descriptors and (len(c.descriptors) != 5 or any(len(d) > 300 for d in c.descriptors))
              for c in criteria):
-        errors["criteria"] = [str(_l("Describe the scale with five texts (1 to 5), or not at all."))]
+        errors["criteria"] = [_l("Describe the scale with five texts (1 to 5), or not at all.")]
     question_keys = [q.key for q in questions]
     if len(questions) > QUESTIONS_MAX or len(set(question_keys)) != len(question_keys) or not all(
             KEY.fullmatch(k) for k in question_keys):
-        errors["questions"] = [str(_l("At most %(n)s questions, each with its own key.", n=QUESTIONS_MAX))]
+        errors["questions"] = [_l("At most %(n)s questions, each with its own key.", n=QUESTIONS_MAX)]
     elif any(not q.text.strip() or len(q.text) > 1000 for q in questions):
-        errors["questions"] = [str(_l("Every question needs a text of at most 1,000 characters."))]
+        errors["questions"] = [_l("Every question needs a text of at most 1,000 characters.")]
     return errors
 
 
@@ -111,26 +111,26 @@ def _check_call(session: Session, *, title: str, description: str, poles: list[s
                 closes_on: dt.date, workflow: str, stage: str, timezone: str, today: dt.date) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not title.strip() or len(title) > TITLE_MAX:
-        errors["title"] = [str(_l("A title of 1 to %(n)s characters is required.", n=TITLE_MAX))]
+        errors["title"] = [_l("A title of 1 to %(n)s characters is required.", n=TITLE_MAX)]
     if len(description) > TEXT_MAX:
-        errors["description"] = [str(_l("At most %(n)s characters.", n=TEXT_MAX))]
+        errors["description"] = [_l("At most %(n)s characters.", n=TEXT_MAX)]
     unknown = [p for p in poles if project_queries.get_pole(session, p) is None]
     if not poles or unknown:
-        errors["poles"] = [str(_l("Choose one or more known poles."))]
+        errors["poles"] = [_l("Choose one or more known poles.")]
     if closes_on < opens_on:
-        errors["closes_on"] = [str(_l("The call cannot close before it opens."))]
+        errors["closes_on"] = [_l("The call cannot close before it opens.")]
     elif closes_on < today:
-        errors["closes_on"] = [str(_l("The closing date is already past."))]
+        errors["closes_on"] = [_l("The closing date is already past.")]
     try:
         definition = catalog_of(session).latest(workflow)
     except NotFound as exc:
         errors["workflow"] = [exc.message]
     else:
         if not definition.has_stage(stage):
-            errors["stage"] = [str(_l("The path “%(workflow)s” has no stage “%(stage)s”.", workflow=workflow,
-                                      stage=stage))]
+            errors["stage"] = [_l("The path “%(workflow)s” has no stage “%(stage)s”.", workflow=workflow,
+                                  stage=stage)]
     if _zone(timezone) is None:
-        errors["timezone"] = [str(_l("Unknown time zone “%(zone)s”.", zone=timezone))]
+        errors["timezone"] = [_l("Unknown time zone “%(zone)s”.", zone=timezone)]
     return errors
 
 
@@ -139,14 +139,14 @@ def create_call(session: Session, *, actor: User, now: dt.datetime, title: str, 
                 workflow: str, stage: str, timezone: str, requires_deck: bool = True) -> Call:
     """Open a call for projects (managers): its poles, dates, grid, questions and where labelled projects go."""
     if not permissions.can_manage_calls(actor):
-        raise Forbidden(str(_l("Only managers open calls for projects.")))
+        raise Forbidden(_l("Only managers open calls for projects."))
     zone = _zone(timezone)
     today = now.astimezone(zone).date() if zone else now.date()
     errors = _check_call(session, title=title, description=description, poles=poles, opens_on=opens_on,
                          closes_on=closes_on, workflow=workflow, stage=stage, timezone=timezone, today=today)
     errors.update(_check_grid(criteria, questions))
     if errors:
-        raise ValidationFailed(str(_l("The call has invalid fields.")), **errors)
+        raise ValidationFailed(_l("The call has invalid fields."), **errors)
     call = Call(title=title.strip(), description=description.strip(), opens_on=opens_on, closes_on=closes_on,
                 timezone=timezone, opens_at=_start_of(opens_on, zone),
                 closes_at=_start_of(closes_on + dt.timedelta(days=1), zone),
@@ -174,24 +174,24 @@ def _check_fields(session: Session, call: Call, *, title: str, summary: str, pol
                   partners: list[PartnerInput] | None) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if len(title) > TITLE_MAX:
-        errors["title"] = [str(_l("At most %(n)s characters.", n=TITLE_MAX))]
+        errors["title"] = [_l("At most %(n)s characters.", n=TITLE_MAX)]
     if len(summary) > SUMMARY_MAX:
-        errors["summary"] = [str(_l("At most %(n)s characters.", n=SUMMARY_MAX))]
+        errors["summary"] = [_l("At most %(n)s characters.", n=SUMMARY_MAX)]
     if pole not in call.pole_keys:
-        errors["pole"] = [str(_l("Choose one of the call's poles: %(poles)s.", poles=", ".join(call.pole_keys)))]
+        errors["pole"] = [_l("Choose one of the call's poles: %(poles)s.", poles=", ".join(call.pole_keys))]
     known = {q["key"] for q in call.questions}
     if set(answers) - known:
-        errors["answers"] = [str(_l("Unknown questions: %(keys)s.", keys=", ".join(sorted(set(answers) - known))))]
+        errors["answers"] = [_l("Unknown questions: %(keys)s.", keys=", ".join(sorted(set(answers) - known)))]
     elif any(not isinstance(v, str) or len(v) > ANSWER_MAX for v in answers.values()):
-        errors["answers"] = [str(_l("Each answer is a text of at most %(n)s characters.", n=ANSWER_MAX))]
+        errors["answers"] = [_l("Each answer is a text of at most %(n)s characters.", n=ANSWER_MAX)]
     if partners is not None:
         ids = [p.organisation_id for p in partners]
         if (len(partners) > PARTNERS_MAX or len(set(ids)) != len(ids)
                 or any(p.role not in PARTNER_ROLES for p in partners) or sum(p.role == "lead" for p in partners) > 1):
-            errors["partners"] = [str(_l("At most %(n)s different organisations, one lead at most, known roles.",
-                                         n=PARTNERS_MAX))]
+            errors["partners"] = [_l("At most %(n)s different organisations, one lead at most, known roles.",
+                                     n=PARTNERS_MAX)]
         elif any(session.get(Organisation, i) is None for i in ids):
-            errors["partners"] = [str(_l("Choose organisations registered with the cluster."))]
+            errors["partners"] = [_l("Choose organisations registered with the cluster.")]
     return errors
 
 
@@ -206,7 +206,7 @@ def _set_fields(application: Application, *, title: str, summary: str, pole: str
 def ensure_can_apply(actor: User) -> None:
     """Refuse someone who may not apply to calls (the API asks before reading a body)."""
     if not permissions.can_apply(actor):
-        raise Forbidden(str(_l("Only founders with a confirmed email address apply to calls.")))
+        raise Forbidden(_l("Only founders with a confirmed email address apply to calls."))
 
 
 def create_application(session: Session, call: Call, *, actor: User, now: dt.datetime, title: str, summary: str = "",
@@ -215,14 +215,14 @@ def create_application(session: Session, call: Call, *, actor: User, now: dt.dat
     """Start a draft application to an open call (founders with a confirmed address)."""
     ensure_can_apply(actor)
     if not call.is_open(now):
-        raise _closed_error(call) if now >= call.closes_at else ValidationFailed(str(_l("This call is not open yet.")))
+        raise _closed_error(call) if now >= call.closes_at else ValidationFailed(_l("This call is not open yet."))
     pole = pole or call.pole_keys[0]
     answers = answers or {}
     errors = _check_fields(session, call, title=title, summary=summary, pole=pole, answers=answers, partners=partners)
     if not title.strip():
-        errors["title"] = [str(_l("A title is required."))]
+        errors["title"] = [_l("A title is required.")]
     if errors:
-        raise ValidationFailed(str(_l("The application has invalid fields.")), **errors)
+        raise ValidationFailed(_l("The application has invalid fields."), **errors)
     application = Application(call_id=call.id, applicant_id=actor.id, status="draft", created_at=now, updated_at=now)
     _set_fields(application, title=title, summary=summary, pole=pole, answers=answers, partners=partners)
     session.add(application)
@@ -234,19 +234,19 @@ def _require_editable(session: Session, application: Application, actor: User, n
                       version: int | None) -> None:
     relations = queries.relations(session, application, actor)
     if "applicant" not in relations:
-        raise Forbidden(str(_l("Only the applicant changes an application.")))
+        raise Forbidden(_l("Only the applicant changes an application."))
     if application.status == "draft" and now >= application.call.closes_at:
         raise _closed_error(application.call)
     if not permissions.can_edit(relations, application, now):
-        raise ValidationFailed(str(_l("This application was submitted: it can no longer be changed.")),
+        raise ValidationFailed(_l("This application was submitted: it can no longer be changed."),
                                status=[application.status])
     check_version(application, version)
 
 
 def check_version(application: Application, version: int | None) -> None:
     if version is not None and version != application.version:
-        raise ConcurrentEdit(str(_l("This application was changed elsewhere (version %(current)s, yours %(yours)s). "
-                                    "Reload it and try again.", current=application.version, yours=version)))
+        raise ConcurrentEdit(_l("This application was changed elsewhere (version %(current)s, yours %(yours)s). "
+                                "Reload it and try again.", current=application.version, yours=version))
 
 
 def flush_application(session: Session) -> None:
@@ -254,7 +254,7 @@ def flush_application(session: Session) -> None:
     try:
         session.flush()
     except StaleDataError:
-        raise ConcurrentEdit(str(_l("This application was changed elsewhere. Reload it and try again."))) from None
+        raise ConcurrentEdit(_l("This application was changed elsewhere. Reload it and try again.")) from None
 
 
 def update_application(session: Session, application: Application, *, actor: User, now: dt.datetime,
@@ -269,9 +269,9 @@ def update_application(session: Session, application: Application, *, actor: Use
               "answers": {**application.answers, **(answers or {})}}
     errors = _check_fields(session, application.call, partners=partners, **fields)
     if not fields["title"].strip():
-        errors["title"] = [str(_l("A title is required."))]
+        errors["title"] = [_l("A title is required.")]
     if errors:
-        raise ValidationFailed(str(_l("The application has invalid fields.")), **errors)
+        raise ValidationFailed(_l("The application has invalid fields."), **errors)
     _set_fields(application, partners=partners, **fields)
     application.updated_at = now
     flush_application(session)
@@ -301,14 +301,14 @@ def submit_application(session: Session, application: Application, *, actor: Use
     _require_editable(session, application, actor, now, version)
     errors: dict[str, list[str]] = {}
     if not application.summary.strip():
-        errors["summary"] = [str(lazy_pgettext("application", "A summary is required."))]
+        errors["summary"] = [lazy_pgettext("application", "A summary is required.")]
     unanswered = [q["key"] for q in application.call.questions if not application.answers.get(q["key"], "").strip()]
     if unanswered:
-        errors["answers"] = [str(_l("Answer every question (missing: %(keys)s).", keys=", ".join(unanswered)))]
+        errors["answers"] = [_l("Answer every question (missing: %(keys)s).", keys=", ".join(unanswered))]
     if application.call.requires_deck and application.deck is None:
-        errors["deck"] = [str(_l("Attach your pitch deck (PDF)."))]
+        errors["deck"] = [_l("Attach your pitch deck (PDF).")]
     if errors:
-        raise ValidationFailed(str(_l("The application is not complete.")), **errors)
+        raise ValidationFailed(_l("The application is not complete."), **errors)
     application.status, application.submitted_at, application.updated_at = "submitted", now, now
     flush_application(session)
     return application

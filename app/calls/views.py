@@ -40,11 +40,10 @@ from app.calls.web import refused
 from app.calls.web import viewer
 from app.cluster import queries as cluster_queries
 from app.core.bounds import whole_number
-from app.core.errors import DomainError
 from app.core.errors import NotFound
 from app.core.errors import ValidationFailed
-from app.core.forms import attach_errors
 from app.core.forms import choices
+from app.core.forms import one_write
 from app.core.time import utcnow
 from app.extensions import csrf
 from app.extensions import db
@@ -78,7 +77,7 @@ def create():
     if form.validate_on_submit():
         criteria, line_errors = parse_criteria(form.criteria.data)
         workflow, _sep, stage = form.stage.data.partition(":")
-        try:
+        with one_write(form) as write:
             if line_errors:
                 raise ValidationFailed(line_errors[0], criteria=line_errors)
             call = services.create_call(
@@ -87,11 +86,7 @@ def create():
                 closes_on=form.closes_on.data, criteria=criteria, questions=parse_questions(form.questions.data),
                 workflow=workflow, stage=stage, timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
                 requires_deck=form.requires_deck.data)
-        except DomainError as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        else:
-            db.session.commit()
+        if write.ok:
             flash(_("Call “%(title)s” opened.", title=call.title), "success")
             return redirect(url_for("calls.detail", call_id=call.id))
     return render_template("calls/create.html", form=form), 422 if form.errors else 200
@@ -118,16 +113,12 @@ def apply(call_id: int):
     if not form.validate_on_submit():
         flash(_("Give your project a title and choose a pole."), "error")
         return redirect(url_for("calls.detail", call_id=call_id), code=303)
-    try:
+    with one_write(abort_on=(403,)) as write:
         application = services.create_application(db.session, call, actor=current_user, now=utcnow(),
                                                    title=form.title.data, pole=form.pole.data)
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.status == 403:
-            abort(403)
-        flash(exc.message, "error")
+    if not write.ok:
+        flash(write.error.text, "error")
         return redirect(url_for("calls.detail", call_id=call_id), code=303)
-    db.session.commit()
     flash(_("Your draft is saved. Complete it and submit it before the deadline."), "success")
     return redirect(url_for("calls.application", application_id=application.id))
 
@@ -171,17 +162,12 @@ def application(application_id: int):
     if not form.validate_on_submit():
         return render_application(found, 422, form=form)
     answers = {q["key"]: request.form.get(f"answer_{q['key']}", "") for q in found.call.questions}
-    try:
+    with one_write(form, abort_on=(403, 404)) as write:
         services.update_application(
             db.session, found, actor=current_user, now=utcnow(), version=_int(form.version.data),
             title=form.title.data, summary=form.summary.data or "", pole=form.pole.data, answers=answers)
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.status in (403, 404):
-            abort(exc.status)
-        attach_errors(form, exc)
-        return render_application(found, exc.status, form=form)
-    db.session.commit()
+    if not write.ok:
+        return render_application(found, write.status, form=form)
     flash(_("Draft saved."), "success")
     return redirect(url_for("calls.application", application_id=application_id))
 
@@ -201,12 +187,11 @@ def partners(application_id: int):
         wanted = [p for p in current if p.organisation_id != added] + [services.PartnerInput(added, role)]
     else:
         abort(400)
-    try:
+    with one_write() as write:
         services.update_application(db.session, found, actor=current_user, now=utcnow(),
                                     version=_int(request.form.get("version")), partners=wanted)
-    except DomainError as exc:
-        return refused(exc, application_id)
-    db.session.commit()
+    if not write.ok:
+        return refused(write.error, application_id)
     flash(_("Partners updated."), "success")
     return redirect(url_for("calls.application", application_id=application_id, _anchor="partners"))
 
@@ -230,14 +215,13 @@ def upload_deck(application_id: int):
         flash(_("Choose a PDF file."), "error")
         return redirect(url_for("calls.application", application_id=application_id), code=303)
     upload = form.deck.data
-    try:
+    with one_write() as write:
         checked = decks.check_deck(upload.stream.read(deck_max_bytes() + 1), upload.filename,
                                    max_bytes=deck_max_bytes())
         replaced = services.attach_deck(db.session, found, checked, actor=current_user, now=utcnow(),
                                         directory=deck_directory())
-    except DomainError as exc:
-        return refused(exc, application_id)
-    db.session.commit()
+    if not write.ok:
+        return refused(write.error, application_id)
     decks.discard(deck_directory(), replaced)
     flash(_("Pitch deck attached."), "success")
     return redirect(url_for("calls.application", application_id=application_id))
@@ -265,12 +249,11 @@ def submit(application_id: int):
     form = SubmitForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with one_write() as write:
         services.submit_application(db.session, found, actor=current_user, now=utcnow(),
                                     version=_int(form.version.data))
-    except DomainError as exc:
-        return refused(exc, application_id)
-    db.session.commit()
+    if not write.ok:
+        return refused(write.error, application_id)
     flash(_("Application submitted. The commission of the pole will review it."), "success")
     return redirect(url_for("calls.application", application_id=application_id))
 

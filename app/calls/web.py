@@ -14,6 +14,7 @@ from app.calls.models import Application
 from app.calls.models import Call
 from app.core.errors import DomainError
 from app.core.errors import NotFound
+from app.core.problems import http_status
 from app.core.time import utcnow
 from app.extensions import db
 
@@ -40,7 +41,7 @@ def load_application(application_id: int, user=None) -> Application:
 def refused(exc: DomainError, application_id: int):
     """Explain a refused action on the application page; nothing was saved."""
     db.session.rollback()
-    if exc.status in (403, 404):
-        abort(exc.status)
-    flash(" ".join([exc.message, *[m for ms in exc.errors.values() for m in ms if m != exc.message]]), "error")
+    if http_status(exc) in (403, 404):
+        abort(http_status(exc))
+    flash(" ".join([exc.text, *[m for ms in exc.field_errors().values() for m in ms if m != exc.text]]), "error")
     return redirect(url_for("calls.application", application_id=application_id), code=303)

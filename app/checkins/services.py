@@ -15,7 +15,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.checkins.labels import checkin_status_label
+from app.checkins.labels import STATUS_LABELS
 from app.checkins.models import OPEN_STATUSES
 from app.checkins.models import CheckIn
 from app.core.errors import ValidationFailed
@@ -100,12 +100,13 @@ def resolve_for_session(session: Session, project: Project, checkin_id: int | No
         return found if found is not None and found.status in ("due", "overdue") else None
     found = session.get(CheckIn, checkin_id)
     if found is None or found.project_id != project.id:
-        raise ValidationFailed(str(_l("No such check-in on this project.")),
-                               checkin_id=[str(_l("No such check-in on this project."))])
+        raise ValidationFailed(_l("No such check-in on this project."),
+                               checkin_id=[_l("No such check-in on this project.")])
     if not found.is_open:
-        status = checkin_status_label(found.status)  # "done" reads "effectué" in French, not the code
-        raise ValidationFailed(str(_l("This check-in is already %(status)s.", status=status)),
-                               checkin_id=[str(_l("Already closed."))])
+        # "done" reads "effectué" in French, not the code; lazy too, so it is put into words with the sentence
+        status = STATUS_LABELS.get(found.status, found.status)
+        raise ValidationFailed(_l("This check-in is already %(status)s.", status=status),
+                               checkin_id=[_l("Already closed.")])
     return found
 
 

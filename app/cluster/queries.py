@@ -49,7 +49,7 @@ def select_organisations(*, kind: str | None = None, status: str | None = None, 
 def get_organisation(session: Session, organisation_id: int) -> Organisation:
     found = session.get(Organisation, organisation_id)
     if found is None:
-        raise NotFound(str(_l("No such organisation.")))
+        raise NotFound(_l("No such organisation."))
     return found
 
 
@@ -83,7 +83,7 @@ def select_fundings(project: Project) -> Select:
 def get_funding(session: Session, project: Project, funding_id: int) -> Funding:
     funding = session.get(Funding, funding_id)
     if funding is None or funding.project_id != project.id:
-        raise NotFound(str(_l("No such financing line on this project.")))
+        raise NotFound(_l("No such financing line on this project."))
     return funding
 
 
@@ -109,7 +109,7 @@ def select_support_requests(*, status: str | None = None, project: Project | Non
 def get_support_request(session: Session, request_id: int) -> SupportRequest:
     found = session.get(SupportRequest, request_id)
     if found is None:
-        raise NotFound(str(_l("No such support request.")))
+        raise NotFound(_l("No such support request."))
     return found
 
 

@@ -50,7 +50,7 @@ AMOUNT_MAX = Decimal("1000000000000")
 
 def _require_manager(actor: User) -> None:
     if not permissions.can_manage_cluster(actor):
-        raise Forbidden(str(_l("Only managers do this.")))
+        raise Forbidden(_l("Only managers do this."))
 
 
 def name_key(name: str) -> str:
@@ -61,18 +61,18 @@ def _check_organisation(name: str, kind: str, membership_status: str, contact_em
                         joined_on: dt.date | None, today: dt.date) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not name.strip() or len(name) > NAME_MAX:
-        errors["name"] = [str(_l("A name of 1 to %(n)s characters is required.", n=NAME_MAX))]
+        errors["name"] = [_l("A name of 1 to %(n)s characters is required.", n=NAME_MAX)]
     if kind not in ORGANISATION_KINDS:
-        errors["kind"] = [str(_l("Choose one of: %(values)s.", values=", ".join(ORGANISATION_KINDS)))]
+        errors["kind"] = [_l("Choose one of: %(values)s.", values=", ".join(ORGANISATION_KINDS))]
     if membership_status not in MEMBERSHIP_STATUSES:
-        errors["membership_status"] = [str(_l("Choose one of: %(values)s.", values=", ".join(MEMBERSHIP_STATUSES)))]
+        errors["membership_status"] = [_l("Choose one of: %(values)s.", values=", ".join(MEMBERSHIP_STATUSES))]
     if contact_email:
         try:
             normalise_email(contact_email)
         except ValidationFailed as exc:
             errors["contact_email"] = exc.errors["email"]
     if joined_on is not None and joined_on > today:
-        errors["joined_on"] = [str(_l("A join date cannot be in the future."))]
+        errors["joined_on"] = [_l("A join date cannot be in the future.")]
     return errors
 
 
@@ -83,7 +83,7 @@ def save_organisation(session: Session, organisation: Organisation | None, *, ac
     _require_manager(actor)
     errors = _check_organisation(name, kind, membership_status, contact_email, joined_on, today)
     if errors:
-        raise ValidationFailed(str(_l("The organisation has invalid fields.")), **errors)
+        raise ValidationFailed(_l("The organisation has invalid fields."), **errors)
     if organisation is None:
         organisation = Organisation()
         session.add(organisation)
@@ -95,8 +95,8 @@ def save_organisation(session: Session, organisation: Organisation | None, *, ac
         with session.begin_nested():
             session.flush()
     except IntegrityError:
-        raise Conflict(str(_l("An organisation named “%(name)s” already exists.", name=name.strip())),
-                       name=[str(_l("Already registered."))]) from None
+        raise Conflict(_l("An organisation named “%(name)s” already exists.", name=name.strip()),
+                       name=[_l("Already registered.")]) from None
     return organisation
 
 
@@ -113,8 +113,8 @@ def set_partner(session: Session, project: Project, organisation: Organisation, 
     """Add an organisation to a project, or change its role; one lead per project."""
     _require_manager(actor)
     if role not in PARTNER_ROLES:
-        raise ValidationFailed(str(_l("Unknown role.")),
-                               role=[str(_l("Choose one of: %(values)s.", values=", ".join(PARTNER_ROLES)))])
+        raise ValidationFailed(_l("Unknown role."),
+                               role=[_l("Choose one of: %(values)s.", values=", ".join(PARTNER_ROLES))])
     partner = session.get(ProjectPartner, (project.id, organisation.id))
     try:
         with session.begin_nested():  # a refused lead leaves nothing pending behind
@@ -124,8 +124,8 @@ def set_partner(session: Session, project: Project, organisation: Organisation, 
             partner.role = role
             session.flush()
     except IntegrityError:
-        raise Conflict(str(_l("The project already has a lead organisation; change its role first.")),
-                       role=[str(_l("Only one lead organisation."))]) from None
+        raise Conflict(_l("The project already has a lead organisation; change its role first."),
+                       role=[_l("Only one lead organisation.")]) from None
     return partner
 
 
@@ -140,7 +140,7 @@ def set_commission(session: Session, pole_key: str, *, chair: User | None, membe
     """Name a pole's commission: its chair and members (the chair is a member too)."""
     _require_manager(actor)
     if project_queries.get_pole(session, pole_key) is None:
-        raise ValidationFailed(str(_l("Unknown pole.")), pole=[str(_l("Unknown pole."))])
+        raise ValidationFailed(_l("Unknown pole."), pole=[_l("Unknown pole.")])
     commission = session.get(Commission, pole_key) or Commission(pole_key=pole_key)
     session.add(commission)
     commission.chair_id = chair.id if chair else None
@@ -169,27 +169,27 @@ def _check_funding(source: str, amount, currency: str, status: str, applied_on: 
                    decided_on: dt.date | None, today: dt.date) -> tuple[dict[str, list[str]], Decimal | None]:
     errors: dict[str, list[str]] = {}
     if source not in FUNDING_SOURCES:
-        errors["source"] = [str(_l("Choose one of: %(values)s.", values=", ".join(FUNDING_SOURCES)))]
+        errors["source"] = [_l("Choose one of: %(values)s.", values=", ".join(FUNDING_SOURCES))]
     if status not in FUNDING_STATUSES:
-        errors["status"] = [str(_l("Choose one of: %(values)s.", values=", ".join(FUNDING_STATUSES)))]
+        errors["status"] = [_l("Choose one of: %(values)s.", values=", ".join(FUNDING_STATUSES))]
     if currency not in CURRENCIES:
-        errors["currency"] = [str(_l("Unknown currency “%(code)s”; use one of: %(codes)s.", code=currency,
-                                     codes=", ".join(CURRENCIES)))]
+        errors["currency"] = [_l("Unknown currency “%(code)s”; use one of: %(codes)s.", code=currency,
+                                 codes=", ".join(CURRENCIES))]
     parsed = parse_amount(amount)
     if parsed is None:
-        errors["amount"] = [str(_l("An exact amount, such as 250000.00."))]
+        errors["amount"] = [_l("An exact amount, such as 250000.00.")]
     elif parsed <= 0 or parsed > AMOUNT_MAX:
-        errors["amount"] = [str(_l("More than 0 and at most %(max)s.", max=number(AMOUNT_MAX)))]
+        errors["amount"] = [_l("More than 0 and at most %(max)s.", max=number(AMOUNT_MAX))]
     elif parsed.as_tuple().exponent < -2:
-        errors["amount"] = [str(_l("At most two decimals."))]
+        errors["amount"] = [_l("At most two decimals.")]
     if applied_on and decided_on and decided_on < applied_on:
-        errors["decided_on"] = [str(_l("The decision cannot come before the application."))]
+        errors["decided_on"] = [_l("The decision cannot come before the application.")]
     if applied_on and applied_on > today + dt.timedelta(days=365):
-        errors["applied_on"] = [str(_l("More than a year ahead: check the date."))]
+        errors["applied_on"] = [_l("More than a year ahead: check the date.")]
     if decided_on and decided_on > today:
-        errors["decided_on"] = [str(_l("A decision date cannot be in the future."))]
+        errors["decided_on"] = [_l("A decision date cannot be in the future.")]
     if status in ("granted", "refused") and decided_on is None:
-        errors.setdefault("decided_on", []).append(str(_l("Give the date of the decision.")))
+        errors.setdefault("decided_on", []).append(_l("Give the date of the decision."))
     return errors, parsed
 
 
@@ -199,23 +199,23 @@ def save_funding(session: Session, project: Project, funding: Funding | None, *,
                  version: int | None = None) -> Funding:
     """Record (funding=None) or edit a financing line of a project."""
     if not permissions.can_edit_funding(project_queries.relations(session, project, actor)):
-        raise Forbidden(str(_l("Only the project's founders and managers record its financing.")))
+        raise Forbidden(_l("Only the project's founders and managers record its financing."))
     errors, parsed = _check_funding(source, amount, currency, status, applied_on, decided_on, now.date())
     if len(note) > DESCRIPTION_MAX:
-        errors["note"] = [str(_l("At most %(n)s characters.", n=DESCRIPTION_MAX))]
+        errors["note"] = [_l("At most %(n)s characters.", n=DESCRIPTION_MAX)]
     if errors:
-        raise ValidationFailed(str(_l("The financing has invalid fields.")), **errors)
+        raise ValidationFailed(_l("The financing has invalid fields."), **errors)
     if funding is None:
         funding = Funding(project_id=project.id, created_by_id=actor.id, created_at=now)
         session.add(funding)
     elif version is not None and version != funding.version:
-        raise ConcurrentEdit(str(_l("This financing line was changed by someone else. Reload it.")))
+        raise ConcurrentEdit(_l("This financing line was changed by someone else. Reload it."))
     funding.source, funding.amount, funding.currency, funding.status = source, parsed, currency, status
     funding.applied_on, funding.decided_on, funding.note, funding.updated_at = applied_on, decided_on, note.strip(), now
     try:
         session.flush()
     except StaleDataError:
-        raise ConcurrentEdit(str(_l("This financing line was changed by someone else. Reload it."))) from None
+        raise ConcurrentEdit(_l("This financing line was changed by someone else. Reload it.")) from None
     return funding
 
 
@@ -223,14 +223,14 @@ def create_support_request(session: Session, project: Project, *, actor: User, n
                            description: str) -> SupportRequest:
     """A founder asks the cluster for help on their project."""
     if not permissions.can_request_support(project_queries.relations(session, project, actor)):
-        raise Forbidden(str(_l("Only the project's founders ask for support.")))
+        raise Forbidden(_l("Only the project's founders ask for support."))
     errors: dict[str, list[str]] = {}
     if kind not in SUPPORT_KINDS:
-        errors["kind"] = [str(_l("Choose one of: %(values)s.", values=", ".join(SUPPORT_KINDS)))]
+        errors["kind"] = [_l("Choose one of: %(values)s.", values=", ".join(SUPPORT_KINDS))]
     if not description.strip() or len(description) > DESCRIPTION_MAX:
-        errors["description"] = [str(_l("Describe what you need in 1 to %(n)s characters.", n=DESCRIPTION_MAX))]
+        errors["description"] = [_l("Describe what you need in 1 to %(n)s characters.", n=DESCRIPTION_MAX)]
     if errors:
-        raise ValidationFailed(str(_l("The request has invalid fields.")), **errors)
+        raise ValidationFailed(_l("The request has invalid fields."), **errors)
     request = SupportRequest(project_id=project.id, requester_id=actor.id, kind=kind,
                              description=description.strip(), status="open", created_at=now)
     session.add(request)
@@ -241,10 +241,10 @@ def create_support_request(session: Session, project: Project, *, actor: User, n
 def assign_support_request(session: Session, request: SupportRequest, assignee: User, *, actor: User) -> None:
     _require_manager(actor)
     if request.status == "closed":
-        raise Conflict(str(_l("This request is closed.")))
+        raise Conflict(_l("This request is closed."))
     if assignee.role not in ("manager", "admin", "mentor"):
-        raise ValidationFailed(str(_l("Assign a manager or a mentor.")),
-                               assignee_id=[str(_l("Assign a manager or a mentor."))])
+        raise ValidationFailed(_l("Assign a manager or a mentor."),
+                               assignee_id=[_l("Assign a manager or a mentor.")])
     request.assignee_id, request.status = assignee.id, "assigned"
     session.flush()
 
@@ -254,10 +254,10 @@ def close_support_request(session: Session, request: SupportRequest, *, actor: U
     """Answer and close a request (the boundary then tells the founder)."""
     _require_manager(actor)
     if request.status == "closed":
-        raise Conflict(str(_l("This request is already closed.")))
+        raise Conflict(_l("This request is already closed."))
     if not answer.strip() or len(answer) > DESCRIPTION_MAX:
-        raise ValidationFailed(str(_l("An answer is required.")),
-                               answer=[str(_l("Answer in 1 to %(n)s characters.", n=DESCRIPTION_MAX))])
+        raise ValidationFailed(_l("An answer is required."),
+                               answer=[_l("Answer in 1 to %(n)s characters.", n=DESCRIPTION_MAX)])
     request.answer, request.status, request.closed_at = answer.strip(), "closed", now
     session.flush()
     return request

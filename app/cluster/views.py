@@ -30,8 +30,9 @@ from app.cluster.notify import support_closed_message
 from app.cluster.overview import build_panel
 from app.core.errors import DomainError
 from app.core.errors import NotFound
-from app.core.forms import attach_errors
 from app.core.forms import choices
+from app.core.forms import one_write
+from app.core.problems import http_status
 from app.core.time import utcnow
 from app.extensions import db
 from app.notifications import services as notifications
@@ -56,9 +57,9 @@ def _back(project_id: int, anchor: str):
 
 def _refused(project_id: int, exc: DomainError, anchor: str):
     db.session.rollback()
-    if exc.status in (403, 404):
-        abort(exc.status)
-    flash(" ".join([exc.message, *[m for ms in exc.errors.values() for m in ms]]), "error")
+    if http_status(exc) in (403, 404):
+        abort(http_status(exc))
+    flash(" ".join([exc.text, *[m for ms in exc.field_errors().values() for m in ms]]), "error")
     return _back(project_id, anchor)
 
 
@@ -79,16 +80,12 @@ def edit_organisation(organisation_id: int | None):
     organisation = _or_404(queries.get_organisation, organisation_id) if organisation_id else None
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
-        try:
+        with one_write(form) as write:
             organisation = services.save_organisation(
                 db.session, organisation, actor=current_user, today=utcnow().date(), name=form.name.data,
                 kind=form.kind.data, membership_status=form.membership_status.data, joined_on=form.joined_on.data,
                 contact_name=form.contact_name.data or "", contact_email=form.contact_email.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        else:
-            db.session.commit()
+        if write.ok:
             flash(_("Organisation “%(name)s” saved.", name=organisation.name), "success")
             return redirect(url_for("cluster.organisation", organisation_id=organisation.id))
     return render_template("cluster/edit_organisation.html", form=form, organisation=organisation), \
@@ -127,12 +124,11 @@ def add_partner(project_id: int):
     if not form.validate_on_submit():
         flash(_("Choose an organisation and a role."), "error")
         return _back(project_id, "cluster")
-    try:
+    with one_write() as write:
         organisation = queries.get_organisation(db.session, form.organisation_id.data)
         services.set_partner(db.session, project, organisation, form.role.data, actor=current_user)
-    except DomainError as exc:
-        return _refused(project_id, exc, "cluster")
-    db.session.commit()
+    if not write.ok:
+        return _refused(project_id, write.error, "cluster")
     flash(_("%(org)s takes part in the project.", org=organisation.name), "success")
     return _back(project_id, "cluster")
 
@@ -164,19 +160,13 @@ def edit_funding(project_id: int, funding_id: int | None):
     if request.method == "GET" and funding is not None:
         form.amount.data, form.version.data = str(funding.amount), funding.version
     if form.validate_on_submit():
-        try:
+        with one_write(form, abort_on=(403,)) as write:
             services.save_funding(
                 db.session, project, funding, actor=current_user, now=utcnow(), source=form.source.data,
                 amount=form.amount.data, currency=form.currency.data, status=form.status.data,
                 applied_on=form.applied_on.data, decided_on=form.decided_on.data, note=form.note.data or "",
                 version=int(form.version.data) if form.version.data else None)
-        except DomainError as exc:
-            db.session.rollback()
-            if exc.status == 403:
-                abort(403)
-            attach_errors(form, exc)
-        else:
-            db.session.commit()
+        if write.ok:
             flash(_("Financing saved."), "success")
             return _back(project_id, "funding")
     return render_template("cluster/edit_funding.html", form=form, project=project, funding=funding), \
@@ -191,12 +181,11 @@ def request_support(project_id: int):
     if not form.validate_on_submit():
         flash(_("Describe what you need (at most 5,000 characters)."), "error")
         return _back(project_id, "support")
-    try:
+    with one_write() as write:
         services.create_support_request(db.session, project, actor=current_user, now=utcnow(), kind=form.kind.data,
                                         description=form.description.data)
-    except DomainError as exc:
-        return _refused(project_id, exc, "support")
-    db.session.commit()
+    if not write.ok:
+        return _refused(project_id, write.error, "support")
     flash(_("Your request is sent; the cluster team will answer here and by email."), "success")
     return _back(project_id, "support")
 
@@ -219,7 +208,7 @@ def handle_support(request_id: int):
     form = SupportAnswerForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with one_write() as write:
         if form.answer.data:
             services.close_support_request(db.session, found, actor=current_user, now=utcnow(),
                                            answer=form.answer.data)
@@ -234,12 +223,7 @@ def handle_support(request_id: int):
         else:
             flash(_("Choose someone or write an answer."), "error")
             return redirect(url_for("cluster.support_queue"))
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("cluster.support_queue"))
-    db.session.commit()
-    flash(message, "success")
+    flash(message if write.ok else write.error.text, "success" if write.ok else "error")
     return redirect(url_for("cluster.support_queue"))
 
 
@@ -254,16 +238,11 @@ def commissions():
         form.member_ids.choices = choices((u.id, u.name) for u in people)
         pole = request.form.get("pole", "")
         if form.validate_on_submit():
-            try:
+            with one_write() as write:
                 services.set_commission(db.session, pole, chair=db.session.get(User, form.chair_id.data or 0),
                                         members=[db.session.get(User, i) for i in form.member_ids.data or []],
                                         actor=current_user)
-            except DomainError as exc:
-                db.session.rollback()
-                flash(exc.message, "error")
-            else:
-                db.session.commit()
-                flash(_("Commission saved."), "success")
+            flash(_("Commission saved.") if write.ok else write.error.text, "success" if write.ok else "error")
         return redirect(url_for("cluster.commissions"))
     return render_template("cluster/commissions.html", poles=poles, people=people,
                            commissions=queries.list_commissions(db.session))

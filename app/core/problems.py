@@ -11,6 +11,32 @@ from flask import jsonify
 
 PROBLEM_TYPE_BASE = "https://parcours.example.org/problems/"
 
+#: The HTTP status that answers each domain error code (an error whose own code is not listed is
+#: answered as its nearest listed parent class).
+STATUS_BY_CODE = {
+    "invalid": 422,
+    "validation_failed": 422,
+    "transition_not_allowed": 422,
+    "not_found": 404,
+    "forbidden": 403,
+    "event_forbidden": 403,
+    "concurrent_edit": 409,
+    "conflict": 409,
+    "gate_already_approved": 409,
+    "deck_too_large": 413,
+}
+
+
+def http_status(error) -> int:
+    """The HTTP status of a domain error (see `STATUS_BY_CODE`)."""
+    if error.code in STATUS_BY_CODE:
+        return STATUS_BY_CODE[error.code]
+    for cls in type(error).__mro__:
+        code = cls.__dict__.get("code")
+        if code in STATUS_BY_CODE:
+            return STATUS_BY_CODE[code]
+    return 422
+
 
 def problem(status: int, detail: str = "", *, title: str | None = None, type_: str | None = None,
             errors: dict[str, list[str]] | None = None, headers: dict | None = None, **extra) -> Response:

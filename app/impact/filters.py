@@ -18,11 +18,11 @@ def parse_filters(args: Mapping[str, str], *, today: dt.date) -> ReportFilters:
     start = _date(args, "from") or today.replace(month=1, day=1)
     end = _date(args, "to") or today
     if start > end:
-        raise BadFilters(str(_l("The period starts after it ends.")))
+        raise BadFilters(_l("The period starts after it ends."))
     cohort = args.get("cohort") or None
     if cohort is not None:
         if not cohort.isdigit() or not 1900 <= int(cohort) <= 2999:
-            raise BadFilters(str(_l("cohort must be a year.")))
+            raise BadFilters(_l("cohort must be a year."))
         cohort = int(cohort)
     return ReportFilters(start=start, end=end, pole=args.get("pole") or None, cohort=cohort)
 
@@ -34,4 +34,4 @@ def _date(args: Mapping[str, str], name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise BadFilters(str(_l("%(name)s must be a date (YYYY-MM-DD).", name=name))) from None
+        raise BadFilters(_l("%(name)s must be a date (YYYY-MM-DD).", name=name)) from None

@@ -25,7 +25,7 @@ def select_reports(project: Project) -> Select:
 def get_report(session: Session, report_id: int) -> KpiReport:
     found = session.get(KpiReport, report_id)
     if found is None:
-        raise NotFound(str(_l("No such KPI report.")))
+        raise NotFound(_l("No such KPI report."))
     return found
 
 

@@ -40,7 +40,7 @@ class ValueInput:
 def ensure_can_submit(session: Session, report: KpiReport, actor: User) -> None:
     """Refuse someone who may not give this report's figures (the API asks before reading a body)."""
     if not permissions.can_submit(project_queries.relations(session, report.project, actor)):
-        raise Forbidden(str(_l("Only the project's founders and managers give its figures.")))
+        raise Forbidden(_l("Only the project's founders and managers give its figures."))
 
 
 def submit_report(session: Session, report: KpiReport, *, actor: User, now: dt.datetime,
@@ -55,18 +55,18 @@ def submit_report(session: Session, report: KpiReport, *, actor: User, now: dt.d
     """
     ensure_can_submit(session, report, actor)
     if version is not None and version != report.version:
-        raise ConcurrentEdit(str(_l("This report was changed by someone else. Reload it and try again.")))
+        raise ConcurrentEdit(_l("This report was changed by someone else. Reload it and try again."))
     metrics = {m.key: m for m in queries.metrics_of(report)}
     parsed, errors = parse_values(values, metrics, require_all=report.status == "open")
     reason = (reason or "").strip()
     current = report.value_map()
     changed = {k: v for k, v in parsed.items() if k not in current or current[k].value != v}
     if report.status == "submitted" and changed and not reason:
-        errors["reason"] = [str(_l("Say why the submitted figures are corrected."))]
+        errors["reason"] = [_l("Say why the submitted figures are corrected.")]
     if len(reason) > REASON_MAX:
-        errors["reason"] = [str(_l("At most %(n)s characters.", n=REASON_MAX))]
+        errors["reason"] = [_l("At most %(n)s characters.", n=REASON_MAX)]
     if errors:
-        raise ValidationFailed(str(_l("The report has invalid figures.")), **errors)
+        raise ValidationFailed(_l("The report has invalid figures."), **errors)
     for key, value in changed.items():
         row = current.get(key)
         session.add(KpiValueChange(report_id=report.id, metric_key=key, old_value=row.value if row else None,
@@ -84,7 +84,7 @@ def submit_report(session: Session, report: KpiReport, *, actor: User, now: dt.d
     try:
         session.flush()
     except StaleDataError:
-        raise ConcurrentEdit(str(_l("This report was changed by someone else. Reload it and try again."))) from None
+        raise ConcurrentEdit(_l("This report was changed by someone else. Reload it and try again.")) from None
     return report
 
 
@@ -94,12 +94,12 @@ def parse_values(values: Mapping[str, ValueInput], metrics: Mapping[str, Metric]
     parsed: dict[str, Decimal] = {}
     errors: dict[str, list[str]] = {}
     for key in sorted(set(values) - set(metrics)):
-        errors[f"values.{key}"] = [str(_l("This report does not ask for “%(key)s”.", key=key))]
+        errors[f"values.{key}"] = [_l("This report does not ask for “%(key)s”.", key=key)]
     for key, metric in metrics.items():
         given = values.get(key)
         if given is None or given.value is None or (isinstance(given.value, str) and not given.value.strip()):
             if require_all:
-                errors[f"values.{key}"] = [str(_l("A figure is required."))]
+                errors[f"values.{key}"] = [_l("A figure is required.")]
             continue
         value, problem = parse_value(given, metric)
         if problem:

@@ -14,9 +14,8 @@ from flask_login import current_user
 from flask_login import login_required
 
 from app.auth.decorators import role_required
-from app.core.errors import DomainError
 from app.core.errors import NotFound
-from app.core.forms import attach_errors
+from app.core.forms import one_write
 from app.core.time import utcnow
 from app.extensions import db
 from app.kpis import permissions
@@ -51,7 +50,6 @@ def report(report_id: int):
             abort(403)
         status = _submit(record, form, metrics) if form.validate_on_submit() else 422
         if status is None:
-            db.session.commit()
             flash(_("Figures saved."), "success")
             return redirect(url_for("projects.progress", project_id=project.id, _anchor="kpis"), code=303)
     return render_template("kpis/report.html", report=record, project=project, form=form, metrics=metrics,
@@ -64,20 +62,13 @@ def _current(record) -> dict:
 
 
 def _submit(record, form, metrics) -> int | None:
-    """Call the service; on refusal roll back, show the errors next to the fields and return the status."""
-    try:
+    """Call the service and commit; on refusal show the errors next to the fields and return the status."""
+    with one_write(form, abort_on=(403,), field_names=lambda k: k.replace("values.", "value_")) as write:
         services.submit_report(
             db.session, record, actor=current_user, now=utcnow(), reason=form.reason.data or "",
             values={k: services.ValueInput(v) for k, v in form.values(metrics).items()},
             version=int(form.version.data) if (form.version.data or "").isdigit() else None)
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.status == 403:
-            abort(403)
-        exc.errors = {k.replace("values.", "value_"): v for k, v in exc.errors.items()}
-        attach_errors(form, exc)
-        return exc.status
-    return None
+    return None if write.ok else write.status
 
 
 @bp.get("/kpi-reports")

@@ -149,14 +149,14 @@ def list_mentor_fits(session: Session) -> list[MentorLoad]:
 def get_mentor(session: Session, mentor_id: int) -> User:
     mentor = session.get(User, mentor_id)
     if mentor is None or mentor.role != "mentor":
-        raise NotFound(str(_l("No such mentor.")))
+        raise NotFound(_l("No such mentor."))
     return mentor
 
 
 def get_assignment(session: Session, project: Project, assignment_id: int) -> MentorAssignment:
     assignment = session.get(MentorAssignment, assignment_id)
     if assignment is None or assignment.project_id != project.id:
-        raise NotFound(str(_l("No such assignment on this project.")))
+        raise NotFound(_l("No such assignment on this project."))
     return assignment
 
 
@@ -191,14 +191,14 @@ def list_sessions(session: Session, project: Project, limit: int | None = None) 
 def get_session(session: Session, session_id: int) -> AdviceSession:
     found = session.get(AdviceSession, session_id)
     if found is None:
-        raise NotFound(str(_l("No such session.")))
+        raise NotFound(_l("No such session."))
     return found
 
 
 def get_action_item(session: Session, item_id: int) -> ActionItem:
     item = session.get(ActionItem, item_id)
     if item is None:
-        raise NotFound(str(_l("No such action item.")))
+        raise NotFound(_l("No such action item."))
     return item
 
 

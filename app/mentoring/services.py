@@ -67,23 +67,23 @@ def update_profile(session: Session, mentor: User, *, actor: User, now: dt.datet
                    known_dimensions: set[str] | None = None) -> MentorProfile:
     """Edit a mentor's profile (managers, or the mentor themself)."""
     if not permissions.can_edit_profile(actor, mentor.id):
-        raise Forbidden(str(_l("You may only edit your own profile.")))
+        raise Forbidden(_l("You may only edit your own profile."))
     errors: dict[str, list[str]] = {}
     if poles is not None and set(poles) - known_poles:
-        errors["poles"] = [str(_l("Unknown pole(s): %(keys)s.", keys=", ".join(sorted(set(poles) - known_poles))))]
+        errors["poles"] = [_l("Unknown pole(s): %(keys)s.", keys=", ".join(sorted(set(poles) - known_poles)))]
     if stages is not None and set(stages) - known_stages:
-        errors["stages"] = [str(_l("Unknown stage(s): %(keys)s.", keys=", ".join(sorted(set(stages) - known_stages))))]
+        errors["stages"] = [_l("Unknown stage(s): %(keys)s.", keys=", ".join(sorted(set(stages) - known_stages)))]
     if dimensions is not None and set(dimensions) - (known_dimensions or set()):
-        errors["dimensions"] = [str(_l("Unknown readiness dimension(s): %(keys)s.",
-                                       keys=", ".join(sorted(set(dimensions) - (known_dimensions or set())))))]
+        errors["dimensions"] = [_l("Unknown readiness dimension(s): %(keys)s.",
+                                   keys=", ".join(sorted(set(dimensions) - (known_dimensions or set()))))]
     if capacity is not None and not 0 <= capacity <= CAPACITY_MAX:
-        errors["capacity"] = [str(_l("Between 0 and %(n)s.", n=CAPACITY_MAX))]
+        errors["capacity"] = [_l("Between 0 and %(n)s.", n=CAPACITY_MAX)]
     if bio is not None and len(bio) > BIO_MAX:
-        errors["bio"] = [str(_l("At most %(n)s characters.", n=BIO_MAX))]
+        errors["bio"] = [_l("At most %(n)s characters.", n=BIO_MAX)]
     if languages is not None and any(not lang.strip() or len(lang) > 32 for lang in languages):
-        errors["languages"] = [str(_l("Each language is a short name, e.g. fr, en, ar."))]
+        errors["languages"] = [_l("Each language is a short name, e.g. fr, en, ar.")]
     if errors:
-        raise ValidationFailed(str(_l("The profile has invalid fields.")), **errors)
+        raise ValidationFailed(_l("The profile has invalid fields."), **errors)
     profile = ensure_profile(session, mentor)
     if poles is not None:
         profile.poles = sorted(set(poles))
@@ -106,7 +106,7 @@ def _flush_profile(session: Session) -> None:
     try:
         session.flush()
     except StaleDataError:
-        raise Conflict(str(_l("The mentor's profile or load changed at the same time. Try again."))) from None
+        raise Conflict(_l("The mentor's profile or load changed at the same time. Try again.")) from None
 
 
 def assign_mentor(session: Session, project: Project, mentor: User, *, actor: User, now: dt.datetime,
@@ -117,25 +117,25 @@ def assign_mentor(session: Session, project: Project, mentor: User, *, actor: Us
     managers taking the last free place at once cannot both succeed.
     """
     if not permissions.can_manage_assignments(actor):
-        raise Forbidden(str(_l("Only managers assign mentors.")))
+        raise Forbidden(_l("Only managers assign mentors."))
     if project.status in FINAL_STATUSES:
-        raise ValidationFailed(str(_l("The project is closed.")), project=[str(_l("The project is closed."))])
+        raise ValidationFailed(_l("The project is closed."), project=[_l("The project is closed.")])
     if stage is not None and stage != project.stage:
         message = str(_l("Only the current stage (%(stage)s) can be staffed.", stage=project.stage))
-        raise ValidationFailed(str(_l("Mentors are assigned for the current stage.")), stage=[message])
+        raise ValidationFailed(_l("Mentors are assigned for the current stage."), stage=[message])
     if mentor.role != "mentor" or not mentor.is_active:
-        raise ValidationFailed(str(_l("This person is not an active mentor.")), mentor_id=[str(_l("Not a mentor."))])
+        raise ValidationFailed(_l("This person is not an active mentor."), mentor_id=[_l("Not a mentor.")])
     profile = ensure_profile(session, mentor, lock=True)
     if any(a.mentor_id == mentor.id and a.stage == project.stage
            for a in queries.list_active_assignments(session, project)):
-        raise Conflict(str(_l("%(name)s is already assigned to this stage.", name=mentor.name)))
+        raise Conflict(_l("%(name)s is already assigned to this stage.", name=mentor.name))
     active = session.scalar(select(func.count(MentorAssignment.id)).where(
         MentorAssignment.mentor_id == mentor.id, MentorAssignment.ended_at.is_(None))) or 0
     over = active >= profile.capacity
     if over and not override:
-        raise Conflict(str(_l(
-            "%(name)s is at capacity (%(active)s of %(capacity)s mentees). A manager may override.",
-            name=mentor.name, active=active, capacity=profile.capacity)), mentor_id=[str(_l("At capacity."))])
+        raise Conflict(_l(
+        "%(name)s is at capacity (%(active)s of %(capacity)s mentees). A manager may override.",
+        name=mentor.name, active=active, capacity=profile.capacity), mentor_id=[_l("At capacity.")])
     assignment = MentorAssignment(project_id=project.id, mentor_id=mentor.id, stage=project.stage,
                                   assigned_by_id=actor.id, started_at=now, is_over_capacity=over)
     session.add(assignment)
@@ -148,9 +148,9 @@ def assign_mentor(session: Session, project: Project, mentor: User, *, actor: Us
 def end_assignment(session: Session, assignment: MentorAssignment, *, actor: User, now: dt.datetime) -> None:
     """End an assignment; it stays in the project's history."""
     if not permissions.can_manage_assignments(actor):
-        raise Forbidden(str(_l("Only managers end assignments.")))
+        raise Forbidden(_l("Only managers end assignments."))
     if assignment.ended_at is not None:
-        raise Conflict(str(_l("This assignment has already ended.")))
+        raise Conflict(_l("This assignment has already ended."))
     assignment.ended_at = now
     assignment.end_reason = "removed"
     session.flush()
@@ -181,12 +181,12 @@ def log_session(session: Session, project: Project, *, actor: User, now: dt.date
     """Record an advice session held by an assigned mentor, with its action items."""
     relations = project_queries.relations(session, project, actor)
     if not permissions.can_log_session(relations):
-        raise Forbidden(str(_l("Only a mentor assigned to the project logs its sessions.")))
+        raise Forbidden(_l("Only a mentor assigned to the project logs its sessions."))
     items = action_items or []
     allowed_owners = {m.user_id for m in project.members} | {actor.id}
     errors = _session_errors(held_at, duration_minutes, summary, notes, items, allowed_owners, now)
     if errors:
-        raise ValidationFailed(str(_l("The session has invalid fields.")), **errors)
+        raise ValidationFailed(_l("The session has invalid fields."), **errors)
     checkin = checkin_services.resolve_for_session(session, project, checkin_id)
     record = AdviceSession(project_id=project.id, mentor_id=actor.id, stage=project.stage, held_at=held_at,
                            duration_minutes=duration_minutes, summary=summary.strip(), notes=(notes or "").strip(),
@@ -204,24 +204,24 @@ def _session_errors(held_at: dt.datetime, duration: int, summary: str, notes: st
                     allowed_owners: set[int], now: dt.datetime) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if held_at.tzinfo is None:
-        errors["held_at"] = [str(_l("Give a time zone (e.g. 2026-11-02T10:00:00+01:00)."))]
+        errors["held_at"] = [_l("Give a time zone (e.g. 2026-11-02T10:00:00+01:00).")]
     elif held_at > now + dt.timedelta(days=1):
-        errors["held_at"] = [str(_l("A session is logged once it has been held, not in advance."))]
+        errors["held_at"] = [_l("A session is logged once it has been held, not in advance.")]
     if not 0 < duration <= 1440:
-        errors["duration_minutes"] = [str(_l("Between 1 and 1440 minutes."))]
+        errors["duration_minutes"] = [_l("Between 1 and 1440 minutes.")]
     if not summary.strip():
-        errors["summary"] = [str(lazy_pgettext("advice session", "A summary is required."))]
+        errors["summary"] = [lazy_pgettext("advice session", "A summary is required.")]
     elif len(summary) > SUMMARY_MAX:
-        errors["summary"] = [str(_l("At most %(n)s characters; nothing was cut.", n=SUMMARY_MAX))]
+        errors["summary"] = [_l("At most %(n)s characters; nothing was cut.", n=SUMMARY_MAX)]
     if len(notes or "") > NOTES_MAX:
-        errors["notes"] = [str(_l("At most %(n)s characters; nothing was cut.", n=NOTES_MAX))]
+        errors["notes"] = [_l("At most %(n)s characters; nothing was cut.", n=NOTES_MAX)]
     if len(items) > ACTION_ITEMS_MAX:
-        errors["action_items"] = [str(_l("At most %(n)s action items.", n=ACTION_ITEMS_MAX))]
+        errors["action_items"] = [_l("At most %(n)s action items.", n=ACTION_ITEMS_MAX)]
     for i, item in enumerate(items):
         if not item.title.strip() or len(item.title) > TITLE_MAX:
-            errors[f"action_items.{i}.title"] = [str(_l("A title of 1 to %(n)s characters.", n=TITLE_MAX))]
+            errors[f"action_items.{i}.title"] = [_l("A title of 1 to %(n)s characters.", n=TITLE_MAX)]
         if item.owner_id is not None and item.owner_id not in allowed_owners:
-            errors[f"action_items.{i}.owner_id"] = [str(_l("The owner must be a founder of the project or you."))]
+            errors[f"action_items.{i}.owner_id"] = [_l("The owner must be a founder of the project or you.")]
     return errors
 
 
@@ -229,7 +229,7 @@ def set_action_item(session: Session, item: ActionItem, *, done: bool, actor: Us
                     now: dt.datetime) -> ActionItem:
     """Tick or untick an action item."""
     if not permissions.can_tick_action_item(actor, relations, item.session):
-        raise Forbidden(str(_l("You may not change this action item.")))
+        raise Forbidden(_l("You may not change this action item."))
     item.is_done = done
     item.done_at = now if done else None
     item.done_by_id = actor.id if done else None
@@ -242,19 +242,19 @@ def rate_session(session: Session, advice_session: AdviceSession, *, actor: User
     """Rate a session once, from the founder or the mentor side."""
     side = permissions.rating_side(actor, relations, advice_session)
     if side is None:
-        raise Forbidden(str(_l("Only the session's mentor and the project's founders rate it.")))
+        raise Forbidden(_l("Only the session's mentor and the project's founders rate it."))
     errors: dict[str, list[str]] = {}
     if not 1 <= usefulness <= 5:
-        errors["usefulness"] = [str(_l("From 1 (not useful) to 5 (very useful)."))]
+        errors["usefulness"] = [_l("From 1 (not useful) to 5 (very useful).")]
     if len(comment or "") > RATING_COMMENT_MAX:
-        errors["comment"] = [str(_l("At most %(n)s characters.", n=RATING_COMMENT_MAX))]
+        errors["comment"] = [_l("At most %(n)s characters.", n=RATING_COMMENT_MAX)]
     if errors:
-        raise ValidationFailed(str(_l("The rating has invalid fields.")), **errors)
+        raise ValidationFailed(_l("The rating has invalid fields."), **errors)
     rating = SessionRating(session_id=advice_session.id, rater_id=actor.id, side=side, usefulness=usefulness,
                            comment=(comment or "").strip(), created_at=now)
     try:
         with session.begin_nested():
             session.add(rating)
     except IntegrityError:
-        raise Conflict(str(_l("You have already rated this session."))) from None
+        raise Conflict(_l("You have already rated this session.")) from None
     return rating

@@ -20,8 +20,9 @@ from wtforms import SelectChoice
 from app.auth.decorators import role_required
 from app.core.errors import DomainError
 from app.core.errors import NotFound
-from app.core.forms import attach_errors
 from app.core.forms import choices
+from app.core.forms import one_write
+from app.core.problems import http_status
 from app.core.time import utcnow
 from app.extensions import db
 from app.mentoring import queries
@@ -56,9 +57,9 @@ def _back(project_id: int, anchor: str = "mentoring"):
 
 def _refused(project_id: int, exc: DomainError, anchor: str = "mentoring"):
     db.session.rollback()
-    if exc.status in (403, 404):
-        abort(exc.status)
-    flash(exc.message, "error")
+    if http_status(exc) in (403, 404):
+        abort(http_status(exc))
+    flash(exc.text, "error")
     return _back(project_id, anchor)
 
 
@@ -90,7 +91,7 @@ def edit_profile(mentor_id: int):
     form.dimensions.choices = choices(dict.fromkeys((x.key, x.label) for d in definitions
                                                     for x in d.readiness.dimensions))
     if form.validate_on_submit():
-        try:
+        with one_write(form) as write:
             services.update_profile(
                 db.session, mentor, actor=current_user, now=utcnow(),
                 known_poles={c.value for c in form.poles.choices}, known_stages={c.value for c in form.stages.choices},
@@ -98,11 +99,7 @@ def edit_profile(mentor_id: int):
                 languages=[x.strip() for x in (form.languages.data or "").split(",") if x.strip()],
                 bio=form.bio.data or "", dimensions=form.dimensions.data,
                 known_dimensions={c.value for c in form.dimensions.choices})
-        except DomainError as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        else:
-            db.session.commit()
+        if write.ok:
             flash(_("Profile saved."), "success")
             return redirect(url_for("mentoring.mentors" if current_user.is_manager else "mentoring.mentees"))
     return render_template("mentoring/edit_profile.html", form=form, mentor=mentor), 422 if form.errors else 200
@@ -137,13 +134,12 @@ def assign(project_id: int):
     form = AssignForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with one_write() as write:
         mentor = queries.get_mentor(db.session, form.mentor_id.data)
         services.assign_mentor(db.session, project, mentor, actor=current_user, now=utcnow(),
                                override=form.override.data)
-    except DomainError as exc:
-        return _refused(project_id, exc)
-    db.session.commit()
+    if not write.ok:
+        return _refused(project_id, write.error)
     flash(_("%(name)s now mentors this project.", name=mentor.name), "success")
     return _back(project_id)
 
@@ -155,12 +151,11 @@ def end_assignment(project_id: int, assignment_id: int):
     if not request.form.get("confirm"):
         flash(_("Please confirm that the assignment ends."), "error")
         return _back(project_id)
-    try:
+    with one_write() as write:
         assignment = queries.get_assignment(db.session, project, assignment_id)
         services.end_assignment(db.session, assignment, actor=current_user, now=utcnow())
-    except DomainError as exc:
-        return _refused(project_id, exc)
-    db.session.commit()
+    if not write.ok:
+        return _refused(project_id, write.error)
     flash(_("The assignment has ended; it stays in the history."), "success")
     return _back(project_id)
 
@@ -184,17 +179,13 @@ def log_session(project_id: int):
         zone = ZoneInfo(current_user.timezone)
         items = [services.ActionItemInput(r.title.data, r.owner_id.data or None, r.due_on.data)
                  for r in form.action_items if (r.title.data or "").strip()]
-        try:
+        with one_write(form) as write:
             services.log_session(
                 db.session, project, actor=current_user, now=utcnow(),
                 held_at=form.held_at.data.replace(tzinfo=zone).astimezone(dt.UTC),
                 duration_minutes=form.duration_minutes.data, summary=form.summary.data, notes=form.notes.data or "",
                 checkin_id=form.checkin_id.data, action_items=items)
-        except DomainError as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        else:
-            db.session.commit()
+        if write.ok:
             flash(_("Session logged."), "success")
             return _back(project_id, "sessions")
     return render_template("mentoring/log_session.html", form=form, project=project), 422 if form.errors else 200
@@ -209,12 +200,11 @@ def toggle_action_item(item_id: int):
         abort(404)
     project = load_visible(item.project_id)
     relations = project_queries.relations(db.session, project, current_user)
-    try:
+    with one_write() as write:
         services.set_action_item(db.session, item, done=bool(request.form.get("done")), actor=current_user,
                                  relations=relations, now=utcnow())
-    except DomainError as exc:
-        return _refused(project.id, exc, "sessions")
-    db.session.commit()
+    if not write.ok:
+        return _refused(project.id, write.error, "sessions")
     flash(_("Action item updated."), "success")
     return _back(project.id, "sessions")
 
@@ -232,11 +222,10 @@ def rate(session_id: int):
         flash(_("Choose a usefulness from 1 to 5."), "error")
         return _back(project.id, "sessions")
     relations = project_queries.relations(db.session, project, current_user)
-    try:
+    with one_write() as write:
         services.rate_session(db.session, record, actor=current_user, relations=relations,
                               usefulness=form.usefulness.data, comment=form.comment.data or "", now=utcnow())
-    except DomainError as exc:
-        return _refused(project.id, exc, "sessions")
-    db.session.commit()
+    if not write.ok:
+        return _refused(project.id, write.error, "sessions")
     flash(_("Thank you: your rating is recorded."), "success")
     return _back(project.id, "sessions")

@@ -74,7 +74,7 @@ def get_visible_project(session: Session, project_id: int, user: User) -> Projec
     """Return the project if `user` may see it; unknown and hidden look the same (404)."""
     project = session.scalar(select(Project).where(Project.id == project_id, visible_to(user)))
     if project is None:
-        raise NotFound(str(_l("No such project.")))
+        raise NotFound(_l("No such project."))
     return project
 
 

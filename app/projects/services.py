@@ -110,15 +110,15 @@ def check_details(session: Session, name: str, summary: str, pole: str) -> Proje
     name = (name or "").strip()
     summary = (summary or "").strip()
     if not name:
-        errors["name"] = [str(_l("A name is required."))]
+        errors["name"] = [_l("A name is required.")]
     elif len(name) > NAME_MAX:
-        errors["name"] = [str(_l("At most %(n)s characters.", n=NAME_MAX))]
+        errors["name"] = [_l("At most %(n)s characters.", n=NAME_MAX)]
     if len(summary) > SUMMARY_MAX:
-        errors["summary"] = [str(_l("At most %(n)s characters.", n=SUMMARY_MAX))]
+        errors["summary"] = [_l("At most %(n)s characters.", n=SUMMARY_MAX)]
     if queries.get_pole(session, pole or "") is None:
-        errors["pole"] = [str(_l("Unknown pole “%(pole)s”.", pole=pole))]
+        errors["pole"] = [_l("Unknown pole “%(pole)s”.", pole=pole)]
     if errors:
-        raise ValidationFailed(str(_l("The project has invalid fields.")), **errors)
+        raise ValidationFailed(_l("The project has invalid fields."), **errors)
     return ProjectDetails(name, summary, pole)
 
 
@@ -139,7 +139,7 @@ def create_project(session: Session, *, name: str, summary: str, pole: str, work
     that workflow, the move written in its history); a founder creator and `members` (user ids)
     join its team. The one way projects come to be (the project form, the API, a call's label)."""
     if not permissions.can_create_project(actor):
-        raise Forbidden(str(_l("Only founders and managers create projects.")))
+        raise Forbidden(_l("Only founders and managers create projects."))
     details = check_details(session, name, summary, pole)
     try:
         definition = catalog_of(session).latest(workflow or default_workflow)
@@ -182,9 +182,9 @@ def _starting_stage(definition: WorkflowDefinition, placement: Placement | None)
 def check_version(project: Project, version: int | None) -> None:
     """Refuse a write based on an older read of the project."""
     if version is not None and version != project.version:
-        raise ConcurrentEdit(str(_l(
-            "This project was changed by someone else (version %(current)s, yours %(yours)s). "
-            "Reload it and try again.", current=project.version, yours=version)))
+        raise ConcurrentEdit(_l(
+        "This project was changed by someone else (version %(current)s, yours %(yours)s). "
+        "Reload it and try again.", current=project.version, yours=version))
 
 
 def flush_project(session: Session) -> None:
@@ -192,14 +192,14 @@ def flush_project(session: Session) -> None:
     try:
         session.flush()
     except StaleDataError:
-        raise ConcurrentEdit(str(_l("This project was changed by someone else. Reload it and try again."))) from None
+        raise ConcurrentEdit(_l("This project was changed by someone else. Reload it and try again.")) from None
 
 
 def update_project(session: Session, project: Project, *, version: int, actor: User, now: dt.datetime,
                    name: str | None = None, summary: str | None = None, pole: str | None = None) -> Project:
     """Edit a project's details (members and managers)."""
     if not permissions.can_edit(queries.relations(session, project, actor)):
-        raise Forbidden(str(_l("Only the project's team and managers edit it.")))
+        raise Forbidden(_l("Only the project's team and managers edit it."))
     check_version(project, version)
     details = check_details(
         session,
@@ -217,17 +217,17 @@ def set_deliverable(session: Session, project: Project, key: str, *, done: bool,
                     note: str | None = None, version: int | None = None) -> DeliverableState:
     """Tick or untick a deliverable of the project's current stage."""
     if not permissions.can_edit(queries.relations(session, project, actor)):
-        raise Forbidden(str(_l("Only the project's team and managers tick deliverables.")))
+        raise Forbidden(_l("Only the project's team and managers tick deliverables."))
     check_version(project, version)
     definition = definition_of(session, project)
     if definition.stage(project.stage).deliverable(key) is None:
-        raise NotFound(str(_l("Stage “%(stage)s” has no deliverable “%(key)s”.",
-                              stage=definition.stage(project.stage).label, key=key)))
+        raise NotFound(_l("Stage “%(stage)s” has no deliverable “%(key)s”.",
+                          stage=definition.stage(project.stage).label, key=key))
     if project.status in FINAL_STATUSES:
-        raise ValidationFailed(str(_l("The project is closed.")), done=[str(_l("The project is closed."))])
+        raise ValidationFailed(_l("The project is closed."), done=[_l("The project is closed.")])
     if note is not None and len(note) > NOTE_MAX:
-        raise ValidationFailed(str(_l("The note is too long.")),
-                               note=[str(_l("At most %(n)s characters.", n=NOTE_MAX))])
+        raise ValidationFailed(_l("The note is too long."),
+                               note=[_l("At most %(n)s characters.", n=NOTE_MAX)])
     row = queries.done_deliverables(session, project, project.stage).get(key)
     if row is None:
         row = DeliverableState(project_id=project.id, stage=project.stage, key=key)
@@ -254,8 +254,8 @@ def fire_event(session: Session, project: Project, event_name: str, *, actor: Us
     check_version(project, version)
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX:
-        raise ValidationFailed(str(_l("The comment is too long.")),
-                               comment=[str(_l("At most %(n)s characters.", n=COMMENT_MAX))])
+        raise ValidationFailed(_l("The comment is too long."),
+                               comment=[_l("At most %(n)s characters.", n=COMMENT_MAX)])
     definition = definition_of(session, project)
     engine = catalog_of(session).engine(definition)
     ctx = guard_context(session, project, definition)
@@ -330,9 +330,9 @@ def migrate_workflow(session: Session, key: str, to_version: int, mapping: dict[
     ))
     unmapped = sorted({p.stage for p in projects if not target.has_stage(mapping.get(p.stage, p.stage))})
     if unmapped:
-        raise ValidationFailed(str(_l(
-            "No stage of %(key)s version %(version)s for: %(stages)s. Map each one with --map OLD=NEW.",
-            key=key, version=to_version, stages=", ".join(unmapped))), mapping=unmapped)
+        raise ValidationFailed(_l(
+        "No stage of %(key)s version %(version)s for: %(stages)s. Map each one with --map OLD=NEW.",
+        key=key, version=to_version, stages=", ".join(unmapped)), mapping=unmapped)
     # Recorded only once the move is sure: on SQLite the savepoint inside `record` commits at once.
     catalog_of(session).record(session, target)
     for project in projects:

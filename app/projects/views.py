@@ -16,8 +16,9 @@ from flask_login import login_required
 
 from app.core.errors import DomainError
 from app.core.errors import TransitionNotAllowed
-from app.core.forms import attach_errors
 from app.core.forms import choices
+from app.core.forms import one_write
+from app.core.problems import http_status
 from app.core.time import utcnow
 from app.extensions import db
 from app.projects import panels
@@ -71,16 +72,12 @@ def create():
         abort(403)
     form = project_form(workflow=current_app.config["DEFAULT_WORKFLOW"])
     if form.validate_on_submit():
-        try:
+        with one_write(form) as write:
             project = services.create_project(
                 db.session, name=form.name.data, summary=form.summary.data or "", pole=form.pole.data,
                 workflow=form.workflow.data, default_workflow=current_app.config["DEFAULT_WORKFLOW"],
                 actor=current_user, now=utcnow())
-        except DomainError as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        else:
-            db.session.commit()
+        if write.ok:
             flash(_("Project “%(name)s” created.", name=project.name), "success")
             return redirect(url_for("projects.detail", project_id=project.id))
     return render_template("projects/create.html", form=form), 422 if form.errors else 200
@@ -169,19 +166,15 @@ def edit(project_id: int):
         abort(403)
     form = project_form(obj=project, pole=project.pole_key, version=project.version)
     if form.validate_on_submit():
-        try:
+        with one_write(form) as write:
             services.update_project(db.session, project, version=_int(form.version.data), actor=current_user,
                                     now=utcnow(), name=form.name.data, summary=form.summary.data or "",
                                     pole=form.pole.data)
-        except DomainError as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
+        if not write.ok:
             # 409 when someone else saved first, 422 for invalid fields: never a 200 for a refusal.
-            return render_template("projects/edit.html", form=form, project=project), exc.status
-        else:
-            db.session.commit()
-            flash(_("Project saved."), "success")
-            return redirect(url_for("projects.detail", project_id=project.id))
+            return render_template("projects/edit.html", form=form, project=project), write.status
+        flash(_("Project saved."), "success")
+        return redirect(url_for("projects.detail", project_id=project.id))
     return render_template("projects/edit.html", form=form, project=project), 422 if form.errors else 200
 
 
@@ -192,12 +185,11 @@ def tick(project_id: int, key: str):
     form = DeliverableForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with one_write() as write:
         services.set_deliverable(db.session, project, key, done=form.done.data, version=form.version.data,
                                  actor=current_user, now=utcnow())
-    except DomainError as exc:
-        return _refused(project_id, exc)
-    db.session.commit()
+    if not write.ok:
+        return _refused(project_id, write.error)
     flash(_("Deliverable updated."), "success")
     return redirect(url_for("projects.detail", project_id=project_id, _anchor="deliverables"))
 
@@ -214,28 +206,26 @@ def fire(project_id: int):
     if event is not None and event.confirm and not request.form.get("confirm"):
         flash(_("Please confirm “%(event)s”: it cannot be undone.", event=event.label), "error")
         return redirect(url_for("projects.detail", project_id=project_id))
-    try:
+    with one_write() as write:
         record = services.fire_event(db.session, project, form.event.data, actor=current_user, now=utcnow(),
                                      version=form.version.data, comment=form.comment.data or "",
                                      override=form.override.data)
-    except DomainError as exc:
-        return _refused(project_id, exc)
-    db.session.commit()
+    if not write.ok:
+        return _refused(project_id, write.error)
     flash(_("Done: %(event)s.", event=services.definition_of(db.session, project).events[record.event].label),
           "success")
     return redirect(url_for("projects.detail", project_id=project_id))
 
 
 def _refused(project_id: int, exc: DomainError):
-    """Explain a refused action on the project page; nothing was saved."""
-    db.session.rollback()
-    if exc.status == 403:
+    """Explain a refused action on the project page; nothing was saved (`one_write` rolled it back)."""
+    if http_status(exc) == 403:
         abort(403)
-    if exc.status == 404:
+    if http_status(exc) == 404:
         abort(404)
-    message = exc.message
+    message = exc.text
     if isinstance(exc, TransitionNotAllowed) and exc.reasons:
-        message = f"{exc.message} " + " ".join(exc.reasons)
+        message = f"{exc.text} " + " ".join(exc.reason_texts())
     flash(message, "error")
     # 303: the browser follows with a GET and the page shows the flash and the current state.
     return redirect(url_for("projects.detail", project_id=project_id), code=303)

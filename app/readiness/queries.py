@@ -38,7 +38,7 @@ def list_assessments(session: Session, project: Project) -> list[Assessment]:
 def get_assessment(session: Session, project: Project, assessment_id: int) -> Assessment:
     found = session.get(Assessment, assessment_id)
     if found is None or found.project_id != project.id:
-        raise NotFound(str(_l("No such assessment on this project.")))
+        raise NotFound(_l("No such assessment on this project."))
     return found
 
 

@@ -32,15 +32,15 @@ def log_assessment(session: Session, project: Project, *, actor: User, now: dt.d
     """
     side = permissions.assessment_side(project_queries.relations(session, project, actor))
     if side is None:
-        raise Forbidden(str(_l("Only the project's team, its assigned mentors and managers score its readiness.")))
+        raise Forbidden(_l("Only the project's team, its assigned mentors and managers score its readiness."))
     if project.status in FINAL_STATUSES:
-        raise ValidationFailed(str(_l("The project is closed.")), project=[str(_l("The project is closed."))])
+        raise ValidationFailed(_l("The project is closed."), project=[_l("The project is closed.")])
     scale = queries.scale_of(session, project)
     errors = score_errors(scores, scale)
     if len(comment or "") > COMMENT_MAX:
-        errors["comment"] = [str(_l("At most %(n)s characters.", n=COMMENT_MAX))]
+        errors["comment"] = [_l("At most %(n)s characters.", n=COMMENT_MAX)]
     if errors:
-        raise ValidationFailed(str(_l("The assessment has invalid scores.")), **errors)
+        raise ValidationFailed(_l("The assessment has invalid scores."), **errors)
     assessment = Assessment(project_id=project.id, side=side, author_id=actor.id, stage=project.stage,
                             comment=(comment or "").strip(), assessed_at=now)
     assessment.scores = [Score(dimension=key, score=int(scores[key])) for key in scale.keys]
@@ -58,6 +58,6 @@ def score_errors(scores: Mapping[str, object], scale: ReadinessScale) -> dict[st
         if not isinstance(value, int) or isinstance(value, bool) or value not in scale.levels:
             errors[f"scores.{key}"] = [level]
     for key in sorted(set(scores) - set(scale.keys)):
-        errors[f"scores.{key}"] = [str(_l("Not a dimension of this project's scale (%(keys)s).",
-                                          keys=", ".join(scale.keys)))]
+        errors[f"scores.{key}"] = [_l("Not a dimension of this project's scale (%(keys)s).",
+                                      keys=", ".join(scale.keys))]
     return errors

@@ -15,8 +15,7 @@ from flask_login import login_required
 
 from app.checkins.services import open_checkin
 from app.core.dates import format_date
-from app.core.errors import DomainError
-from app.core.forms import attach_errors
+from app.core.forms import one_write
 from app.core.time import utcnow
 from app.extensions import db
 from app.projects import panels
@@ -52,17 +51,10 @@ def assess(project_id: int):
     prefill = {f"score_{k}": v for k, v in mine.score_map().items()} if mine and request.method == "GET" else None
     form = assessment_form(scale, data=prefill)
     if form.validate_on_submit():
-        try:
+        with one_write(form, abort_on=(403,), field_names=lambda k: k.replace("scores.", "score_")) as write:
             services.log_assessment(db.session, project, actor=current_user, now=utcnow(),
                                     scores=form.scores(scale), comment=form.comment.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            if exc.status == 403:
-                abort(403)
-            exc.errors = {k.replace("scores.", "score_"): v for k, v in exc.errors.items()}
-            attach_errors(form, exc)
-        else:
-            db.session.commit()
+        if write.ok:
             flash(_("Readiness scored."), "success")
             return redirect(url_for("projects.progress", project_id=project.id, _anchor="readiness"), code=303)
     return render_template("readiness/assess.html", project=project, form=form, scale=scale, side=side,

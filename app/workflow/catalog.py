@@ -103,7 +103,7 @@ class Catalog:
         try:
             return self._latest[key]
         except KeyError:
-            raise NotFound(str(_l("Unknown workflow “%(key)s”.", key=key))) from None
+            raise NotFound(_l("Unknown workflow “%(key)s”.", key=key)) from None
 
     def version(self, session: Session, key: str, version: int) -> WorkflowDefinition:
         """Return a definition by key and version, reading older versions from the database."""
@@ -114,7 +114,7 @@ class Catalog:
             select(WorkflowVersion).where(WorkflowVersion.key == key, WorkflowVersion.version == version)
         )
         if stored is None:
-            raise NotFound(str(_l("Workflow “%(key)s” has no version %(version)s.", key=key, version=version)))
+            raise NotFound(_l("Workflow “%(key)s” has no version %(version)s.", key=key, version=version))
         definition = parse(stored.document, source=f"workflow_versions[{key} v{version}]")
         self._versions[(key, version)] = definition
         return definition
@@ -148,10 +148,10 @@ class Catalog:
                     )
                 )
         if stored is not None and stored.checksum != definition.checksum:
-            raise Conflict(str(_l(
-                "Workflow “%(key)s” changed but its version is still %(version)s: give the file a new "
-                "version so projects already on version %(version)s keep their rules.",
-                key=definition.key, version=definition.version)))
+            raise Conflict(_l(
+            "Workflow “%(key)s” changed but its version is still %(version)s: give the file a new "
+            "version so projects already on version %(version)s keep their rules.",
+            key=definition.key, version=definition.version))
 
 
 #: The key under which a session may carry its own catalog (`session.info`).

@@ -137,17 +137,17 @@ class Engine:
         """Check every rule for event `name`, then move the flow; raise when refused."""
         event = self.event(name)
         if event is None:
-            raise TransitionNotAllowed(str(_l("Unknown event “%(event)s”.", event=name)),
-                                       [str(_l("This workflow has no event “%(event)s”.", event=name))])
+            raise TransitionNotAllowed(_l("Unknown event “%(event)s”.", event=name),
+                                       [_l("This workflow has no event “%(event)s”.", event=name)])
         if not actor_roles & set(event.roles):
-            raise EventForbidden(str(_l("You may not do this.")),
-                                 [str(_l("Your role does not allow “%(event)s”.", event=event.label))])
+            raise EventForbidden(_l("You may not do this."),
+                                 [_l("Your role does not allow “%(event)s”.", event=event.label)])
         reasons = self.state_reasons(event, ctx)
         if not reasons and approves_again(event, ctx):
             raise GateAlreadyApproved(
-                str(_l("The gate is already approved.")),
-                [str(_l("The gate of stage “%(stage)s” was already approved; it is approved once per stay in "
-                        "the stage.", stage=ctx.stage.label))])
+                _l("The gate is already approved."),
+                [_l("The gate of stage “%(stage)s” was already approved; it is approved once per stay in "
+                    "the stage.", stage=ctx.stage.label)])
         if event.comment_required and not comment.strip():
             reasons.append(str(_l("A comment is required.")))
         gate_reasons = self.gate_reasons(event, ctx)
@@ -160,11 +160,11 @@ class Engine:
         else:
             reasons.extend(gate_reasons)
         if reasons:
-            raise TransitionNotAllowed(str(_l("“%(event)s” is not possible now.", event=event.label)),
+            raise TransitionNotAllowed(_l("“%(event)s” is not possible now.", event=event.label),
                                        reasons)
         fired = self.machine.events[name].trigger(flow, ctx=ctx, event=event, override=override)
         if not fired:  # pragma: no cover - the checks above mirror the machine's conditions
-            raise TransitionNotAllowed(str(_l("“%(event)s” is not possible now.", event=event.label)), [])
+            raise TransitionNotAllowed(_l("“%(event)s” is not possible now.", event=event.label), [])
         return event
 
 

@@ -12,6 +12,7 @@ from app.calls import decks
 from app.calls.models import PitchDeck
 from app.core.errors import NotFound
 from app.core.errors import ValidationFailed
+from app.core.problems import http_status
 from tests.api.conftest import check_problem
 from tests.calls.conftest import pdf_bytes
 
@@ -229,7 +230,7 @@ def test_size_is_checked_before_parsing():
     with pytest.raises(decks.DeckTooLarge) as refused:
         decks.check_deck(pdf_bytes(), "deck.pdf", max_bytes=10)
 
-    assert refused.value.status == 413
+    assert refused.value.code == "deck_too_large" and http_status(refused.value) == 413
 
 
 def test_a_truncated_pdf_is_refused():

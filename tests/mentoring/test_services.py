@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.core.errors import Conflict
 from app.core.errors import Forbidden
 from app.core.errors import ValidationFailed
+from app.core.problems import http_status
 from app.mentoring import queries
 from app.mentoring import services
 from app.mentoring.models import ActionItem
@@ -70,7 +71,7 @@ def test_assign_at_capacity_is_a_conflict(session, make_project, make_mentor, ma
         services.assign_mentor(session, second, mentor, actor=manager, now=now)
     session.rollback()
 
-    assert caught.value.status == 409
+    assert caught.value.code == "conflict" and http_status(caught.value) == 409
     assert "at capacity" in caught.value.message
     assert "mentor_id" in caught.value.errors
     assert active_assignments(session, mentor) == 1

@@ -8,6 +8,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from app.core.errors import GateAlreadyApproved
+from app.core.problems import http_status
 from app.projects import services as project_services
 from app.projects.models import GateDecision
 from tests.projects.test_views import section
@@ -34,7 +35,7 @@ def test_the_service_refuses_a_second_approval_in_the_same_stage_visit(session, 
         project_services.fire_event(session, approved, "approve_gate", actor=manager, now=now,
                                     version=approved.version, comment="Go again")
 
-    assert refused.value.status == 409
+    assert refused.value.code == "gate_already_approved" and http_status(refused.value) == 409
     assert refused.value.reasons == ["The gate of stage “Idea” was already approved; it is approved once per stay "
                                      "in the stage."]
     session.rollback()
