@@ -13,16 +13,14 @@ from pydantic import BaseModel
 from sqlalchemy import Select
 
 from app.api import bp
+from app.api.params import page_args
 from app.auth import services as auth_services
 from app.auth.models import User
-from app.core.bounds import DB_INT_MAX
-from app.core.bounds import whole_number
 from app.core.locale import note_user
 from app.core.time import utcnow
 from app.extensions import db
 
 Model = TypeVar("Model", bound=BaseModel)
-PER_PAGE_MAX = 100
 
 
 @bp.before_request
@@ -85,18 +83,6 @@ def json_body(model: type[Model]) -> Model:
     if not isinstance(data, dict):
         abort(400, "The body must be a JSON object.")
     return model.model_validate(data)
-
-
-def page_args() -> tuple[int, int]:
-    """Read `?page=&per_page=` (per_page capped at 100)."""
-    try:
-        page = whole_number(request.args.get("page", "1"))
-        per_page = whole_number(request.args.get("per_page", "20"))
-    except ValueError:
-        abort(400, f"page and per_page must be whole numbers from 1 to {DB_INT_MAX}.")
-    if page < 1 or per_page < 1:
-        abort(400, "page and per_page start at 1.")
-    return page, min(per_page, PER_PAGE_MAX)
 
 
 def paginated(stmt: Select, serialise) -> dict:

@@ -11,6 +11,7 @@ from flask import url_for
 
 from app.api import bp
 from app.api import call_schemas as schemas
+from app.api import params
 from app.api.auth import authenticated
 from app.api.auth import current_user
 from app.api.auth import json_body
@@ -91,11 +92,11 @@ def partner_inputs(partners) -> list[services.PartnerInput] | None:
 
 @bp.get("/calls")
 @doc("Calls for projects: open ones for anyone; `?all=true` adds those a signed-in user follows",
-     list_response=schemas.CallPage, auth=False, query={"all": "boolean", "page": "integer", "per_page": "integer"},
+     list_response=schemas.CallPage, auth=False, query=params.CallListQuery,
      errors=(400,), tag="calls")
 def list_calls():
     user = g.get("api_user")
-    show_all = request.args.get("all", "").lower() in ("1", "true", "yes") and user is not None
+    show_all = params.query_args().all and user is not None
     return paginated(queries.select_calls(user, utcnow(), open_only=not show_all), call_out)
 
 
@@ -125,11 +126,11 @@ def get_call(call_id: int):
 @bp.get("/calls/<int:call_id>/applications")
 @doc("Applications to a call: an applicant's own, a reviewer's pole's, a manager's all",
      list_response=schemas.ApplicationPage, errors=(400, 404),
-     query={"status": "string", "page": "integer", "per_page": "integer"}, tag="calls")
+     query=params.ApplicationListQuery, tag="calls")
 @authenticated
 def list_applications(call_id: int):
     call = visible_call(call_id)
-    return paginated(queries.select_applications(current_user(), call=call, status=request.args.get("status")),
+    return paginated(queries.select_applications(current_user(), call=call, status=params.query_args().status),
                      application_out)
 
 
@@ -172,12 +173,12 @@ def patch_application(application_id: int):
 @bp.put("/applications/<int:application_id>/deck")
 @doc("Attach the pitch deck: the PDF itself as the body (Content-Type: application/pdf; "
      "`?filename=` names it); checked by content and size", response=schemas.ApplicationOut,
-     query={"filename": "string"}, errors=(400, 403, 404, 413, 422), tag="calls")
+     query=params.DeckQuery, errors=(400, 403, 404, 413, 422), tag="calls")
 @authenticated
 def upload_deck(application_id: int):
     application = visible_application(application_id)
     request.max_content_length = deck_max_bytes()
-    checked = decks.check_deck(request.get_data(cache=False), request.args.get("filename"),
+    checked = decks.check_deck(request.get_data(cache=False), params.query_args().filename,
                                max_bytes=deck_max_bytes())
     replaced = services.attach_deck(db.session, application, checked, actor=current_user(), now=utcnow(),
                                     directory=deck_directory())

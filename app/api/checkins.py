@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import abort
-from flask import request
 
 from app.api import bp
+from app.api import params
 from app.api import schemas
 from app.api.auth import authenticated
 from app.api.auth import current_user
@@ -14,8 +14,6 @@ from app.api.projects import person
 from app.api.spec import doc
 from app.checkins import queries
 from app.checkins.models import STATUSES
-from app.core.bounds import DB_INT_MAX
-from app.core.bounds import whole_number
 
 
 def checkin_out(checkin) -> dict:
@@ -27,25 +25,15 @@ def checkin_out(checkin) -> dict:
     ).model_dump(mode="json")
 
 
-def int_arg(name: str) -> int | None:
-    value = request.args.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        return whole_number(value)
-    except ValueError:
-        abort(400, f"{name} must be a whole number (at most {DB_INT_MAX}).")
-
-
 @bp.get("/checkins")
 @doc("Check-ins, soonest first (scoped like projects)", list_response=schemas.CheckInPage, errors=(400,),
-     query={"project_id": "integer", "mentor_id": "integer", "status": "string", "page": "integer",
-            "per_page": "integer"}, tag="checkins")
+     query=params.CheckInListQuery, tag="checkins")
 @authenticated
 def list_checkins():
-    status = request.args.get("status") or None
+    args = params.query_args()
+    status = args.status or None
     if status is not None and status not in STATUSES:
         abort(400, f"status must be one of: {', '.join(STATUSES)}.")
-    stmt = queries.select_checkins(current_user(), project_id=int_arg("project_id"), mentor_id=int_arg("mentor_id"),
+    stmt = queries.select_checkins(current_user(), project_id=args.project_id, mentor_id=args.mentor_id,
                                    status=status)
     return paginated(stmt, checkin_out)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import abort
-from flask import request
 
 from app.api import bp
+from app.api import params
 from app.api import schemas
 from app.api.auth import authenticated
 from app.api.auth import current_user
@@ -61,13 +61,12 @@ def _user(user_id: int | None) -> User | None:
 
 @bp.get("/organisations")
 @doc("Cluster member organisations", list_response=schemas.OrganisationPage,
-     query={"kind": "string", "membership_status": "string", "q": "string", "page": "integer",
-            "per_page": "integer"}, tag="cluster")
+     query=params.OrganisationListQuery, tag="cluster")
 @authenticated
 def list_organisations():
-    args = request.args
-    return paginated(queries.select_organisations(kind=args.get("kind"), status=args.get("membership_status"),
-                                                  q=args.get("q")), organisation_out)
+    args = params.query_args()
+    return paginated(queries.select_organisations(kind=args.kind, status=args.membership_status, q=args.q),
+                     organisation_out)
 
 
 @bp.post("/organisations")
@@ -152,7 +151,7 @@ def _funding_scope(project_id: int, *, write: bool = False):
 
 @bp.get("/projects/<int:project_id>/funding")
 @doc("The project's financing, with exact totals per status and currency", list_response=schemas.FundingPage,
-     errors=(404,), query={"page": "integer", "per_page": "integer"}, tag="cluster")
+     errors=(404,), query=params.PageQuery, tag="cluster")
 @authenticated
 def list_funding(project_id: int):
     project = _funding_scope(project_id)
@@ -189,7 +188,8 @@ def patch_funding(project_id: int, funding_id: int):
 
 
 @bp.get("/projects/<int:project_id>/support-requests")
-@doc("The project's support requests", list_response=schemas.SupportRequestPage, errors=(404,), tag="cluster")
+@doc("The project's support requests", list_response=schemas.SupportRequestPage, errors=(404,),
+     query=params.PageQuery, tag="cluster")
 @authenticated
 def list_project_support(project_id: int):
     project = visible(project_id)
@@ -213,10 +213,10 @@ def create_support(project_id: int):
 
 @bp.get("/support-requests")
 @doc("The support queue (managers)", list_response=schemas.SupportRequestPage, errors=(403,),
-     query={"status": "string", "page": "integer", "per_page": "integer"}, tag="cluster")
+     query=params.SupportListQuery, tag="cluster")
 @roles("manager")
 def support_queue():
-    return paginated(queries.select_support_requests(status=request.args.get("status") or None), support_out)
+    return paginated(queries.select_support_requests(status=params.query_args().status or None), support_out)
 
 
 @bp.patch("/support-requests/<int:request_id>")

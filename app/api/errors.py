@@ -6,6 +6,7 @@ from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from app.api import bp
+from app.api.params import pydantic_errors
 from app.core.errors import DomainError
 from app.core.errors import TransitionNotAllowed
 from app.core.problems import http_status
@@ -32,12 +33,3 @@ def http_error(exc: HTTPException):
     db.session.rollback()
     headers = {"WWW-Authenticate": "Bearer"} if exc.code == 401 else None
     return problem(exc.code or 500, exc.description or "", headers=headers)
-
-
-def pydantic_errors(exc: ValidationError) -> dict[str, list[str]]:
-    """Group pydantic's errors by field path (`action_items.0.title`)."""
-    errors: dict[str, list[str]] = {}
-    for error in exc.errors(include_url=False):
-        field = ".".join(str(p) for p in error["loc"]) or "body"
-        errors.setdefault(field, []).append(error["msg"])
-    return errors

@@ -6,6 +6,7 @@ from flask import abort
 from flask import request
 
 from app.api import bp
+from app.api import params
 from app.api import schemas
 from app.api.auth import config
 from app.api.auth import roles
@@ -21,11 +22,12 @@ from app.kpis.models import plain
 @bp.get("/reports/funders")
 @doc("The funders' report for a period (managers): projects per stage and their moves, gates, jobs, revenue, "
      "money raised by source, survival, mentoring hours, support, members", response=schemas.FundersReportOut,
-     errors=(400, 403), query={"from": "string", "to": "string", "pole": "string", "cohort": "integer"},
+     errors=(400, 403), query=params.FundersReportQuery,
      tag="reports")
 @roles("manager")
 def funders():
     try:
+        params.query_args()  # types and bounds; the period's rules are the page's own (parse_filters)
         filters = parse_filters(request.args, today=utcnow().date())
     except BadFilters as exc:
         abort(400, str(exc))

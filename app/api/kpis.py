@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask import request
-
 from app.api import bp
+from app.api import params
 from app.api import schemas
 from app.api.auth import authenticated
 from app.api.auth import current_user
@@ -51,7 +50,7 @@ def visible_report(report_id: int) -> KpiReport:
 
 @bp.get("/projects/<int:project_id>/kpi-reports")
 @doc("The project's KPI reports, newest period first", list_response=schemas.KpiReportPage, errors=(404,),
-     query={"page": "integer", "per_page": "integer"}, tag="kpis")
+     query=params.PageQuery, tag="kpis")
 @authenticated
 def list_project_reports(project_id: int):
     return paginated(queries.select_reports(visible(project_id)), report_out)
@@ -59,11 +58,10 @@ def list_project_reports(project_id: int):
 
 @bp.get("/kpi-reports")
 @doc("Open KPI reports across the cluster (managers); `late=1` for the late ones only",
-     list_response=schemas.KpiReportPage, errors=(403,), query={"late": "integer", "page": "integer",
-                                                                "per_page": "integer"}, tag="kpis")
+     list_response=schemas.KpiReportPage, errors=(403,), query=params.KpiReportListQuery, tag="kpis")
 @roles("manager")
 def list_open_reports():
-    return paginated(queries.select_open(now=utcnow(), late_only=request.args.get("late") == "1"), report_out)
+    return paginated(queries.select_open(now=utcnow(), late_only=params.query_args().late == 1), report_out)
 
 
 @bp.get("/kpi-reports/<int:report_id>")

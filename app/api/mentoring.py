@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from app.api import bp
+from app.api import params
 from app.api import schemas
 from app.api.auth import authenticated
 from app.api.auth import current_user
 from app.api.auth import json_body
-from app.api.auth import page_args
 from app.api.auth import paginated
 from app.api.auth import roles
+from app.api.params import page_args
 from app.api.projects import person
 from app.api.projects import visible
 from app.api.spec import doc
@@ -63,7 +64,7 @@ def all_stage_names() -> set[str]:
 
 @bp.get("/mentors")
 @doc("Mentor profiles with their load", list_response=schemas.Page, errors=(403,),
-     query={"page": "integer", "per_page": "integer"}, tag="mentoring")
+     query=params.PageQuery, tag="mentoring")
 @roles("manager", "mentor")
 def list_mentors():
     loads = queries.list_mentors(db.session)
@@ -89,7 +90,7 @@ def patch_mentor(mentor_id: int):
 
 @bp.get("/projects/<int:project_id>/mentors")
 @doc("The project's mentor assignments, current and ended", list_response=schemas.Page, errors=(404,),
-     tag="mentoring")
+     tag="mentoring", query=params.PageQuery)
 @authenticated
 def list_assignments(project_id: int):
     project = visible(project_id)
@@ -123,7 +124,7 @@ def end_assignment(project_id: int, assignment_id: int):
 
 @bp.get("/projects/<int:project_id>/mentor-suggestions")
 @doc("Mentors ranked for this project, with the reasons", list_response=schemas.Page, errors=(403, 404),
-     query={"page": "integer", "per_page": "integer"}, tag="mentoring")
+     query=params.PageQuery, tag="mentoring")
 @roles("manager")
 def mentor_suggestions(project_id: int):
     project = visible(project_id)
@@ -137,7 +138,7 @@ def mentor_suggestions(project_id: int):
 
 @bp.get("/projects/<int:project_id>/sessions")
 @doc("The project's advice sessions, newest first", list_response=schemas.SessionPage, errors=(404,),
-     query={"page": "integer", "per_page": "integer"}, tag="mentoring")
+     query=params.PageQuery, tag="mentoring")
 @authenticated
 def list_sessions(project_id: int):
     project = visible(project_id)

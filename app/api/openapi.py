@@ -80,9 +80,27 @@ def path_schema(converter: type) -> dict:
     return {"type": "string"}
 
 
-def query_schema(kind: str) -> dict:
-    """A query parameter; whole numbers past the ids' bound are refused (400)."""
-    return {"type": kind, "maximum": DB_INT_MAX} if kind == "integer" else {"type": kind}
+def query_parameters(model: type[BaseModel] | None) -> list[dict]:
+    """The query string's parameters, from the model that also parses it (types, bounds, defaults)."""
+    if model is None:
+        return []
+    schema = model.model_json_schema(by_alias=True)
+    required = set(schema.get("required", ()))
+    parameters = []
+    for name, prop in schema.get("properties", {}).items():
+        prop = {k: v for k, v in prop.items() if k != "title"}
+        # `int | None`: a query parameter is absent rather than null
+        options = [o for o in prop.pop("anyOf", []) if o.get("type") != "null"]
+        if len(options) == 1:
+            prop = {**options[0], **prop}
+        if prop.get("default", "") is None:
+            del prop["default"]
+        description = prop.pop("description", None)
+        parameter = {"name": name, "in": "query", "required": name in required, "schema": prop}
+        if description:
+            parameter["description"] = description
+        parameters.append(parameter)
+    return parameters
 
 
 def operation(rule, route: RouteDoc, components: dict) -> dict:
@@ -90,8 +108,7 @@ def operation(rule, route: RouteDoc, components: dict) -> dict:
     converters = path_converters(rule, current_app.url_map.converters)
     params = [{"name": arg, "in": "path", "required": True, "schema": path_schema(converter)}
               for arg, converter in converters.items()]
-    params += [{"name": name, "in": "query", "required": False, "schema": query_schema(kind)}
-               for name, kind in route.query.items()]
+    params += query_parameters(route.query)
     if params:
         op["parameters"] = params
     if route.body is not None:

@@ -6,6 +6,7 @@ from flask import current_app
 from flask import request
 
 from app.api import bp
+from app.api import params
 from app.api import schemas
 from app.api.auth import roles
 from app.api.spec import doc
@@ -17,10 +18,11 @@ from app.pipeline.queries import pipeline
 
 @bp.get("/pipeline")
 @doc("Pipeline figures (managers)", response=schemas.PipelineOut, errors=(400, 403),
-     query={"pole": "string", "workflow": "string", "status": "string", "cohort": "integer", "mentor": "integer"},
+     query=params.PipelineQuery,
      tag="pipeline")
 @roles("manager")
 def get_pipeline():
+    params.query_args()  # types and bounds; the filters' meaning is the page's own (filters_from)
     p = pipeline(db.session, filters_from(request.args), now=utcnow())
     by_pole = [{"pole": pole, "counts": {f"{s.workflow}:{s.stage}" if len(p.workflows) > 1 else s.stage:
                                          s.by_pole.get(pole, 0) for s in p.stages}} for pole in p.poles]

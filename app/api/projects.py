@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import abort
 from flask import current_app
-from flask import request
 
 from app.api import bp
+from app.api import params
 from app.api import schemas
 from app.api.auth import authenticated
 from app.api.auth import current_user
@@ -81,14 +81,13 @@ def visible(project_id: int) -> Project:
 
 @bp.get("/projects")
 @doc("List the projects you may see", list_response=schemas.ProjectPage, errors=(400,),
-     query={"stage": "string", "pole": "string", "status": "string", "workflow": "string", "q": "string",
-            "sort": "string", "page": "integer", "per_page": "integer"}, tag="projects")
+     query=params.ProjectListQuery, tag="projects")
 @authenticated
 def list_projects():
-    args = request.args
-    filters = queries.ProjectFilters(stage=args.get("stage"), pole=args.get("pole"), status=args.get("status"),
-                                     workflow=args.get("workflow"), q=args.get("q"))
-    stmt = queries.select_projects(current_user(), filters, sort=args.get("sort", "-created"))
+    args = params.query_args()
+    filters = queries.ProjectFilters(stage=args.stage, pole=args.pole, status=args.status, workflow=args.workflow,
+                                     q=args.q)
+    stmt = queries.select_projects(current_user(), filters, sort=args.sort)
     return paginated(stmt, summary_out)
 
 
@@ -145,7 +144,7 @@ def fire_event(project_id: int):
 
 @bp.get("/projects/<int:project_id>/history")
 @doc("Every event of the project, oldest first", list_response=schemas.HistoryPage, errors=(404,),
-     query={"page": "integer", "per_page": "integer"}, tag="projects")
+     query=params.PageQuery, tag="projects")
 @authenticated
 def project_history(project_id: int):
     project = visible(project_id)

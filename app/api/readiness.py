@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.api import bp
+from app.api import params
 from app.api import schemas
 from app.api.auth import authenticated
 from app.api.auth import current_user
@@ -29,7 +30,7 @@ def assessment_out(a: Assessment, scale: ReadinessScale) -> dict:
 
 @bp.get("/projects/<int:project_id>/assessments")
 @doc("The project's readiness assessments, newest first (founders' and mentors')",
-     list_response=schemas.AssessmentPage, errors=(404,), query={"page": "integer", "per_page": "integer"},
+     list_response=schemas.AssessmentPage, errors=(404,), query=params.PageQuery,
      tag="readiness")
 @authenticated
 def list_assessments(project_id: int):

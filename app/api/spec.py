@@ -7,7 +7,6 @@ and these records, so the document cannot list a route that does not exist.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from dataclasses import field
 
 from pydantic import BaseModel
 
@@ -21,7 +20,8 @@ class RouteDoc:
     status: int = 200
     errors: tuple[int, ...] = ()
     auth: bool = True
-    query: dict[str, str] = field(default_factory=dict)
+    #: The query string's model (see app.api.params): parses the arguments and documents them.
+    query: type[BaseModel] | None = None
     tag: str = "parcours"
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import abort
-from flask import request
 
 from app.api import bp
+from app.api import params
 from app.api import schemas
 from app.api.auth import authenticated
 from app.api.auth import current_user
@@ -40,10 +40,10 @@ def me():
 
 
 @bp.get("/users")
-@doc("List users", list_response=schemas.UserPage, errors=(400, 403), query={"role": "string"}, tag="auth")
+@doc("List users", list_response=schemas.UserPage, errors=(400, 403), query=params.UserListQuery, tag="auth")
 @roles("manager")
 def list_users():
-    role = request.args.get("role") or None
+    role = params.query_args().role or None
     if role is not None and role not in ROLES:
         return {"items": [], "total": 0, "page": 1, "per_page": 20}
     return paginated(queries.select_users(role), user_out)

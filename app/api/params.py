@@ -1,0 +1,124 @@
+"""Query strings of the API, declared once: each list or filter route names a pydantic model in
+its `@doc(query=…)`; the same model parses `request.args` (`query_args()`, 400 with the fields at
+fault) and becomes the route's parameters in the OpenAPI document, with their types and bounds."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask import current_app
+from flask import g
+from flask import request
+from pydantic import BaseModel
+from pydantic import ConfigDict
+from pydantic import Field
+from pydantic import ValidationError
+
+from app.core.bounds import DB_INT_MAX
+from app.core.problems import problem
+
+#: The most items one page of a list returns, whatever `per_page` asks.
+PER_PAGE_MAX = 100
+
+#: An id to filter by: a whole number a row's id can be.
+Id = Field(None, ge=1, le=DB_INT_MAX)
+
+
+class Query(BaseModel):
+    """A route's query string; unknown parameters are ignored, as browsers and proxies add their own."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, str_strip_whitespace=True)
+
+
+class PageQuery(Query):
+    page: int = Field(1, ge=1, le=DB_INT_MAX, description="The page, from 1.")
+    per_page: int = Field(20, ge=1, le=DB_INT_MAX,
+                          description=f"Items per page (at most {PER_PAGE_MAX} are returned).")
+
+
+class ProjectListQuery(PageQuery):
+    stage: str | None = None
+    pole: str | None = None
+    status: str | None = None
+    workflow: str | None = None
+    q: str | None = Field(None, description="Words of the name or summary.")
+    sort: str = Field("-created", description="`created`, `name`, `stage`… (`-` first for descending).")
+
+
+class ApplicationListQuery(PageQuery):
+    status: str | None = None
+
+
+class CallListQuery(PageQuery):
+    all: bool = Field(False, description="Also the calls a signed-in user follows (drafts, closed).")
+
+
+class DeckQuery(Query):
+    filename: str | None = None
+
+
+class CheckInListQuery(PageQuery):
+    project_id: int | None = Id
+    mentor_id: int | None = Id
+    status: str | None = None
+
+
+class OrganisationListQuery(PageQuery):
+    kind: str | None = None
+    membership_status: str | None = None
+    q: str | None = None
+
+
+class SupportListQuery(PageQuery):
+    status: str | None = None
+
+
+class KpiReportListQuery(PageQuery):
+    late: int = Field(0, ge=0, le=1, description="1: only the reports past their due date.")
+
+
+class UserListQuery(PageQuery):
+    role: str | None = None
+
+
+class PipelineQuery(Query):
+    pole: str | None = None
+    workflow: str | None = None
+    status: str | None = None
+    cohort: int | None = Field(None, ge=0, le=DB_INT_MAX, description="The year projects were created.")
+    mentor: int | None = Id
+
+
+class FundersReportQuery(Query):
+    from_: str | None = Field(None, alias="from", description="First day of the period (YYYY-MM-DD).")
+    to: str | None = Field(None, description="Last day of the period (YYYY-MM-DD).")
+    pole: str | None = None
+    cohort: int | None = Field(None, ge=0, le=DB_INT_MAX)
+
+
+def query_args() -> Query:
+    """The current route's query string, parsed by the model its `@doc` declares (400 when invalid)."""
+    if "api_query" not in g:
+        view = current_app.view_functions[request.url_rule.endpoint]
+        model = view.openapi.query or Query
+        try:
+            g.api_query = model.model_validate(request.args.to_dict())
+        except ValidationError as exc:
+            abort(problem(400, "The query string has invalid parameters.", errors=pydantic_errors(exc)))
+    return g.api_query
+
+
+def page_args() -> tuple[int, int]:
+    """`?page=&per_page=` of the current route (its query model extends `PageQuery`)."""
+    args = query_args()
+    if not isinstance(args, PageQuery):
+        raise TypeError(f"{request.url_rule.endpoint} lists a page of items: declare a PageQuery in its @doc")
+    return args.page, min(args.per_page, PER_PAGE_MAX)
+
+
+def pydantic_errors(exc: ValidationError) -> dict[str, list[str]]:
+    """Group pydantic's errors by field path (`action_items.0.title`)."""
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors(include_url=False):
+        field = ".".join(str(p) for p in error["loc"]) or "body"
+        errors.setdefault(field, []).append(error["msg"])
+    return errors
