@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test bench venv dev lint clean translations compile-translations browser
+.PHONY: run test bench venv dev lint clean translations compile-translations browser screenshots
 
 # The venv is rebuilt when a requirements file changes.
 $(BIN)/.installed: requirements.txt
@@ -80,6 +80,10 @@ browser:
 XDIST ?= -n auto --dist loadgroup
 test: dev compile-translations browser
 	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
+
+# The pictures of docs/screenshots/: the browser tests, saving each main page at two widths in both languages.
+screenshots: dev compile-translations browser
+	SCREENSHOTS=1 $(BIN)/python -m pytest $(XDIST) tests/browser
 
 # `make bench [SCALE=0.1] [BENCH_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test]`: generates the
 # synthetic portfolio (SQLite, and PostgreSQL in a database of its own on that server), measures every figure

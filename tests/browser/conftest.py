@@ -277,11 +277,16 @@ def flash_texts(page) -> list[str]:
 class Screenshots:
     """Saves a page at desktop and phone width: docs/screenshots/<name>-<desktop|phone>-<lang>.png."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, enabled: bool) -> None:
         self.folder = folder
+        #: Off unless asked (`make screenshots`): encoding them is a quarter of the browser tests' time,
+        #: and a test run has nothing to learn from rewriting the pictures.
+        self.enabled = enabled
         self.saved: list[Path] = []
 
     def take(self, page, name: str, lang: str) -> None:
+        if not self.enabled:
+            return
         self.folder.mkdir(parents=True, exist_ok=True)
         for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
             page.set_viewport_size(size)
@@ -299,7 +304,7 @@ class Screenshots:
 
 @pytest.fixture(scope="session")
 def screenshots() -> Screenshots:
-    return Screenshots(SCREENSHOTS)
+    return Screenshots(SCREENSHOTS, enabled=os.environ.get("SCREENSHOTS") == "1")
 
 
 # Accessibility ----------------------------------------------------------------------------------------
