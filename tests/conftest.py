@@ -89,7 +89,8 @@ def _sqlite_without_fsync(dbapi_connection, connection_record) -> None:
 
 #: PostgreSQL in tests: a commit need not wait for the disk (a crash loses a test database, nothing
 #: else); transactions, locks and constraints behave exactly as in production.
-POSTGRES_TEST_OPTIONS = {"connect_args": {"options": "-c synchronous_commit=off"}}
+POSTGRES_TEST_OPTIONS = {"connect_args": {"options": "-c synchronous_commit=off -c lock_timeout=20s"},
+                         "pool_pre_ping": False}
 
 
 def make_config(url: str) -> type[TestConfig]:
@@ -219,13 +220,18 @@ def app(database_url):
     """The worker's app on this test's fresh database; what a test changes on it is put back after."""
     app = shared_app(database_url)
     config, instance_path = dict(app.config), app.instance_path
+    # SQLite: the database is a new file, so pooled connections (to the previous one) are closed.
+    # PostgreSQL: the same database, emptied in place; its pooled connections stay open.
+    on_a_new_file = database_url.startswith("sqlite")
     with app.app_context():
-        flask_db.engine.dispose()  # connections to the previous test's database file
+        if on_a_new_file:
+            flask_db.engine.dispose()
         limiter.reset()  # sign-in and sign-up counters start from zero, as in a new process
     yield app
     with app.app_context():
-        flask_db.session.remove()
-        flask_db.engine.dispose()
+        flask_db.session.remove()  # back to the pool, rolled back: no lock is held while it is emptied
+        if on_a_new_file:
+            flask_db.engine.dispose()
     app.config.clear()
     app.config.update(config)
     app.instance_path = instance_path
