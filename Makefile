@@ -11,7 +11,6 @@ FLASK := $(BIN)/flask --app wsgi
 # The venv is rebuilt when a requirements file changes.
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
