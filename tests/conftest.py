@@ -66,6 +66,10 @@ XDIST_GROUPS = {"tests/browser/": "browser", "tests/security/test_authorization_
                 "tests/security/test_openapi_fuzz.py": "openapi-fuzz", "tests/test_i18n.py": "i18n"}
 
 
+#: Collected first (a stable sort keeps the rest in order).
+LONG_FIRST = ("tests/browser/", "tests/bench/", "tests/workflow/test_stateful.py")
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         path = item.nodeid
@@ -77,6 +81,9 @@ def pytest_collection_modifyitems(config, items):
                     # language, so the two halves can run on two workers.
                     group = f"browser-{item.callspec.params['lang']}"
                 item.add_marker(pytest.mark.xdist_group(group))
+    # The longest work first (the browsers' halves, the whole bench), the many short tests after:
+    # workers then finish together instead of one waiting on the other's long tail.
+    items.sort(key=lambda item: not item.nodeid.startswith(LONG_FIRST))
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")
