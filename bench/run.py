@@ -119,8 +119,8 @@ class Settings:
 
 
 def settings_for(scale: float, workers: int, keep: bool) -> Settings:
-    if scale < 0.05:  # the smoke run of the test suite: every figure, few samples
-        return Settings(scale, workers, Budget(3, 8, 3), Budget(5, 30, 2), 1.5, 1, keep)
+    if scale < 0.05:  # the smoke run of the test suite: every figure, the fewest samples that make one
+        return Settings(scale, workers, Budget(3, 5, 1), Budget(5, 10, 1), 0.5, 1, keep)
     return Settings(scale, workers, Budget(5, 40, 45), Budget(20, 300, 12), 10.0, 3, keep)
 
 
