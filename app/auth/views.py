@@ -99,7 +99,7 @@ def _signup_lifetimes() -> dict:
 @bp.route("/signup", methods=["GET", "POST"])
 @account_requests_throttled
 def signup():
-    """Anyone may create a founder account; it signs in once its address is confirmed."""
+    """Anyone may create an applicant account (it applies to calls); it signs in once its address is confirmed."""
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     form = SignupForm()
