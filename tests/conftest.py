@@ -12,6 +12,8 @@ import itertools
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -124,20 +126,28 @@ def sqlite_template(tmp_path_factory) -> str:
     return str(path)
 
 
-@pytest.fixture(scope="session")
-def postgres_database() -> str:
-    """A fresh PostgreSQL database for this run (one per xdist worker), migrated once, dropped at the end."""
+@contextmanager
+def new_postgres_database(prefix: str) -> Iterator[str]:
+    """An empty database of its own on the test server, dropped afterwards: its URL."""
     server = sa.engine.make_url(PG_URL)
-    name = f"parcours_test_{uuid.uuid4().hex[:8]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = server.set(database=name).render_as_string(hide_password=False)
-    migrate(url)
-    yield url
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> str:
+    """A fresh PostgreSQL database for this run (one per xdist worker), migrated once, dropped at the end."""
+    with new_postgres_database("parcours_test") as url:
+        migrate(url)
+        yield url
 
 
 class PostgresReset:

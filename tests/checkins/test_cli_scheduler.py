@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.checkins.models import CheckIn
 from app.scheduling import runner as scheduling_runner
 from tests.checkins.reads import emails
+from tests.conftest import new_postgres_database
 
 
 def counts(output: str) -> dict[str, int]:
@@ -118,21 +119,8 @@ def other_database(backend, tmp_path):
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'other.db'}"
         return
-    import uuid
-
-    import sqlalchemy as sa
-
-    from tests.conftest import PG_URL
-
-    server = sa.engine.make_url(PG_URL)
-    name = f"parcours_other_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield server.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with new_postgres_database("parcours_other") as url:
+        yield url
 
 
 def test_two_servers_in_one_folder_on_two_databases_each_run_their_scheduler(local_app, other_database):
