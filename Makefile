@@ -6,18 +6,23 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test bench venv dev lint clean translations compile-translations browser screenshots
+.PHONY: run test bench venv dev lint clean translations compile-translations browser screenshots bytecode
 
-# The venv is rebuilt when a requirements file changes. Modules are byte-compiled when first imported, not
-# all at install time (a new venv is ready ten seconds sooner).
+# The venv is rebuilt when a requirements file changes. pip byte-compiles what it installs: where
+# PYTHONDONTWRITEBYTECODE is set (CI machines often set it) nothing is ever cached after install, and each
+# process (test workers, gunicorn workers, the CLI) would compile every module again (~3 s of CPU each).
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --no-compile -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
 $(BIN)/.dev-installed: $(BIN)/.installed requirements-dev.txt
-	$(BIN)/python -m pip install --quiet --no-compile -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
+
+# The project's own modules, for the same reason (up-to-date ones are skipped: a second or less).
+bytecode: venv
+	$(BIN)/python -m compileall -q -j 0 app config.py wsgi.py migrations tests bench >/dev/null
 
 venv: $(BIN)/.installed
 dev: $(BIN)/.dev-installed
@@ -51,7 +56,7 @@ $(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/message
 # The first FLASK_DEBUG=1 command writes a random secret to instance/secret_key; later runs and the CLI reuse it.
 # The interactive debugger runs any Python for whoever reaches it: on when HOST is loopback, never otherwise.
 DEBUGGER = $(shell $(BIN)/python -c 'import sys, config; print("--debugger" if config.debugger_allowed(sys.argv[1]) else "--no-debugger")' '$(HOST)')
-run: venv compile-translations
+run: venv compile-translations bytecode
 	FLASK_DEBUG=1 $(FLASK) db upgrade
 	FLASK_DEBUG=1 $(FLASK) demo --if-empty
 	FLASK_DEBUG=1 FLASK_RUN_HOST=$(HOST) SCHEDULER_ENABLED=1 HOST=$(HOST) PORT=$(PORT) $(FLASK) run --host $(HOST) --port $(PORT) $(DEBUGGER)
@@ -78,7 +83,7 @@ browser:
 # each (`xdist_group`, see tests/conftest.py). `make test PYTEST_ARGS="tests/projects -k gate" XDIST=` runs a
 # subset in one process.
 XDIST ?= -n auto --dist loadgroup
-test: dev compile-translations browser
+test: dev compile-translations browser bytecode
 	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 # The pictures of docs/screenshots/: the browser tests, saving each main page at two widths in both languages.
@@ -89,7 +94,7 @@ screenshots: dev compile-translations browser
 # synthetic portfolio (SQLite, and PostgreSQL in a database of its own on that server), measures every figure
 # beside its same-run baseline, prints the table and writes bench/results/latest.json. See docs/performance.md.
 SCALE ?= 1
-bench: dev compile-translations
+bench: dev compile-translations bytecode
 	SCALE=$(SCALE) BENCH_POSTGRES_URL=$(BENCH_POSTGRES_URL) $(BIN)/python -m bench.run --scale $(SCALE) $(BENCH_ARGS)
 
 lint: dev

@@ -65,7 +65,8 @@ def pytest_configure(config):
 #: Modules whose tests share an expensive module- or session-scoped world (a served app and a
 #: browser, the authorization matrix's seeded database): under xdist each runs on one worker.
 XDIST_GROUPS = {"tests/browser/": "browser", "tests/security/test_authorization_matrix.py": "matrix",
-                "tests/security/test_openapi_fuzz.py": "openapi-fuzz", "tests/test_i18n.py": "i18n"}
+                "tests/security/test_openapi_fuzz.py": "openapi-fuzz", "tests/test_i18n.py": "i18n",
+                "tests/test_architecture.py": "architecture"}
 
 
 #: Collected first (a stable sort keeps the rest in order).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -34,11 +35,17 @@ def module_name(path: Path) -> str:
     return ".".join(path.relative_to(APP_DIR.parent).with_suffix("").parts)
 
 
+@functools.lru_cache(maxsize=None)
+def parsed(source: str) -> ast.Module:
+    """Each file is parsed once per process, whichever rules read it."""
+    return ast.parse(source)
+
+
 def imports_in(source: str, module: str) -> list[tuple[int, str]]:
     """Every module `source` imports, anywhere (inside functions too), as absolute names with line numbers."""
     package = module.rsplit(".", 1)[0]
     found: list[tuple[int, str]] = []
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(parsed(source)):
         if isinstance(node, ast.Import):
             found += [(node.lineno, alias.name) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -124,7 +131,8 @@ def app_modules() -> list[Path]:
     return sorted(APP_DIR.rglob("*.py"))
 
 
-def app_imports() -> list[tuple[str, str, str]]:
+@functools.cache
+def app_imports() -> tuple[tuple[str, str, str], ...]:
     """(importing module, imported app module, `file:line`) for every import inside app/."""
     found = []
     for path in app_modules():
@@ -132,7 +140,7 @@ def app_imports() -> list[tuple[str, str, str]]:
         for line, imported in imports_in(path.read_text(encoding="utf-8"), name):
             if package_of(imported) is not None:
                 found.append((name, imported, f"{path.relative_to(APP_DIR.parent)}:{line}"))
-    return found
+    return tuple(found)
 
 
 def graph_node(module: str) -> str | None:
@@ -253,7 +261,7 @@ def test_api_imports_no_web_view_module():
 
 def private_library_names(source: str) -> list[str]:
     """`from jinja2.ext import _make_new_gettext`: a library's private name, free to change any release."""
-    return [f"{node.module}.{alias.name}" for node in ast.walk(ast.parse(source))
+    return [f"{node.module}.{alias.name}" for node in ast.walk(parsed(source))
             if isinstance(node, ast.ImportFrom) and not node.level and node.module
             and node.module.split(".")[0] != "app"
             for alias in node.names if alias.name.startswith("_") and not alias.name.startswith("__")]
@@ -279,7 +287,7 @@ PROJECT_ROW_WRITERS = {"app.projects.services"}
 
 def project_rows_built(source: str) -> list[tuple[int, str]]:
     """`Project(...)`, `ProjectEvent(...)`, `ProjectMember(...)` calls in `source`."""
-    return [(node.lineno, node.func.id) for node in ast.walk(ast.parse(source))
+    return [(node.lineno, node.func.id) for node in ast.walk(parsed(source))
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in PROJECT_ROWS]
 
 
@@ -354,7 +362,7 @@ DOCUMENTED_UNDERSCORE_NAMES = {"_get_current_object", "_mapping", "_asdict", "_f
 def private_attributes_read(source: str) -> list[str]:
     """`rule._converters`: another object's private attribute (our own `self._x` and `cls._x` are fine)."""
     found = []
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(parsed(source)):
         if (isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
                 and node.attr not in DOCUMENTED_UNDERSCORE_NAMES
                 and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))):
