@@ -11,7 +11,10 @@ from flask import url_for
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from app.core.i18n import _l
 
 from app.core.problems import problem
 from app.extensions import db
@@ -65,6 +68,29 @@ def wants_problem_json() -> bool:
     )
 
 
+#: What a person reads on an error page, in their language (Werkzeug's names and descriptions are English
+#: and written for developers).
+ERROR_TEXTS = {
+    400: (_l("The request could not be understood"), _l("Something in what was sent is not valid. Go back and try again.")),
+    401: (_l("Please sign in"), _l("This page needs you to be signed in.")),
+    405: (_l("This action is not possible here"), _l("Go back and use the page's buttons and forms.")),
+    409: (_l("Someone else changed this first"), _l("Reload the page to see the latest version, then try again.")),
+    413: (_l("The file is too large"), _l("Send a smaller file.")),
+    429: (_l("Too many attempts"), _l("Wait a few minutes before trying again.")),
+    500: (_l("Something went wrong"), _l("Nothing was saved. Please try again in a moment.")),
+    503: (_l("The service is unavailable"), _l("Nothing was saved. Please try again in a moment.")),
+}
+CSRF_TEXTS = (_l("The form has expired"),
+              _l("For your security, forms expire after a while or when you sign in again. Go back, reload the "
+                 "page and send the form again: nothing was saved."))
+
+
+def error_texts(exc: HTTPException) -> tuple[str, str]:
+    if isinstance(exc, CSRFError):
+        return CSRF_TEXTS
+    return ERROR_TEXTS.get(exc.code or 500, ERROR_TEXTS[400 if (exc.code or 500) < 500 else 500])
+
+
 def register_error_pages(app) -> None:
     """Answer errors as problem+json for the API and as friendly pages for people."""
 
@@ -72,8 +98,10 @@ def register_error_pages(app) -> None:
     def http_error(exc: HTTPException):
         if wants_problem_json():
             return problem(exc.code or 500, exc.description or "")
-        template = f"errors/{exc.code}.html" if exc.code in (403, 404) else "errors/generic.html"
-        return render_template(template, error=exc), exc.code
+        if exc.code in (403, 404):
+            return render_template(f"errors/{exc.code}.html"), exc.code
+        title, description = error_texts(exc)
+        return render_template("errors/generic.html", code=exc.code, title=title, description=description), exc.code
 
     @app.errorhandler(Exception)
     def crash(exc: Exception):
@@ -85,4 +113,5 @@ def register_error_pages(app) -> None:
             status, detail = 500, "Something went wrong on our side; nothing was saved."
         if wants_problem_json():
             return problem(status, detail)
-        return render_template("errors/generic.html", error=None, status=status), status
+        title, description = ERROR_TEXTS[status]
+        return render_template("errors/generic.html", code=status, title=title, description=description), status

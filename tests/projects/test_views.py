@@ -676,6 +676,19 @@ def test_login_form_rejects_a_post_without_csrf_token(csrf_app, founder):
     assert client.get("/projects").status_code == 200
 
 
+@pytest.mark.parametrize("language, says", [("fr", "Le formulaire a expiré"), ("en", "The form has expired")])
+def test_an_expired_form_is_explained_in_the_reader_language(csrf_app, language, says):
+    client = csrf_app.test_client()
+
+    response = client.post("/login", data={"email": "a@example.com", "password": "x"},
+                           headers={"Accept-Language": language})
+
+    page = text(response)
+    assert response.status_code == 400
+    assert says in page
+    assert "CSRF" not in page and "Bad Request" not in page
+
+
 def test_project_forms_reject_a_post_without_csrf_token(csrf_app, session, founder, make_project):
     project = make_project()
     client = csrf_app.test_client()
