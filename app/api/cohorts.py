@@ -39,7 +39,8 @@ def load(cohort_id: int) -> Cohort:
 def list_cohorts():
     page, per_page = page_args()
     result = db.paginate(queries.select_cohorts(), page=page, per_page=per_page, error_out=False, count=True)
-    return {"items": [cohort_out(cohort, count) for cohort, count in result.items], "total": result.total,
+    rows = queries.with_counts(db.session, result.items)
+    return {"items": [cohort_out(row.cohort, row.projects) for row in rows], "total": result.total,
             "page": page, "per_page": per_page}
 
 

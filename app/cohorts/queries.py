@@ -25,14 +25,16 @@ class CohortRow:
 
 
 def select_cohorts() -> Select:
-    """Cohorts with their project counts (one statement), the latest to start first."""
-    count = (select(func.count(Project.id)).where(Project.cohort_id == Cohort.id)
-             .correlate(Cohort).scalar_subquery().label("projects"))
-    return select(Cohort, count).order_by(Cohort.starts_on.desc(), Cohort.id.desc())
+    """Cohorts, the latest to start first (paginated by the boundary)."""
+    return select(Cohort).order_by(Cohort.starts_on.desc(), Cohort.id.desc())
 
 
-def rows(result) -> list[CohortRow]:
-    return [CohortRow(cohort, projects) for cohort, projects in result]
+def with_counts(session: Session, cohorts: list[Cohort]) -> list[CohortRow]:
+    """The page's cohorts with their project counts (one statement, whatever the page's size)."""
+    ids = [c.id for c in cohorts]
+    counts = dict(session.execute(select(Project.cohort_id, func.count(Project.id))
+                                  .where(Project.cohort_id.in_(ids)).group_by(Project.cohort_id)).all()) if ids else {}
+    return [CohortRow(c, counts.get(c.id, 0)) for c in cohorts]
 
 
 def get_cohort(session: Session, cohort_id: int) -> Cohort | None:

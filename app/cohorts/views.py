@@ -41,8 +41,8 @@ def form_input(form: CohortForm) -> services.CohortInput:
 def index():
     page = db.paginate(queries.select_cohorts(), per_page=PER_PAGE, error_out=False)
     labels = {d.key: d.label for d in catalog_of(db.session).all_latest()}
-    return render_template("cohorts/index.html", page=page, rows=queries.rows(page.items), labels=labels,
-                           today=utcnow().date())
+    rows = queries.with_counts(db.session, page.items)
+    return render_template("cohorts/index.html", page=page, rows=rows, labels=labels, today=utcnow().date())
 
 
 @bp.route("/new", methods=["GET", "POST"])

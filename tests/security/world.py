@@ -23,8 +23,8 @@ from app.calls import services as call_services
 from app.calls.decks import check_deck
 from app.calls.models import Label
 from app.checkins.services import open_checkin
-from app.cohorts import services as cohort_services
 from app.cluster import services as cluster_services
+from app.cohorts import services as cohort_services
 from app.kpis import sweep as kpi_sweep
 from app.kpis.models import KpiReport
 from app.mentoring import services as mentoring_services
