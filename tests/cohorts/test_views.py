@@ -3,6 +3,8 @@ select of the pipeline (page and exports), the projects' list, the funders' repo
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from sqlalchemy import select
 
@@ -10,7 +12,9 @@ from app.calls.models import Call
 from app.projects import services as project_services
 from app.projects.models import Cohort
 from app.projects.models import Project
+from tests.pipeline.test_query_counts import statements
 
+NAMES = itertools.count(1)
 FORM = {"name": "Spring 2027", "workflow": "innovation_path", "starts_on": "2027-03-01", "ends_on": "2027-07-01",
         "demo_day": "2027-06-20"}
 
@@ -189,3 +193,27 @@ def test_a_call_is_opened_feeding_a_cohort(web, session, manager, make_cohort, n
 
     assert response.status_code == 302, response.get_data(as_text=True)
     assert session.scalars(select(Call.cohort_id)).all() == [cohort.id]
+
+
+@pytest.mark.parametrize("path", ["/cohorts", "/api/v1/cohorts"])
+def test_the_cohorts_list_runs_a_fixed_number_of_statements(engine, session, web, api, manager, make_cohort,
+                                                          make_project, now, path):
+    client = api(manager) if path.startswith("/api/") else web(manager)
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            cohort, project = make_cohort(f"Cohort {next(NAMES)}"), make_project()
+            project_services.update_project(session, project, version=project.version, actor=manager, now=now,
+                                            cohort_id=cohort.id)
+            session.commit()
+
+    grow(1)
+    assert client.get(path).status_code == 200
+    with statements(engine) as small:
+        assert client.get(path).status_code == 200
+    grow(4)
+    with statements(engine) as large:
+        body = client.get(path).get_data(as_text=True)
+
+    assert len(large) == len(small)
+    assert body.count("Cohort ") >= 5
