@@ -14,12 +14,11 @@ from app.cohorts.services import NAME_MAX
 
 class CohortIn(Strict):
     name: str = Field(min_length=1, max_length=NAME_MAX)
-    #: The programme: a workflow's key (GET /workflows); only projects of this workflow join.
-    workflow: str = Field(max_length=64)
+    workflow: str = Field(max_length=64, description="The programme: a workflow's key (GET /workflows); only "
+                                                     "projects of this workflow join the cohort.")
     starts_on: dt.date
-    ends_on: dt.date
-    #: Between `starts_on` and `ends_on`.
-    demo_day: dt.date | None = None
+    ends_on: dt.date = Field(description="On or after `starts_on`, at most three years later.")
+    demo_day: dt.date | None = Field(default=None, description="Between `starts_on` and `ends_on`.")
 
 
 class CohortPatch(Strict):
@@ -29,7 +28,7 @@ class CohortPatch(Strict):
     workflow: str | None = Field(default=None, max_length=64)
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
-    demo_day: dt.date | None = None
+    demo_day: dt.date | None = Field(default=None, description="null takes the demo day away.")
 
 
 class CohortOut(BaseModel):

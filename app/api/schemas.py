@@ -173,8 +173,9 @@ class ProjectPatch(Strict):
     name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX)
     summary: str | None = Field(default=None, max_length=SUMMARY_MAX)
     pole: str | None = Field(default=None, max_length=64)
-    #: Managers only (null: no cohort); another role sending a different cohort gets 403.
-    cohort_id: int | None = Field(default=None, ge=1)
+    cohort_id: int | None = Field(default=None, ge=1, description=(
+        "Managers only: a cohort of the project's workflow (422 otherwise), null for none; left out, the cohort "
+        "stays. Another role sending a different cohort gets 403 (sending the current one is no change)."))
     version: int
 
 
