@@ -135,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
     from app.calls.views import bp as calls_bp
     from app.checkins.views import bp as checkins_bp
     from app.cluster.views import bp as cluster_bp
+    from app.cohorts.views import bp as cohorts_bp
     from app.core.views import bp as core_bp
     from app.extensions import csrf
     from app.impact.views import bp as impact_bp
@@ -159,6 +160,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(readiness_bp)
     app.register_blueprint(kpis_bp)
     app.register_blueprint(impact_bp)
+    app.register_blueprint(cohorts_bp)
     # The API authenticates with bearer tokens, never cookies, so CSRF cannot apply to it.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

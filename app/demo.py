@@ -15,6 +15,7 @@ from app.mentoring import queries as mentoring_queries
 from app.mentoring import services as mentoring_services
 from app.projects import queries as project_queries
 from app.projects import services
+from app.projects.models import Cohort
 from app.projects.models import Project
 from app.workflow.catalog import catalog_of
 
@@ -69,7 +70,8 @@ def _load(session: Session, *, now: dt.datetime, default_workflow: str) -> bool:
         for i, (name, pole, workflow, stage, founder, mentor, status) in enumerate(DEMO_PROJECTS)
     ]
     _demo_cluster(session, users, projects, now)
-    load_calls_demo(session, users, now)
+    autumn = _demo_cohorts(session, users, projects, now)
+    load_calls_demo(session, users, now, cohort=autumn)
     _demo_readiness(session, users, projects, now)
     _demo_kpis(session, projects, now)
     return True
@@ -195,6 +197,30 @@ def _demo_cluster(session: Session, users: dict[str, User], projects: list[Proje
     cluster_services.create_support_request(
         session, projects[0], actor=next(iter(projects[0].members)).user, now=now, kind="advice",
         description="We need advice on protecting our payment protocol before showing it to operators.")
+
+
+#: (name, start, end, demo day) in days from today, and the demo projects (by name) in each.
+DEMO_COHORTS = [
+    ("Cohorte printemps 2026", -240, -30, -45, ("SoukERP", "Darija Voice", "SecureID")),
+    ("Cohorte automne 2026", -60, 90, 21, ("PayMobile", "AtlasTV", "AgriSMS")),
+]
+
+
+def _demo_cohorts(session: Session, users: dict[str, User], projects: list[Project], now: dt.datetime) -> Cohort:
+    """Two cohorts of the innovation path: spring (over) and autumn (running, its demo day in three weeks),
+    the demo projects spread across them; return the autumn one, which the demo call feeds."""
+    from app.cohorts import services as cohort_services
+
+    manager, today, by_name = users["manager"], now.date(), {p.name: p for p in projects}
+    cohort = None
+    for name, start, end, demo_day, members in DEMO_COHORTS:
+        cohort = cohort_services.create_cohort(session, cohort_services.CohortInput(
+            name, "innovation_path", today + dt.timedelta(days=start), today + dt.timedelta(days=end),
+            today + dt.timedelta(days=demo_day)), actor=manager, now=now + dt.timedelta(days=start))
+        for project in (by_name[m] for m in members):
+            services.update_project(session, project, version=project.version, actor=manager, now=now,
+                                    cohort_id=cohort.id)
+    return cohort
 
 
 def _demo_readiness(session: Session, users: dict[str, User], projects: list[Project], now: dt.datetime) -> None:

@@ -11,6 +11,7 @@ from app.api import accounts  # noqa: E402,F401
 from app.api import calls  # noqa: E402,F401
 from app.api import checkins  # noqa: E402,F401
 from app.api import cluster  # noqa: E402,F401
+from app.api import cohorts  # noqa: E402,F401
 from app.api import errors  # noqa: E402,F401
 from app.api import impact  # noqa: E402,F401
 from app.api import kpis  # noqa: E402,F401

@@ -68,6 +68,8 @@ class CallIn(Strict):
     requires_deck: bool = True
     #: The zone the dates are read in (the cluster's by default).
     timezone: str | None = Field(default=None, max_length=64)
+    #: The cohort labelled projects join: one of the same workflow (GET /cohorts).
+    cohort_id: int | None = Field(default=None, ge=1)
 
 
 class CriterionOut(BaseModel):
@@ -98,6 +100,8 @@ class CallOut(BaseModel):
     workflow: str
     stage: str
     requires_deck: bool
+    #: The cohort its labelled projects join, if any.
+    cohort_id: int | None = None
 
 
 class CallPage(Page):

@@ -44,6 +44,7 @@ def call_out(call: Call) -> dict:
         criteria=[{"key": c.key, "title": c.title, "weight": c.weight, "descriptors": c.descriptors}
                   for c in call.criteria],
         questions=call.questions, workflow=call.workflow_key, stage=call.stage, requires_deck=call.requires_deck,
+        cohort_id=call.cohort_id,
     ).model_dump(mode="json")
 
 
@@ -112,7 +113,7 @@ def create_call():
         criteria=[services.CriterionInput(c.key, c.title, c.weight, tuple(c.descriptors)) for c in data.criteria],
         questions=[services.QuestionInput(q.key, q.text) for q in data.questions], workflow=data.workflow,
         stage=data.stage, timezone=data.timezone or current_app.config["BABEL_DEFAULT_TIMEZONE"],
-        requires_deck=data.requires_deck)
+        requires_deck=data.requires_deck, cohort_id=data.cohort_id)
     db.session.commit()
     return call_out(call), 201
 

@@ -41,6 +41,7 @@ class ProjectListQuery(PageQuery):
     status: str | None = None
     workflow: str | None = None
     q: str | None = Field(None, description="Words of the name or summary.")
+    cohort: int | None = Field(None, ge=1, le=DB_INT_MAX, description="A cohort's id: its projects only.")
     sort: str = Field("-created", description="`created`, `name`, `stage`… (`-` first for descending).")
 
 
@@ -84,7 +85,7 @@ class PipelineQuery(Query):
     pole: str | None = None
     workflow: str | None = None
     status: str | None = None
-    cohort: int | None = Field(None, ge=0, le=DB_INT_MAX, description="The year projects were created.")
+    cohort: int | None = Field(None, ge=1, le=DB_INT_MAX, description="A cohort's id: its projects only.")
     mentor: int | None = Id
 
 
@@ -92,7 +93,7 @@ class FundersReportQuery(Query):
     from_: str | None = Field(None, alias="from", description="First day of the period (YYYY-MM-DD).")
     to: str | None = Field(None, description="Last day of the period (YYYY-MM-DD).")
     pole: str | None = None
-    cohort: int | None = Field(None, ge=0, le=DB_INT_MAX)
+    cohort: int | None = Field(None, ge=1, le=DB_INT_MAX, description="A cohort's id: its projects only.")
 
 
 def query_args() -> Query:

@@ -33,7 +33,7 @@ def summary_out(project: Project) -> dict:
     return schemas.ProjectSummaryOut(
         id=project.id, name=project.name, summary=project.summary, pole=project.pole_key,
         workflow=project.workflow_key, stage=project.stage, status=project.status, version=project.version,
-        stage_entered_at=project.stage_entered_at, created_at=project.created_at,
+        stage_entered_at=project.stage_entered_at, created_at=project.created_at, cohort_id=project.cohort_id,
     ).model_dump(mode="json")
 
 
@@ -51,7 +51,8 @@ def project_out(project: Project) -> dict:
         events=[{"event": o.event.name, "label": o.event.label, "allowed": o.allowed, "reasons": list(o.reasons),
                  "overridable": o.overridable, "comment_required": o.event.comment_required}
                 for o in view.options],
-        label=label_out(project),
+        label=label_out(project), cohort_id=project.cohort_id,
+        cohort={"id": project.cohort.id, "name": project.cohort.name} if project.cohort else None,
     ).model_dump(mode="json")
 
 
@@ -86,7 +87,7 @@ def visible(project_id: int) -> Project:
 def list_projects():
     args = params.query_args()
     filters = queries.ProjectFilters(stage=args.stage, pole=args.pole, status=args.status, workflow=args.workflow,
-                                     q=args.q)
+                                     q=args.q, cohort=args.cohort)
     stmt = queries.select_projects(current_user(), filters, sort=args.sort)
     return paginated(stmt, summary_out)
 
@@ -114,14 +115,16 @@ def get_project(project_id: int):
 
 
 @bp.patch("/projects/<int:project_id>")
-@doc("Edit a project's details", body=schemas.ProjectPatch, response=schemas.ProjectOut,
-     errors=(403, 404, 409), tag="projects")
+@doc("Edit a project's details, and its cohort (managers: one of the project's workflow)",
+     body=schemas.ProjectPatch, response=schemas.ProjectOut, errors=(403, 404, 409), tag="projects")
 @authenticated
 def patch_project(project_id: int):
     project = visible(project_id)
     data = json_body(schemas.ProjectPatch)
+    # An absent `cohort_id` keeps the project's cohort; `null` takes it out of any.
+    cohort_id = data.cohort_id if "cohort_id" in data.model_fields_set else services.KEEP
     services.update_project(db.session, project, version=data.version, actor=current_user(), now=utcnow(),
-                            name=data.name, summary=data.summary, pole=data.pole)
+                            name=data.name, summary=data.summary, pole=data.pole, cohort_id=cohort_id)
     db.session.commit()
     return project_out(project)
 

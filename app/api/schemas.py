@@ -130,6 +130,14 @@ class ProjectOut(BaseModel):
     events: list[EventOptionOut]
     #: The cluster label, when a call for projects labelled the project.
     label: LabelOut | None = None
+    #: The cohort the project goes through its programme with (managers set it with PATCH).
+    cohort_id: int | None = None
+    cohort: CohortRef | None = None
+
+
+class CohortRef(BaseModel):
+    id: int
+    name: str
 
 
 class LabelOut(BaseModel):
@@ -151,6 +159,7 @@ class ProjectSummaryOut(BaseModel):
     version: int
     stage_entered_at: dt.datetime
     created_at: dt.datetime
+    cohort_id: int | None = None
 
 
 class ProjectIn(Strict):
@@ -164,6 +173,9 @@ class ProjectPatch(Strict):
     name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX)
     summary: str | None = Field(default=None, max_length=SUMMARY_MAX)
     pole: str | None = Field(default=None, max_length=64)
+    cohort_id: int | None = Field(default=None, ge=1, description=(
+        "Managers only: a cohort of the project's workflow (422 otherwise), null for none; left out, the cohort "
+        "stays. Another role sending a different cohort gets 403 (sending the current one is no change)."))
     version: int
 
 

@@ -15,6 +15,7 @@ from app.calls import evaluation
 from app.calls import services
 from app.cluster.models import CommissionMember
 from app.cluster.models import Organisation
+from app.projects.models import Cohort
 
 CRITERIA = [
     services.CriterionInput("innovation", "Innovation", 3, ("Copy of an existing offer", "Minor improvement",
@@ -32,8 +33,9 @@ QUESTIONS = [
 ]
 
 
-def load_calls_demo(session: Session, users: dict[str, User], now: dt.datetime) -> None:
-    """An open call of the multimedia and mobile poles; StreamKids labelled, MobiHealth awaiting review."""
+def load_calls_demo(session: Session, users: dict[str, User], now: dt.datetime, cohort: Cohort | None = None) -> None:
+    """An open call of the multimedia and mobile poles, feeding `cohort`; StreamKids labelled (so in the
+    cohort), MobiHealth awaiting review."""
     manager, reviewer = users["manager"], users["mentor2"]
     if session.get(CommissionMember, ("multimedia", reviewer.id)) is None:
         session.add(CommissionMember(pole_key="multimedia", user_id=reviewer.id))
@@ -44,7 +46,7 @@ def load_calls_demo(session: Session, users: dict[str, User], now: dt.datetime) 
                     "enter the path at the project stage, with mentoring and access to the cluster's partners.",
         poles=["multimedia", "mobile_services"], opens_on=opened.date(), closes_on=(now + dt.timedelta(days=25)).date(),
         criteria=CRITERIA, questions=QUESTIONS, workflow="innovation_path", stage="project",
-        timezone="Africa/Casablanca", requires_deck=False)
+        timezone="Africa/Casablanca", requires_deck=False, cohort_id=cohort.id if cohort else None)
     partners = {o.name: o for o in session.scalars(select(Organisation).where(
         Organisation.name.in_(("Tanger Media", "ENSIAS", "inwi"))))}
     kids = _submitted(session, call, users["founder"], "StreamKids", "multimedia", now - dt.timedelta(days=12),

@@ -193,7 +193,7 @@ def create_labelled_project(session: Session, application: Application, *, actor
         session, name=application.title, summary=application.summary, pole=application.pole_key,
         workflow=call.workflow_key, default_workflow=call.workflow_key, actor=actor, now=now,
         members=[application.applicant_id], comment=str(_l("Application to “%(call)s”.", call=call.title)),
-        placement=project_services.Placement(call.stage, "label", application.decision_comment))
+        placement=project_services.Placement(call.stage, "label", application.decision_comment, call.cohort_id))
     if application.applicant.role == "applicant":
         application.applicant.role = "founder"  # a member of a labelled project: a founder from now on
     for partner in application.partners:

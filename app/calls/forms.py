@@ -41,7 +41,14 @@ class CallForm(FlaskForm):
     questions = TextAreaField(_l("Questions to applicants: one per line"), validators=[Optional(),
                                                                                        Length(max=20_000)])
     stage = SelectField(_l("Labelled projects enter the path at"), validators=[DataRequired()])
+    cohort_id = SelectField(_l("Labelled projects join the cohort"), validators=[Optional()])
     requires_deck = BooleanField(_l("A pitch deck is required"), default=True)
+
+
+class CallCohortForm(FlaskForm):
+    """The cohort a call feeds, changed on the call's page."""
+
+    cohort_id = SelectField(_l("Labelled projects join the cohort"), validators=[Optional()])
 
 
 def parse_criteria(text: str) -> tuple[list[CriterionInput], list[str]]:

@@ -25,6 +25,7 @@ from app.auth.models import User
 from app.cluster.models import Organisation
 from app.core.models import Base
 from app.core.time import utcnow
+from app.projects.models import Cohort
 from app.projects.models import Pole
 
 APPLICATION_STATUSES = ("draft", "submitted", "more_info", "labelled", "rejected")
@@ -65,9 +66,12 @@ class Call(Base):
     #: Where labelled projects enter the path: a workflow and one of its stages.
     workflow_key: Mapped[str] = mapped_column(String(64))
     stage: Mapped[str] = mapped_column(String(64))
+    #: The cohort its labelled projects join (one of the same workflow), if any.
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
+    cohort: Mapped[Cohort | None] = relationship(lazy="joined")
     poles: Mapped[list[CallPole]] = relationship(cascade="all, delete-orphan", order_by="CallPole.pole_key",
                                                  lazy="selectin")
     criteria: Mapped[list[CallCriterion]] = relationship(cascade="all, delete-orphan",

@@ -136,8 +136,10 @@ def _check_call(session: Session, *, title: str, description: str, poles: list[s
 
 def create_call(session: Session, *, actor: User, now: dt.datetime, title: str, description: str, poles: list[str],
                 opens_on: dt.date, closes_on: dt.date, criteria: list[CriterionInput], questions: list[QuestionInput],
-                workflow: str, stage: str, timezone: str, requires_deck: bool = True) -> Call:
-    """Open a call for projects (managers): its poles, dates, grid, questions and where labelled projects go."""
+                workflow: str, stage: str, timezone: str, requires_deck: bool = True,
+                cohort_id: int | None = None) -> Call:
+    """Open a call for projects (managers): its poles, dates, grid, questions and where labelled projects go
+    (a stage of a workflow, and the cohort they join, if any)."""
     if not permissions.can_manage_calls(actor):
         raise Forbidden(_l("Only managers open calls for projects."))
     zone = _zone(timezone)
@@ -145,18 +147,44 @@ def create_call(session: Session, *, actor: User, now: dt.datetime, title: str, 
     errors = _check_call(session, title=title, description=description, poles=poles, opens_on=opens_on,
                          closes_on=closes_on, workflow=workflow, stage=stage, timezone=timezone, today=today)
     errors.update(_check_grid(criteria, questions))
+    errors.update(_check_cohort(session, cohort_id, workflow))
     if errors:
         raise ValidationFailed(_l("The call has invalid fields."), **errors)
     call = Call(title=title.strip(), description=description.strip(), opens_on=opens_on, closes_on=closes_on,
                 timezone=timezone, opens_at=_start_of(opens_on, zone),
                 closes_at=_start_of(closes_on + dt.timedelta(days=1), zone),
                 questions=[{"key": q.key, "text": q.text.strip()} for q in questions], requires_deck=requires_deck,
-                workflow_key=workflow, stage=stage, created_by_id=actor.id, created_at=now)
+                workflow_key=workflow, stage=stage, cohort_id=cohort_id, created_by_id=actor.id, created_at=now)
     call.poles = [CallPole(pole_key=p) for p in dict.fromkeys(poles)]
     call.criteria = [CallCriterion(key=c.key, title=c.title.strip(), weight=c.weight, position=i,
                                    descriptors=[d.strip() for d in c.descriptors])
                      for i, c in enumerate(criteria)]
     session.add(call)
+    session.flush()
+    return call
+
+
+def _check_cohort(session: Session, cohort_id: int | None, workflow: str) -> dict[str, list[str]]:
+    """A call feeds a cohort of the path its labelled projects enter (or none)."""
+    if cohort_id is None:
+        return {}
+    cohort = project_queries.get_cohort(session, cohort_id)
+    if cohort is None:
+        return {"cohort_id": [_l("No such cohort.")]}
+    if cohort.workflow_key != workflow:
+        return {"cohort_id": [_l("The cohort “%(cohort)s” follows another path than the call's projects.",
+                                 cohort=cohort.name)]}
+    return {}
+
+
+def set_call_cohort(session: Session, call: Call, cohort_id: int | None, *, actor: User) -> Call:
+    """Change the cohort a call's next labelled projects join (managers); projects labelled already stay."""
+    if not permissions.can_manage_calls(actor):
+        raise Forbidden(_l("Only managers change calls for projects."))
+    errors = _check_cohort(session, cohort_id, call.workflow_key)
+    if errors:
+        raise ValidationFailed(_l("The call has invalid fields."), **errors)
+    call.cohort = project_queries.get_cohort(session, cohort_id) if cohort_id is not None else None
     session.flush()
     return call
 

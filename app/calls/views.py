@@ -24,6 +24,7 @@ from app.calls import permissions
 from app.calls import queries
 from app.calls import services
 from app.calls.forms import ApplicationForm
+from app.calls.forms import CallCohortForm
 from app.calls.forms import CallForm
 from app.calls.forms import DeckForm
 from app.calls.forms import StartForm
@@ -74,6 +75,7 @@ def create():
     form.poles.choices = choices((p.key, p.name) for p in project_queries.list_poles(db.session))
     form.stage.choices = choices((f"{d.key}:{s.name}", f"{d.label} — {s.label}")
                                  for d in catalog_of(db.session).all_latest() for s in d.stages)
+    form.cohort_id.choices = cohort_choices()
     if form.validate_on_submit():
         criteria, line_errors = parse_criteria(form.criteria.data)
         workflow, _sep, stage = form.stage.data.partition(":")
@@ -85,11 +87,17 @@ def create():
                 description=form.description.data or "", poles=form.poles.data, opens_on=form.opens_on.data,
                 closes_on=form.closes_on.data, criteria=criteria, questions=parse_questions(form.questions.data),
                 workflow=workflow, stage=stage, timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
-                requires_deck=form.requires_deck.data)
+                requires_deck=form.requires_deck.data, cohort_id=_int(form.cohort_id.data))
         if write.ok:
             flash(_("Call “%(title)s” opened.", title=call.title), "success")
             return redirect(url_for("calls.detail", call_id=call.id))
     return render_template("calls/create.html", form=form), 422 if form.errors else 200
+
+
+def cohort_choices(workflow: str | None = None) -> list:
+    """No cohort, or one of the cohorts (of `workflow`), for the call's labelled projects."""
+    cohorts = project_queries.list_cohorts(db.session, workflow)
+    return choices([("", _("No cohort")), *((str(c.id), c.name) for c in cohorts)])
 
 
 @bp.get("/calls/<int:call_id>")
@@ -99,9 +107,32 @@ def detail(call_id: int):
     applications = db.session.scalars(queries.select_applications(user, call=call)).all() if user else []
     start = StartForm()
     start.pole.choices = choices((p.pole_key, p.pole.name) for p in call.poles)
+    can_manage = user is not None and permissions.can_manage_calls(user)
+    cohort_form = None
+    if can_manage:
+        cohort_form = CallCohortForm(cohort_id=str(call.cohort_id or ""))
+        cohort_form.cohort_id.choices = cohort_choices(call.workflow_key)
     return render_template("calls/detail.html", call=call, applications=applications, start_form=start,
                            now=utcnow(), can_apply=user is not None and permissions.can_apply(user),
-                           can_manage=user is not None and permissions.can_manage_calls(user))
+                           can_manage=can_manage, cohort_form=cohort_form)
+
+
+@bp.post("/calls/<int:call_id>/cohort")
+@role_required("manager")
+def set_cohort(call_id: int):
+    call = load_call(call_id)
+    form = CallCohortForm()
+    form.cohort_id.choices = cohort_choices(call.workflow_key)
+    if not form.validate_on_submit():
+        flash(_("Choose one of the cohorts of the call's path."), "error")
+        return redirect(url_for("calls.detail", call_id=call_id), code=303)
+    with one_write() as write:
+        services.set_call_cohort(db.session, call, _int(form.cohort_id.data), actor=current_user)
+    if not write.ok:
+        flash(write.error.text, "error")
+        return redirect(url_for("calls.detail", call_id=call_id), code=303)
+    flash(_("The call's cohort is saved: the projects it labels from now on join it."), "success")
+    return redirect(url_for("calls.detail", call_id=call_id))
 
 
 @bp.post("/calls/<int:call_id>/apply")

@@ -13,12 +13,14 @@ from flask_babel import get_translations
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from app.core.dates import format_date
 from app.core.dates import format_datetime
 from app.core.i18n import localized
 
 
 def register(app: Flask) -> None:
     app.add_template_filter(_datetime, "datetime")
+    app.add_template_filter(_day, "day")
     app.add_template_global(url_with)
     app.add_template_global(money)
     app.add_template_global(localized)
@@ -28,6 +30,11 @@ def register(app: Flask) -> None:
 def _datetime(value, fmt: str = "medium") -> str:
     # Through zoneinfo, never Flask-Babel's pytz (see app.core.dates).
     return format_datetime(value, fmt) if value else ""
+
+
+def _day(value, fmt: str = "medium") -> str:
+    """A calendar day (a cohort's start, a demo day) in the reader's language."""
+    return format_date(value, fmt) if value else ""
 
 
 def url_with(**changes) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from app.core.bounds import DB_INT_MAX
 from app.core.i18n import _l
 from app.impact.queries import ReportFilters
 
@@ -14,15 +15,15 @@ class BadFilters(ValueError):
 
 
 def parse_filters(args: Mapping[str, str], *, today: dt.date) -> ReportFilters:
-    """`?from=YYYY-MM-DD&to=YYYY-MM-DD&pole=&cohort=`; by default the year so far."""
+    """`?from=YYYY-MM-DD&to=YYYY-MM-DD&pole=&cohort=<id>`; by default the year so far."""
     start = _date(args, "from") or today.replace(month=1, day=1)
     end = _date(args, "to") or today
     if start > end:
         raise BadFilters(_l("The period starts after it ends."))
     cohort = args.get("cohort") or None
     if cohort is not None:
-        if not cohort.isdigit() or not 1900 <= int(cohort) <= 2999:
-            raise BadFilters(_l("cohort must be a year."))
+        if not cohort.isdigit() or not 1 <= int(cohort) <= DB_INT_MAX:
+            raise BadFilters(_l("cohort must be a cohort's id."))
         cohort = int(cohort)
     return ReportFilters(start=start, end=end, pole=args.get("pole") or None, cohort=cohort)
 

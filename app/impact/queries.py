@@ -2,7 +2,7 @@
 
 `funders_report(session, filters, ...)` runs a fixed number of queries whatever the size of the
 portfolio. The period is whole days, `start` and `end` included (UTC); `pole` and `cohort`
-(the year projects were created) narrow every project-based figure; member organisations
+(a cohort's id) narrow every project-based figure; member organisations
 belong to the cluster, not to a pole, so they are never filtered.
 """
 
@@ -47,6 +47,7 @@ class ReportFilters:
     start: dt.date
     end: dt.date
     pole: str | None = None
+    #: A cohort's id.
     cohort: int | None = None
 
     @property
@@ -169,8 +170,7 @@ def project_ids(filters: ReportFilters):
     if filters.pole:
         stmt = stmt.where(Project.pole_key == filters.pole)
     if filters.cohort:
-        start = dt.datetime(filters.cohort, 1, 1, tzinfo=dt.UTC)
-        stmt = stmt.where(Project.created_at >= start, Project.created_at < start.replace(year=filters.cohort + 1))
+        stmt = stmt.where(Project.cohort_id == filters.cohort)
     return stmt
 
 

@@ -57,8 +57,10 @@ def funders():
         description=_("For each stage, the projects there at the end of the period."),
         categories=[s.label for s in report.stages], values=[s.at_end for s in report.stages],
         x_label=_("Projects"), y_label=_("Stage"))
+    cohorts = project_queries.list_cohorts(db.session)
     return render_template("impact/funders.html", r=report, sections=tables.sections(report), poles=poles,
-                           chart=chart, text=tables.text, languages=current_app.config["LANGUAGES"])
+                           chart=chart, text=tables.text, languages=current_app.config["LANGUAGES"],
+                           cohorts=cohorts, cohort_name=cohort_name(report.filters.cohort))
 
 
 @bp.get("/reports/funders.xlsx")
@@ -90,8 +92,16 @@ def subtitle(report: FundersReport) -> list[str]:
         pole = project_queries.get_pole(db.session, f.pole)
         lines.append(_("Pole: %(pole)s", pole=pole.name if pole else f.pole))
     if f.cohort:
-        lines.append(_("Cohort: projects created in %(year)s", year=f.cohort))
+        lines.append(_("Cohort: %(name)s", name=cohort_name(f.cohort)))
     return lines
+
+
+def cohort_name(cohort_id: int | None) -> str:
+    """The name of the report's cohort (its number when no cohort has it)."""
+    if cohort_id is None:
+        return ""
+    cohort = project_queries.get_cohort(db.session, cohort_id)
+    return cohort.name if cohort else f"#{cohort_id}"
 
 
 def _download(body: bytes, mimetype: str, report: FundersReport, extension: str) -> Response:

@@ -53,6 +53,7 @@ class Filters:
     pole: str | None = None
     workflow: str | None = None
     status: str | None = None
+    #: A cohort's id.
     cohort: int | None = None
     mentor: int | None = None
 
@@ -165,10 +166,9 @@ class Pipeline:
 
 
 def _filters_can_match(filters: Filters) -> bool:
-    """False for a cohort no date can have or a mentor id past the ids: they match no project (and
-    would raise building the year, or binding the number on SQLite)."""
-    cohort_ok = filters.cohort is None or dt.MINYEAR <= filters.cohort < dt.MAXYEAR
-    return cohort_ok and (filters.mentor is None or abs(filters.mentor) <= DB_INT_MAX)
+    """False for a cohort or mentor id past the ids: they match no project (and would raise binding
+    the number on SQLite)."""
+    return all(n is None or abs(n) <= DB_INT_MAX for n in (filters.cohort, filters.mentor))
 
 
 def filtered_projects(filters: Filters) -> Select:
@@ -184,8 +184,7 @@ def filtered_projects(filters: Filters) -> Select:
     if not _filters_can_match(filters):
         return stmt.where(false())
     if filters.cohort:
-        start = dt.datetime(filters.cohort, 1, 1, tzinfo=dt.UTC)
-        stmt = stmt.where(Project.created_at >= start, Project.created_at < start.replace(year=filters.cohort + 1))
+        stmt = stmt.where(Project.cohort_id == filters.cohort)
     if filters.mentor:
         stmt = stmt.where(select(MentorAssignment.id).where(
             MentorAssignment.project_id == Project.id, MentorAssignment.mentor_id == filters.mentor,

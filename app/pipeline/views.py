@@ -32,7 +32,8 @@ def index():
     poles = {p.key: p.name for p in project_queries.list_poles(db.session)}
     return render_template(
         "pipeline/index.html", p=figures, filters=filters, poles=poles, workflows=catalog_of(db.session).all_latest(),
-        statuses=STATUSES, mentors=mentor_choices(db.session), charts=_charts(figures, poles),
+        statuses=STATUSES, mentors=mentor_choices(db.session), cohorts=project_queries.list_cohorts(db.session),
+        charts=_charts(figures, poles),
         membership_target=current_app.config["MEMBERSHIP_TARGET"],
     )
 

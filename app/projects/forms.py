@@ -25,6 +25,8 @@ class ProjectForm(FlaskForm):
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=SUMMARY_MAX)])
     pole = SelectField(_l("Pole of excellence"), validators=[DataRequired()])
     workflow = SelectField(_l("Path"), validators=[Optional()])
+    #: Managers only (the edit page removes it for others): a cohort of the project's path, or none.
+    cohort_id = SelectField(_l("Cohort"), validators=[Optional()])
     version = HiddenField()
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import JSON
 from sqlalchemy import CheckConstraint
+from sqlalchemy import Date
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import String
@@ -37,6 +38,33 @@ class Pole(Base):
         return localized({"en": self.name_en, "fr": self.name_fr}, self.key)
 
 
+class Cohort(Base):
+    """Projects that go through a programme (a workflow) together, from `starts_on` to `ends_on`.
+
+    Like poles, cohorts group projects and every area reads them (the pipeline, the funders' report,
+    calls that feed one), so the table sits here; `app.cohorts` holds their pages and writes."""
+
+    __tablename__ = "cohorts"
+    __table_args__ = (
+        UniqueConstraint("name"),
+        CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
+        CheckConstraint("demo_day IS NULL OR (demo_day >= starts_on AND demo_day <= ends_on)",
+                        name="demo_day_within"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    #: The programme: the workflow its projects follow (a project joins only a cohort of its own path).
+    workflow_key: Mapped[str] = mapped_column(String(64))
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    demo_day: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Cohort {self.id} {self.name!r}>"
+
+
 class Project(Base):
     __tablename__ = "projects"
     __table_args__ = (
@@ -66,10 +94,13 @@ class Project(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: The cohort the project goes through its programme with (managers set it; a call's label may).
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"), index=True)
 
     __mapper_args__ = {"version_id_col": version}
 
     pole: Mapped[Pole] = relationship(lazy="joined")
+    cohort: Mapped[Cohort | None] = relationship(lazy="joined")
     members: Mapped[list[ProjectMember]] = relationship(
         back_populates="project", cascade="all, delete-orphan", order_by="ProjectMember.user_id"
     )

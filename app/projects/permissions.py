@@ -29,5 +29,10 @@ def can_tick(relations: frozenset[str], status: str) -> bool:
     return can_edit(relations) and status not in FINAL_STATUSES
 
 
+def can_set_cohort(relations: frozenset[str]) -> bool:
+    """Managers choose a project's cohort: it puts the project in a programme's calendar."""
+    return "manager" in relations
+
+
 def can_override(relations: frozenset[str]) -> bool:
     return "manager" in relations

@@ -17,6 +17,7 @@ from app.auth.models import User
 from app.core.errors import NotFound
 from app.core.i18n import _l
 from app.projects import hooks
+from app.projects.models import Cohort
 from app.projects.models import DeliverableState
 from app.projects.models import GateDecision
 from app.projects.models import Pole
@@ -32,6 +33,8 @@ class ProjectFilters:
     status: str | None = None
     workflow: str | None = None
     q: str | None = None
+    #: A cohort's id.
+    cohort: int | None = None
 
 
 def visible_to(user: User) -> ColumnElement[bool]:
@@ -54,6 +57,8 @@ def select_projects(user: User, filters: ProjectFilters, sort: str = "-created")
         stmt = stmt.where(Project.status == filters.status)
     if filters.workflow:
         stmt = stmt.where(Project.workflow_key == filters.workflow)
+    if filters.cohort:
+        stmt = stmt.where(Project.cohort_id == filters.cohort)
     if filters.q:
         pattern = f"%{filters.q.strip().lower()}%"
         stmt = stmt.where(or_(func.lower(Project.name).like(pattern), func.lower(Project.summary).like(pattern)))
@@ -84,6 +89,18 @@ def list_poles(session: Session) -> list[Pole]:
 
 def get_pole(session: Session, key: str) -> Pole | None:
     return session.get(Pole, key)
+
+
+def list_cohorts(session: Session, workflow: str | None = None) -> list[Cohort]:
+    """Cohorts, the latest first (those of `workflow` only, if given): the choices of filters and forms."""
+    stmt = select(Cohort).order_by(Cohort.starts_on.desc(), Cohort.id.desc())
+    if workflow is not None:
+        stmt = stmt.where(Cohort.workflow_key == workflow)
+    return list(session.scalars(stmt))
+
+
+def get_cohort(session: Session, cohort_id: int) -> Cohort | None:
+    return session.get(Cohort, cohort_id)
 
 
 def is_member(session: Session, project: Project, user: User) -> bool:

@@ -23,6 +23,7 @@ from app.core.i18n import _l
 from app.projects import hooks
 from app.projects import permissions
 from app.projects import queries
+from app.projects.models import Cohort
 from app.projects.models import DeliverableState
 from app.projects.models import GateDecision
 from app.projects.models import Project
@@ -130,6 +131,8 @@ class Placement:
     stage: str
     event: str
     comment: str = ""
+    #: The cohort the project joins (a call's cohort), when it is one of the project's workflow.
+    cohort_id: int | None = None
 
 
 def create_project(session: Session, *, name: str, summary: str, pole: str, workflow: str | None,
@@ -147,11 +150,14 @@ def create_project(session: Session, *, name: str, summary: str, pole: str, work
         raise ValidationFailed(exc.message, workflow=[exc.message]) from None
     stage = _starting_stage(definition, placement)
     catalog_of(session).record(session, definition)
+    cohort = queries.get_cohort(session, placement.cohort_id) if placement and placement.cohort_id else None
     project = Project(
         name=details.name, summary=details.summary, pole_key=details.pole,
         workflow_key=definition.key, workflow_version=definition.version,
         stage=stage, status="active", stage_entered_at=now, created_at=now,
         updated_at=now, created_by_id=actor.id,
+        # A cohort of another path (its workflow changed since the call named it) is not joined.
+        cohort=cohort if cohort is not None and cohort.workflow_key == definition.key else None,
     )
     session.add(project)
     team = [actor.id] if actor.role == "founder" else []
@@ -195,12 +201,23 @@ def flush_project(session: Session) -> None:
         raise ConcurrentEdit(_l("This project was changed by someone else. Reload it and try again.")) from None
 
 
+class Keep:
+    """The type of `KEEP`: an argument left as the project has it."""
+
+
+#: `update_project(cohort_id=KEEP)`: the project stays in its cohort (None takes it out of any).
+KEEP = Keep()
+
+
 def update_project(session: Session, project: Project, *, version: int, actor: User, now: dt.datetime,
-                   name: str | None = None, summary: str | None = None, pole: str | None = None) -> Project:
-    """Edit a project's details (members and managers)."""
-    if not permissions.can_edit(queries.relations(session, project, actor)):
+                   name: str | None = None, summary: str | None = None, pole: str | None = None,
+                   cohort_id: int | None | Keep = KEEP) -> Project:
+    """Edit a project's details (members and managers) and its cohort (managers)."""
+    relations = queries.relations(session, project, actor)
+    if not permissions.can_edit(relations):
         raise Forbidden(_l("Only the project's team and managers edit it."))
     check_version(project, version)
+    cohort = project.cohort if isinstance(cohort_id, Keep) else check_cohort(session, project, cohort_id, relations)
     details = check_details(
         session,
         project.name if name is None else name,
@@ -208,9 +225,29 @@ def update_project(session: Session, project: Project, *, version: int, actor: U
         project.pole_key if pole is None else pole,
     )
     project.name, project.summary, project.pole_key = details.name, details.summary, details.pole
+    project.cohort = cohort
     project.updated_at = now
     flush_project(session)
     return project
+
+
+def check_cohort(session: Session, project: Project, cohort_id: int | None, relations: frozenset[str]) -> Cohort | None:
+    """The cohort `project` may be put in: managers choose it, among the cohorts of its workflow
+    (None: no cohort). Sending the cohort it already has is no change, whoever sends it."""
+    if cohort_id == project.cohort_id:
+        return project.cohort
+    if not permissions.can_set_cohort(relations):
+        raise Forbidden(_l("Only managers put a project in a cohort."))
+    if cohort_id is None:
+        return None
+    cohort = queries.get_cohort(session, cohort_id)
+    if cohort is None:
+        message = _l("No such cohort.")
+    elif cohort.workflow_key != project.workflow_key:
+        message = _l("The cohort “%(cohort)s” follows another path than this project.", cohort=cohort.name)
+    else:
+        return cohort
+    raise ValidationFailed(_l("The project has invalid fields."), cohort_id=[message])
 
 
 def set_deliverable(session: Session, project: Project, key: str, *, done: bool, actor: User, now: dt.datetime,

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 
+from app.core.bounds import whole_number
 from app.core.errors import DomainError
 from app.core.errors import TransitionNotAllowed
 from app.core.forms import choices
@@ -42,10 +43,16 @@ PAGE_ROWS = 20
 LATEST_EVENTS = 5
 
 
-def project_form(**kwargs) -> ProjectForm:
+def project_form(project: Project | None = None, relations: frozenset[str] = frozenset(), **kwargs) -> ProjectForm:
+    """The project form; on an existing project, managers also choose its cohort (one of its path)."""
     form = ProjectForm(**kwargs)
     form.pole.choices = choices((p.key, p.name) for p in queries.list_poles(db.session))
     form.workflow.choices = choices((d.key, d.label) for d in catalog_of(db.session).all_latest())
+    if project is not None and permissions.can_set_cohort(relations):
+        cohorts = queries.list_cohorts(db.session, project.workflow_key)
+        form.cohort_id.choices = choices([("", _("No cohort")), *((str(c.id), c.name) for c in cohorts)])
+    else:
+        del form.cohort_id
     return form
 
 
@@ -55,14 +62,26 @@ def index():
     args = request.args
     filters = queries.ProjectFilters(stage=args.get("stage") or None, pole=args.get("pole") or None,
                                      status=args.get("status") or None, workflow=args.get("workflow") or None,
-                                     q=args.get("q") or None)
+                                     q=args.get("q") or None, cohort=_cohort_arg())
     sort = args.get("sort", "-created")
     page = db.paginate(queries.select_projects(current_user, filters, sort), per_page=PER_PAGE, error_out=False)
     return render_template(
         "projects/index.html", page=page, filters=filters, sort=sort, poles=queries.list_poles(db.session),
         workflows=catalog_of(db.session).all_latest(), statuses=STATUSES,
+        cohorts=queries.list_cohorts(db.session) if current_user.is_manager else [],
         can_create=permissions.can_create_project(current_user),
     )
+
+
+def _cohort_arg() -> int | None:
+    """`?cohort=<id>` of the list (a 400 when it is not an id)."""
+    value = request.args.get("cohort")
+    if not value:
+        return None
+    try:
+        return whole_number(value)
+    except ValueError:
+        abort(400, _("%(name)s must be a whole number.", name="cohort"))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -162,14 +181,17 @@ def partners(project_id: int):
 @login_required
 def edit(project_id: int):
     project = load_visible(project_id)
-    if not permissions.can_edit(queries.relations(db.session, project, current_user)):
+    relations = queries.relations(db.session, project, current_user)
+    if not permissions.can_edit(relations):
         abort(403)
-    form = project_form(obj=project, pole=project.pole_key, version=project.version)
+    form = project_form(project, relations, obj=project, pole=project.pole_key, version=project.version,
+                        cohort_id=str(project.cohort_id or ""))
     if form.validate_on_submit():
         with one_write(form) as write:
             services.update_project(db.session, project, version=_int(form.version.data), actor=current_user,
                                     now=utcnow(), name=form.name.data, summary=form.summary.data or "",
-                                    pole=form.pole.data)
+                                    pole=form.pole.data,
+                                    cohort_id=_int(form.cohort_id.data) if "cohort_id" in form else services.KEEP)
         if not write.ok:
             # 409 when someone else saved first, 422 for invalid fields: never a 200 for a refusal.
             return render_template("projects/edit.html", form=form, project=project), write.status

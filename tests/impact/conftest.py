@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from app.cluster.models import Funding
 from app.cluster.models import Organisation
@@ -14,6 +15,7 @@ from app.cluster.models import SupportRequest
 from app.kpis.models import KpiReport
 from app.kpis.models import KpiValue
 from app.mentoring.models import AdviceSession
+from app.projects.models import Cohort
 from app.projects.models import GateDecision
 from app.projects.models import Project
 from app.projects.models import ProjectEvent
@@ -34,13 +36,24 @@ class World:
     def __init__(self, session, founder, mentor) -> None:
         self.session, self.founder, self.mentor = session, founder, mentor
         self.projects: dict[str, Project] = {}
+        #: One cohort per year of creation ("Cohort 2029"): each project joins its year's.
+        self.cohorts: dict[int, Cohort] = {}
+
+    def cohort(self, year: int) -> Cohort:
+        if year not in self.cohorts:
+            self.cohorts[year] = self.session.scalar(select(Cohort).where(Cohort.name == f"Cohort {year}"))
+        if self.cohorts[year] is None:
+            self.cohorts[year] = Cohort(name=f"Cohort {year}", workflow_key="innovation_path",
+                                        starts_on=dt.date(year, 1, 1), ends_on=dt.date(year, 12, 31))
+            self.session.add(self.cohorts[year])
+        return self.cohorts[year]
 
     def project(self, name: str, created: str, *moves: tuple[str, str, str, str],
                 pole: str = "multimedia") -> Project:
         """A project created at `idea`, then `moves` of (when, event, to_stage, to_status), oldest first."""
         project = Project(name=name, summary="", pole_key=pole, workflow_key="innovation_path", workflow_version=1,
                           stage="idea", status="active", created_at=at(created), stage_entered_at=at(created),
-                          updated_at=at(created))
+                          updated_at=at(created), cohort=self.cohort(at(created).year))
         project.members.append(ProjectMember(user_id=self.founder.id, joined_at=at(created)))
         self.session.add(project)
         self.session.flush()

@@ -29,10 +29,11 @@ def test_managers_get_every_figure_for_the_period(api, manager, world):
 
 
 def test_the_pole_and_cohort_filters_apply(api, manager, world):
+    cohort = world.cohorts[2028].id
     body = api(manager).get("/api/v1/reports/funders?from=2030-01-01&to=2030-12-31&pole=software_packages"
-                            "&cohort=2028").get_json()
+                            f"&cohort={cohort}").get_json()
 
-    assert (body["pole"], body["cohort"]) == ("software_packages", 2028)
+    assert (body["pole"], body["cohort"]) == ("software_packages", cohort)
     assert body["by_status_at_end"] == {"abandoned": 1}
     assert body["survival"][0] == {"years": 1, "cohort": 1, "alive": 0, "rate": 0.0}
 

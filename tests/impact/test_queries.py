@@ -122,8 +122,8 @@ def test_the_pole_filter_narrows_every_project_figure_but_not_the_members(sessio
     assert r.members == 3
 
 
-def test_the_cohort_filter_keeps_the_projects_created_that_year(session, world):
-    r = report(session, cohort=2029)
+def test_the_cohort_filter_keeps_the_cohorts_projects(session, world):
+    r = report(session, cohort=world.cohorts[2029].id)  # Twice, Back and Seller
 
     assert {k: v for k, v in stages(r).items() if any(v)} == {
         "idea": (1, 1, 1, 1, 1, 1), "project": (1, 1, 2, 0, 0, 1), "industrialisation": (0, 1, 0, 1, 1, 0),

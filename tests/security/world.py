@@ -24,6 +24,7 @@ from app.calls.decks import check_deck
 from app.calls.models import Label
 from app.checkins.services import open_checkin
 from app.cluster import services as cluster_services
+from app.cohorts import services as cohort_services
 from app.kpis import sweep as kpi_sweep
 from app.kpis.models import KpiReport
 from app.mentoring import services as mentoring_services
@@ -100,6 +101,8 @@ def build_world(session: Session, *, now: dt.datetime, uploads: Path) -> World:
     kpi_sweep.open_due(session, now=now, grace=dt.timedelta(days=14))
     report = session.scalars(select(KpiReport).where(KpiReport.project_id == atlas.id)).first()
 
+    cohort = cohort_services.create_cohort(session, cohort_services.CohortInput(
+        "Autumn cohort", "innovation_path", now.date(), (now + dt.timedelta(days=120)).date()), actor=manager, now=now)
     call = call_services.create_call(
         session, actor=manager, now=now - dt.timedelta(days=20), title="Call 2026", description="Bring your project.",
         poles=["multimedia"], opens_on=(now - dt.timedelta(days=20)).date(),
@@ -125,6 +128,6 @@ def build_world(session: Session, *, now: dt.datetime, uploads: Path) -> World:
         project=atlas.id, other_project=borealis.id, assignment=assignment.id, advice_session=advice.id,
         action_item=item.id, checkin=checkin.id if checkin else None, organisation=organisation.id,
         funding=funding.id, support=support.id, kpi_report=report.id, call=call.id, application=application.id,
-        label=label.number, deliverable=deliverable, mentor=u["mentor_m"].id, pole="multimedia",
+        label=label.number, deliverable=deliverable, cohort=cohort.id, mentor=u["mentor_m"].id, pole="multimedia",
         workflow="innovation_path", calendar_token=u["founder_a"].calendar_token, link_token="not-a-real-token")
     return world
