@@ -120,7 +120,8 @@ def register_postman(app: Flask) -> None:
     from app.notifications.services import attach_postman
 
     with app.app_context():
-        attach_postman(db.engine, Postman(render=renderer_for(app), base_url=app.config["BASE_URL"].rstrip("/")))
+        attach_postman(db.engine, Postman(render=renderer_for(app),
+                                            base_url=lambda: app.config["BASE_URL"].rstrip("/")))
 
 
 def register_request_parsing(app: Flask) -> None:

@@ -47,10 +47,10 @@ class Message:
 
 @dataclass(frozen=True)
 class Postman:
-    """How one database's messages become emails: the renderer and the site's address."""
+    """How one database's messages become emails: the renderer and the site's address (read when used)."""
 
     render: Renderer
-    base_url: str
+    base_url: Callable[[], str]
 
 
 _postmen: WeakKeyDictionary = WeakKeyDictionary()
@@ -127,7 +127,7 @@ def _render(session: Session, message: Message) -> tuple[str, str]:
     if postman is None:
         raise LookupError("No postman is attached to this database: create_app attaches one "
                           "(app.notifications.services.attach_postman).")
-    return postman.render(message.kind, message.user, {**message.params, "link": postman.base_url + message.link})
+    return postman.render(message.kind, message.user, {**message.params, "link": postman.base_url() + message.link})
 
 
 def queue_email(session: Session, *, user: User, subject: str, body: str, dedupe_key: str,
