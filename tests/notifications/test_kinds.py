@@ -110,7 +110,8 @@ def test_a_logged_session_tells_the_founders_with_its_action_items(session, team
     assert record.action_items[0].title == "Call three customers"
 
 
-def test_an_action_item_due_tomorrow_in_the_owners_zone_is_told_once(session, mail_app, team, mentor, assign, now, base):
+def test_an_action_item_due_tomorrow_in_the_owners_zone_is_told_once(session, mail_app, team, mentor, assign,
+                                                                     now, base):
     project, founder, french = team
     assign(project, mentor)
     at = dt.datetime(2031, 3, 4, 23, 30, tzinfo=dt.UTC)  # 00:30 on the 5th in Casablanca, still the 4th in UTC
