@@ -125,6 +125,10 @@ class Config:
     REMINDER_LEAD_HOURS = int(os.environ.get("REMINDER_LEAD_HOURS", "24"))
     #: A KPI report is late this many days after its period ends (it opens, and founders are reminded, at the end).
     KPI_REPORT_GRACE_DAYS = int(os.environ.get("KPI_REPORT_GRACE_DAYS", "14"))
+    #: The daily digest goes from this local hour (0–23), listing what was held since the last one.
+    NOTIFICATION_DIGEST_HOUR = int(os.environ.get("NOTIFICATION_DIGEST_HOUR", "18"))
+    #: Applicants with a draft hear that a call closes this many days before its last day.
+    CALL_CLOSING_NOTICE_DAYS = int(os.environ.get("CALL_CLOSING_NOTICE_DAYS", "3"))
     WTF_CSRF_TIME_LIMIT = None
     #: Sign-in throttling: failed attempts allowed per address and per account in the window.
     LOGIN_ATTEMPTS_LIMIT = os.environ.get("LOGIN_ATTEMPTS_LIMIT", "10 per 15 minutes")

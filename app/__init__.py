@@ -18,6 +18,7 @@ def create_app(config: object | None = None) -> Flask:
     register_proxy_fix(app)
     register_extensions(app)
     register_workflows(app)
+    register_postman(app)
     register_request_parsing(app)
     register_areas(app)
     register_blueprints(app)
@@ -109,6 +110,18 @@ def register_workflows(app: Flask) -> None:
     app.extensions["workflow_catalog"] = catalog
     with app.app_context():
         attach(db.engine, catalog)
+
+
+def register_postman(app: Flask) -> None:
+    """How the services' messages become emails: rendered in each reader's language, linked to BASE_URL."""
+    from app.extensions import db
+    from app.notifications.render import renderer_for
+    from app.notifications.services import Postman
+    from app.notifications.services import attach_postman
+
+    with app.app_context():
+        attach_postman(db.engine, Postman(render=renderer_for(app),
+                                            base_url=lambda: app.config["BASE_URL"].rstrip("/")))
 
 
 def register_request_parsing(app: Flask) -> None:

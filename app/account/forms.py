@@ -23,7 +23,6 @@ class SettingsForm(FlaskForm):
     locale = SelectField(_l("Language"), choices=[SelectChoice(code, {"fr": "Français", "en": "English"}[code])
                                                    for code in LOCALES])
     timezone = SelectField(_l("Time zone"), choices=[SelectChoice(z) for z in COMMON_ZONES])
-    wants_email_reminders = BooleanField(_l("Email me check-in reminders"))
 
 
 class PasswordForm(FlaskForm):
@@ -31,3 +30,23 @@ class PasswordForm(FlaskForm):
     new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=10, max=200)])
     confirm = PasswordField(_l("New password, again"),
                             validators=[DataRequired(), EqualTo("new_password", message=_l("The two do not match."))])
+
+
+class NotificationsForm(FlaskForm):
+    """Per kind, a switch for the app and one for email (fields added by `notifications_form`), and the digest."""
+
+    email_digest = BooleanField(_l("Send me one daily digest instead of one email per notification"))
+
+
+def notifications_form(kinds, choices: dict, digest: bool) -> NotificationsForm:
+    """The form for these kinds (registry entries), filled with the person's current `choices`."""
+
+    class Form(NotificationsForm):
+        pass
+
+    data = {"email_digest": digest}
+    for kind in kinds:
+        setattr(Form, f"in_app__{kind.key}", BooleanField(_l("%(kind)s: in the app", kind=kind.label)))
+        setattr(Form, f"email__{kind.key}", BooleanField(_l("%(kind)s: by email", kind=kind.label)))
+        data[f"in_app__{kind.key}"], data[f"email__{kind.key}"] = choices[kind.key].in_app, choices[kind.key].email
+    return Form(data=data)

@@ -17,12 +17,15 @@ from wtforms import SelectChoice
 
 from app.account.forms import PasswordForm
 from app.account.forms import SettingsForm
+from app.account.forms import notifications_form
 from app.auth import services
 from app.auth.urls import calendar_url
 from app.core.forms import one_write
 from app.core.locale import note_user
 from app.core.time import utcnow
 from app.extensions import db
+from app.notifications import kinds as notification_kinds
+from app.notifications import services as notifications
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -36,15 +39,42 @@ def settings():
     if form.validate_on_submit():
         with one_write(form) as write:
             services.update_preferences(db.session, current_user, locale=form.locale.data,
-                                        timezone=form.timezone.data,
-                                        wants_email_reminders=form.wants_email_reminders.data)
+                                        timezone=form.timezone.data)
         if write.ok:
             note_user(current_user)  # the request noted the old language and zone when it loaded the user
             refresh()  # the new language applies to this very response
             flash(_("Settings saved."), "success")
             return redirect(url_for("account.settings"))
     status = 422 if request.method == "POST" else 200
-    return render_template("account/settings.html", form=form, calendar_url=calendar_url(current_user)), status
+    return _settings_page(form, _notifications_form()), status
+
+
+def _notifications_form():
+    chosen = notifications.get_preferences(db.session, current_user)
+    return notifications_form(notification_kinds.listed_for(current_user.role), chosen.kinds, chosen.digest)
+
+
+def _settings_page(form, notices):
+    return render_template("account/settings.html", form=form, notices=notices,
+                           kinds=notification_kinds.listed_for(current_user.role),
+                           calendar_url=calendar_url(current_user))
+
+
+@bp.post("/notifications")
+@login_required
+def update_notifications():
+    """Save the person's notification switches (the kinds of their role) and the digest choice."""
+    notices = _notifications_form()
+    if notices.validate_on_submit():
+        kinds = {kind.key: {"in_app": notices[f"in_app__{kind.key}"].data, "email": notices[f"email__{kind.key}"].data}
+                 for kind in notification_kinds.listed_for(current_user.role)}
+        with one_write(notices) as write:
+            notifications.update_preferences(db.session, current_user, kinds=kinds,
+                                             digest=notices.email_digest.data)
+        if write.ok:
+            flash(_("Notification choices saved."), "success")
+            return redirect(url_for("account.settings", _anchor="notifications"))
+    return _settings_page(SettingsForm(obj=current_user, formdata=None), notices), 422
 
 
 @bp.post("/calendar-token")

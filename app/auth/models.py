@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 
 from sqlalchemy import CheckConstraint
+from sqlalchemy import Date
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import String
@@ -46,8 +47,10 @@ class User(Base):
     is_disabled: Mapped[bool] = mapped_column(default=False)
     #: Bumped when the password changes: web sessions signed in before it stop working.
     session_epoch: Mapped[int] = mapped_column(default=0)
-    #: The user wants check-in reminders by email (in-app notifications always show).
-    wants_email_reminders: Mapped[bool] = mapped_column(default=True)
+    #: Emails of switchable notifications wait for one daily digest instead of going one by one.
+    email_digest: Mapped[bool] = mapped_column(default=False)
+    #: The local date of the latest daily digest: claiming the day makes it go once.
+    digest_sent_on: Mapped[dt.date | None] = mapped_column(Date)
     #: When the owner proved the address by following an emailed link; NULL: a self-signed-up
     #: account that cannot sign in yet. Accounts created by managers are verified at creation.
     email_verified_at: Mapped[dt.datetime | None]

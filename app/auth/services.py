@@ -115,9 +115,8 @@ def revoke_token(record: ApiToken, *, now: dt.datetime) -> None:
 LOCALES = ("fr", "en")
 
 
-def update_preferences(session: Session, user: User, *, locale: str, timezone: str,
-                       wants_email_reminders: bool) -> User:
-    """Change a user's language, time zone and email reminder choice."""
+def update_preferences(session: Session, user: User, *, locale: str, timezone: str) -> User:
+    """Change a user's language and time zone (notification choices: `app.notifications.services`)."""
     from zoneinfo import available_timezones
 
     errors: dict[str, list[str]] = {}
@@ -127,7 +126,7 @@ def update_preferences(session: Session, user: User, *, locale: str, timezone: s
         errors["timezone"] = [_l("Unknown time zone “%(zone)s”.", zone=timezone)]
     if errors:
         raise ValidationFailed(_l("The settings have invalid fields."), **errors)
-    user.locale, user.timezone, user.wants_email_reminders = locale, timezone, wants_email_reminders
+    user.locale, user.timezone = locale, timezone
     session.flush()
     return user
 

@@ -27,11 +27,13 @@ from app.calls.models import ReviewerAssignment
 from app.calls.models import ReviewScore
 from app.calls.services import check_version
 from app.calls.services import flush_application
+from app.calls.services import review_requests
 from app.cluster.models import ProjectPartner
 from app.core.errors import Conflict
 from app.core.errors import Forbidden
 from app.core.errors import ValidationFailed
 from app.core.i18n import _l
+from app.notifications import services as notifications
 from app.projects import services as project_services
 from app.projects.models import Project
 
@@ -138,6 +140,7 @@ def assign_reviewer(session: Session, application: Application, reviewer: User, 
             session.add(assignment)
     except IntegrityError:
         raise Conflict(_l("%(name)s already reviews this application.", name=reviewer.name)) from None
+    notifications.queue(session, review_requests(application, [reviewer]), now=now)
     return assignment
 
 

@@ -10,7 +10,7 @@ from app.notifications.services import Message
 
 
 def outcome_message(decision: Decision) -> Message:
-    """Tell the applicant what was decided, in the app and by email (whatever their reminder setting)."""
+    """Tell the applicant what was decided, in the app and by email (as they chose for `application_outcome`)."""
     application = decision.application
     link = f"/applications/{application.id}"
     params = {"application_id": application.id, "title": application.title, "call": application.call.title,
@@ -21,5 +21,4 @@ def outcome_message(decision: Decision) -> Message:
     target = f"/projects/{decision.project.id}" if decision.project else link
     subject, body = render_message("application_outcome", application.applicant, {**params, "link": base + target})
     return Message(user=application.applicant, kind="application_outcome", params=params, link=target,
-                   dedupe_key=f"application:{application.id}:{decision.decision}", subject=subject, body=body,
-                   optional_email=False)
+                   dedupe_key=f"application:{application.id}:{decision.decision}", subject=subject, body=body)

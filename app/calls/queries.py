@@ -396,3 +396,11 @@ def list_reviewer_candidates(session: Session, application: Application) -> list
         .where(User.role.in_(("mentor", "manager", "admin")), User.is_disabled.is_(False),
                not_(pool), not_(conflicted(User.id)))
         .order_by(User.name, User.id)))
+
+
+def list_commission_reviewers(session: Session, application: Application) -> list[User]:
+    """The active members of the commission of the application's pole who may review it (no conflict)."""
+    return list(session.scalars(
+        select(User).join(Application, Application.id == application.id)
+        .where(on_commission(User.id), User.is_disabled.is_(False), not_(conflicted(User.id)))
+        .order_by(User.id)))

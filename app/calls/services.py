@@ -34,6 +34,8 @@ from app.core.errors import NotFound
 from app.core.errors import ValidationFailed
 from app.core.i18n import _l
 from app.core.i18n import lazy_pgettext
+from app.notifications import services as notifications
+from app.notifications.services import Message
 from app.projects import queries as project_queries
 from app.workflow.catalog import catalog_of
 
@@ -339,4 +341,23 @@ def submit_application(session: Session, application: Application, *, actor: Use
         raise ValidationFailed(_l("The application is not complete."), **errors)
     application.status, application.submitted_at, application.updated_at = "submitted", now, now
     flush_application(session)
+    _tell_submission(session, application, now=now)
     return application
+
+
+def _tell_submission(session: Session, application: Application, *, now: dt.datetime) -> None:
+    """A receipt to the applicant (each submission), and a review request to each commission member (once)."""
+    params = {"application_id": application.id, "title": application.title, "call": application.call.title}
+    receipt = Message(user=application.applicant, kind="application_received", params=params,
+                      link=f"/applications/{application.id}",
+                      dedupe_key=f"application:{application.id}:received:{now.isoformat()}")
+    reviewers = queries.list_commission_reviewers(session, application)
+    notifications.queue(session, [receipt, *review_requests(application, reviewers)], now=now)
+
+
+def review_requests(application: Application, reviewers: list[User]) -> list[Message]:
+    """`review_requested` to each reviewer of the application (once per reviewer, whatever asks again)."""
+    params = {"application_id": application.id, "title": application.title, "call": application.call.title}
+    return [Message(user=reviewer, kind="review_requested", params=params,
+                    link=f"/applications/{application.id}/review",
+                    dedupe_key=f"application:{application.id}:review:{reviewer.id}") for reviewer in reviewers]

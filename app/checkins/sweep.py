@@ -180,5 +180,5 @@ def escalation_messages(session: Session, checkins: list[CheckIn], render: Rende
         subject, body = render("checkin_overdue", manager, {**params, "link": f"{settings.base_url}/checkins"})
         messages.append(Message(user=manager, kind="checkin_overdue", params=params, link="/checkins",
                                 dedupe_key=f"escalation:{first}:{len(items)}:{manager.id}", subject=subject,
-                                body=body, optional_email=False))
+                                body=body))
     return messages

@@ -16,4 +16,4 @@ def support_closed_message(request: SupportRequest) -> Message:
     subject, body = render_message("support_closed", request.requester,
                                    {**params, "link": current_app.config["BASE_URL"].rstrip("/") + link})
     return Message(user=request.requester, kind="support_closed", params=params, link=link,
-                   dedupe_key=f"support:{request.id}:closed", subject=subject, body=body, optional_email=False)
+                   dedupe_key=f"support:{request.id}:closed", subject=subject, body=body)

@@ -29,6 +29,8 @@ from app.mentoring.models import AdviceSession
 from app.mentoring.models import MentorAssignment
 from app.mentoring.models import MentorProfile
 from app.mentoring.models import SessionRating
+from app.notifications import services as notifications
+from app.notifications.services import Message
 from app.projects import queries as project_queries
 from app.projects.models import Project
 from app.workflow.definition import FINAL_STATUSES
@@ -142,7 +144,21 @@ def assign_mentor(session: Session, project: Project, mentor: User, *, actor: Us
     profile.updated_at = now  # bumps the profile's version: the arbiter of concurrent assignments
     _flush_profile(session)
     checkin_services.after_assignment_change(session, project, now=now)
+    _tell_assignment(session, project, assignment, "mentor_assigned", now=now)
     return assignment
+
+
+def _tell_assignment(session: Session, project: Project, assignment: MentorAssignment, kind: str, *,
+                     now: dt.datetime) -> None:
+    """Tell the project's founders and the mentor that the mentoring began (`mentor_assigned`) or ended."""
+    mentor = assignment.mentor or session.get(User, assignment.mentor_id)
+    params = {"project": project.name, "project_id": project.id, "mentor": mentor.name, "mentor_id": mentor.id,
+              "stage": assignment.stage}
+    people = {m.user.id: m.user for m in project.members} | {mentor.id: mentor}
+    notifications.queue(session, [
+        Message(user=person, kind=kind, params=params, link=f"/projects/{project.id}",
+                dedupe_key=f"assignment:{assignment.id}:{kind}:{person.id}") for person in people.values()
+    ], now=now)
 
 
 def end_assignment(session: Session, assignment: MentorAssignment, *, actor: User, now: dt.datetime) -> None:
@@ -156,6 +172,7 @@ def end_assignment(session: Session, assignment: MentorAssignment, *, actor: Use
     session.flush()
     project = session.get(Project, assignment.project_id)
     checkin_services.after_assignment_change(session, project, now=now)
+    _tell_assignment(session, project, assignment, "mentor_ended", now=now)
 
 
 @dataclass(frozen=True)
@@ -197,7 +214,23 @@ def log_session(session: Session, project: Project, *, actor: User, now: dt.date
     session.flush()
     if checkin is not None:
         checkin_services.complete(session, project, checkin, held_at=held_at, now=now)
+    _tell_session(session, project, record, mentor=actor, now=now)
     return record
+
+
+def _tell_session(session: Session, project: Project, record: AdviceSession, *, mentor: User,
+                  now: dt.datetime) -> None:
+    """Tell the project's founders a session was logged, with its action items (never the mentor's notes)."""
+    owners = {m.user.id: m.user.name for m in project.members} | {mentor.id: mentor.name}
+    params = {"project": project.name, "project_id": project.id, "mentor": mentor.name,
+              "session_id": record.id, "held_on": record.held_at.date().isoformat(),
+              "summary": record.summary[:500],
+              "actions": [{"title": i.title, "owner": owners.get(i.owner_id, ""),
+                           "due_on": i.due_on.isoformat() if i.due_on else ""} for i in record.action_items]}
+    notifications.queue(session, [
+        Message(user=m.user, kind="session_logged", params=params, link=f"/projects/{project.id}/sessions",
+                dedupe_key=f"session:{record.id}:logged:{m.user.id}") for m in project.members
+    ], now=now)
 
 
 def _session_errors(held_at: dt.datetime, duration: int, summary: str, notes: str, items: list[ActionItemInput],

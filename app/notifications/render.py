@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from babel.dates import format_date
+from flask import Flask
+from flask import has_app_context
 from flask import render_template
 from flask_babel import force_locale
 
@@ -28,8 +31,27 @@ def render_message(kind: str, user: User, params: dict) -> tuple[str, str]:
                                             locale=user.locale or "fr")}
             for item in params.get("items", [])
         ]
-        text = render_template(f"emails/{kind}.txt", user=user, params=params, items=items, **when)
+        language = user.locale or "fr"
+
+        def day(iso: str) -> str:
+            """An ISO date (`2026-12-01`) spelled the reader's way (1 décembre 2026, December 1, 2026)."""
+            return format_date(dt.date.fromisoformat(iso), "long", locale=language) if iso else ""
+
+        text = render_template(f"emails/{kind}.txt", user=user, params=params, items=items, day=day, **when)
     subject, _, body = text.partition("\n")
     # The subject becomes a header: a title holding "\r" or another control character must not end it
     # (nor inject `Bcc:`), whatever the template lets through.
     return header_value(subject), body.strip() + "\n"
+
+
+def renderer_for(app: Flask):
+    """`render_message` with `app`'s templates and catalogues, also where no app context is pushed
+    (a script or a test calling the services with a bare session)."""
+
+    def render(kind: str, user: User, params: dict) -> tuple[str, str]:
+        if has_app_context():
+            return render_message(kind, user, params)
+        with app.app_context():
+            return render_message(kind, user, params)
+
+    return render

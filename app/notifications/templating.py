@@ -14,8 +14,10 @@ from flask_babel import gettext
 from flask_babel import ngettext
 from flask_login import current_user
 
+from app.core.dates import format_date
 from app.core.dates import format_datetime
 from app.extensions import db
+from app.notifications import kinds
 from app.notifications.services import count_unread
 
 
@@ -34,21 +36,44 @@ def _unread() -> dict:
 
 
 def notification_text(notification) -> str:
-    """A notification's sentence in the reader's language."""
+    """A notification's sentence in the reader's language (a kind without its own: the kind's label)."""
     params = notification.params or {}
-    if notification.kind == "checkin_reminder":
-        when = format_datetime(dt.datetime.fromisoformat(params["due_at"]), "medium")
-        return gettext("Check-in of %(project)s on %(when)s.", project=params.get("project", ""), when=when)
-    if notification.kind == "kpi_report_due":
-        return gettext("The figures of %(project)s are due.", project=params.get("project", ""))
-    if notification.kind == "support_closed":
-        return gettext("Your support request has an answer.")
-    if notification.kind == "application_outcome":
-        return application_outcome_text(params)
-    if notification.kind == "checkin_overdue":
-        return ngettext("%(num)s check-in became overdue.", "%(num)s check-ins became overdue.",
-                        params.get("count", 0))
-    return notification.kind
+    if notification.kind in TEXTS:
+        return TEXTS[notification.kind](params)
+    kind = kinds.get(notification.kind)
+    return str(kind.label) if kind else notification.kind
+
+
+def _day(iso: str) -> str:
+    return format_date(dt.date.fromisoformat(iso), "medium") if iso else ""
+
+
+TEXTS = {
+    "checkin_reminder": lambda p: gettext(
+        "Check-in of %(project)s on %(when)s.", project=p.get("project", ""),
+        when=format_datetime(dt.datetime.fromisoformat(p["due_at"]), "medium")),
+    "kpi_report_due": lambda p: gettext("The figures of %(project)s are due.", project=p.get("project", "")),
+    "support_closed": lambda p: gettext("Your support request has an answer."),
+    "application_outcome": lambda p: application_outcome_text(p),
+    "checkin_overdue": lambda p: ngettext("%(num)s check-in became overdue.", "%(num)s check-ins became overdue.",
+                                          p.get("count", 0)),
+    "mentor_assigned": lambda p: gettext("%(mentor)s now mentors %(project)s.", mentor=p.get("mentor", ""),
+                                         project=p.get("project", "")),
+    "mentor_ended": lambda p: gettext("%(mentor)s no longer mentors %(project)s.", mentor=p.get("mentor", ""),
+                                      project=p.get("project", "")),
+    "session_logged": lambda p: ngettext(
+        "%(mentor)s logged a session with %(project)s (%(num)s action item).",
+        "%(mentor)s logged a session with %(project)s (%(num)s action items).", len(p.get("actions", [])),
+        mentor=p.get("mentor", ""), project=p.get("project", "")),
+    "action_item_due": lambda p: gettext("Due tomorrow for %(project)s: %(title)s.", project=p.get("project", ""),
+                                         title=p.get("title", "")),
+    "application_received": lambda p: gettext("Your application %(title)s was received.", title=p.get("title", "")),
+    "review_requested": lambda p: gettext("You are asked to review the application %(title)s.",
+                                          title=p.get("title", "")),
+    "call_closing": lambda p: gettext("The call %(call)s closes on %(day)s: your application %(title)s is a draft.",
+                                      call=p.get("call", ""), day=_day(p.get("closes_on", "")),
+                                      title=p.get("title", "")),
+}
 
 
 def application_outcome_text(params: dict) -> str:

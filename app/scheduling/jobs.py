@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from flask import Flask
 from flask import current_app
 
+from app.calls import sweep as calls_sweep
 from app.checkins import sweep as checkin_sweep
 from app.core.time import utcnow
 from app.extensions import db
 from app.kpis import sweep as kpi_sweep
+from app.mentoring import sweep as mentoring_sweep
+from app.notifications import digest
 from app.notifications import outbox
 from app.notifications import services as notifications
 from app.notifications.render import render_message
@@ -36,6 +39,9 @@ class SweepReport:
     escalations: int = 0
     kpi_reports_opened: int = 0
     kpi_reminders: int = 0
+    action_items_due: int = 0
+    calls_closing: int = 0
+    digests: int = 0
     emails_sent: int = 0
     emails_failed: int = 0
 
@@ -64,7 +70,8 @@ def settings() -> checkin_sweep.SweepSettings:
 
 
 def run_sweep(now: dt.datetime) -> SweepReport:
-    """Plan, move statuses, queue reminders and escalations, open KPI reports, deliver email; commit step by step."""
+    """Plan, move statuses, queue reminders, escalations and notices, open KPI reports, send the daily
+    digests, deliver email; commit step by step."""
     session = db.session
     options = settings()
     report = SweepReport()
@@ -83,6 +90,8 @@ def run_sweep(now: dt.datetime) -> SweepReport:
         session.commit()
         report.escalations += len(claimed)
     report.kpi_reports_opened, report.kpi_reminders = run_kpi_step(now, options.base_url)
+    report.action_items_due, report.calls_closing = run_notice_step(now)
+    report.digests = run_digest_step(now, options.base_url)
     report.emails_sent, report.emails_failed = deliver_emails(now)
     return report
 
@@ -99,6 +108,26 @@ def run_kpi_step(now: dt.datetime, base_url: str) -> tuple[int, int]:
         session.commit()
         reminded += len(claimed)
     return opened, reminded
+
+
+def run_notice_step(now: dt.datetime) -> tuple[int, int]:
+    """Tell of action items due tomorrow and of calls closing soon (once each: dedupe keys); commit."""
+    session = db.session
+    due = notifications.queue(session, mentoring_sweep.due_tomorrow_messages(session, now=now), now=now)
+    session.commit()
+    closing = notifications.queue(session, calls_sweep.closing_messages(
+        session, now=now, days=current_app.config["CALL_CLOSING_NOTICE_DAYS"]), now=now)
+    session.commit()
+    return due, closing
+
+
+def run_digest_step(now: dt.datetime, base_url: str) -> int:
+    """Send each digest reader, once a local day, the emails held for them; commit."""
+    session = db.session
+    claimed = digest.claim_digests(session, now=now, hour=current_app.config["NOTIFICATION_DIGEST_HOUR"])
+    queued = digest.queue_digests(session, claimed, render_message, base_url=base_url, now=now)
+    session.commit()
+    return queued
 
 
 def deliver_emails(now: dt.datetime) -> tuple[int, int]:

@@ -23,6 +23,7 @@ from app.scheduling.jobs import deliver_emails
 from tests.checkins.conftest import mail_app  # noqa: F401  (fixtures shared with the check-in tests)
 from tests.checkins.conftest import smtp_allowed  # noqa: F401
 from tests.checkins.conftest import smtp_server  # noqa: F401
+from tests.outbox import settle
 
 CRITERIA = [services.CriterionInput("innovation", "Innovation", 3, ("None", "Minor", "Clear", "Strong", "Unique")),
             services.CriterionInput("market", "Market", 2),
@@ -96,7 +97,7 @@ def make_application(session, make_user, attach, now):
         if submitted:
             attach(application, applicant)
             services.submit_application(session, application, actor=applicant, now=now)
-            session.commit()
+            settle(session)  # the receipt and review requests are tested in tests/notifications
         return application
 
     return make

@@ -199,27 +199,27 @@ def test_the_checkins_page_needs_a_login(client):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_account_settings_turn_reminders_off_and_change_the_language(session, client, login_as, founder):
+def test_account_settings_change_the_language_and_zone(session, client, login_as, founder):
     login_as(founder)
     page = client.get("/account")
     assert page.status_code == 200
     assert founder.calendar_token.encode() in page.data
 
-    response = client.post("/account", data={"locale": "fr", "timezone": "UTC"})  # checkbox left unticked
+    response = client.post("/account", data={"locale": "fr", "timezone": "UTC"})
 
     assert response.status_code == 302 and response.headers["Location"].endswith("/account")
     session.refresh(founder)
-    assert (founder.locale, founder.timezone, founder.wants_email_reminders) == ("fr", "UTC", False)
+    assert (founder.locale, founder.timezone) == ("fr", "UTC")
 
-    client.post("/account", data={"locale": "en", "timezone": "Africa/Casablanca", "wants_email_reminders": "y"})
+    client.post("/account", data={"locale": "en", "timezone": "Africa/Casablanca"})
     session.refresh(founder)
-    assert (founder.locale, founder.timezone, founder.wants_email_reminders) == ("en", "Africa/Casablanca", True)
+    assert (founder.locale, founder.timezone) == ("en", "Africa/Casablanca")
 
 
 def test_account_settings_refuse_an_unknown_language(session, client, login_as, founder):
     login_as(founder)
 
-    response = client.post("/account", data={"locale": "xx", "timezone": "UTC", "wants_email_reminders": "y"})
+    response = client.post("/account", data={"locale": "xx", "timezone": "UTC"})
 
     assert response.status_code == 422
     session.refresh(founder)
@@ -267,4 +267,4 @@ def test_account_settings_keep_a_zone_that_is_not_in_the_short_list(session, cli
 
     assert response.status_code == 302
     session.refresh(founder)
-    assert (founder.timezone, founder.wants_email_reminders) == ("Asia/Tokyo", False)
+    assert founder.timezone == "Asia/Tokyo"

@@ -9,11 +9,10 @@ from app.notifications.models import Notification
 from app.notifications.models import OutgoingEmail
 
 
-def message(user, key: str = "k1", *, optional_email: bool = True) -> services.Message:
+def message(user, key: str = "k1", *, kind: str = "checkin_reminder") -> services.Message:
     params = {"project": "Atlas", "due_at": "2026-12-01T09:00:00+00:00"}
-    return services.Message(user=user, kind="checkin_reminder", params=params, link="/projects/1",
-                            dedupe_key=key, subject="Check-in tomorrow", body="See you at 10:00.",
-                            optional_email=optional_email)
+    return services.Message(user=user, kind=kind, params=params, link="/projects/1",
+                            dedupe_key=key, subject="Check-in tomorrow", body="See you at 10:00.")
 
 
 def outbox(session) -> list[OutgoingEmail]:
@@ -42,11 +41,11 @@ def test_queueing_the_same_message_twice_stores_it_once(session, founder, now):
     assert session.query(Notification).count() == 2
 
 
-def test_a_reminder_respects_the_email_preference_but_an_escalation_does_not(session, founder, now):
-    founder.wants_email_reminders = False
+def test_the_email_switch_of_one_kind_leaves_the_other_kinds_alone(session, founder, now):
+    services.update_preferences(session, founder, kinds={"checkin_reminder": {"email": False}})
     session.commit()
 
-    services.queue(session, [message(founder, "reminder"), message(founder, "escalation", optional_email=False)],
+    services.queue(session, [message(founder, "reminder"), message(founder, "escalation", kind="checkin_overdue")],
                    now=now)
     session.commit()
 
