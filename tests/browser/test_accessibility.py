@@ -42,6 +42,7 @@ PAGES = [
     ("project-mentor", MENTOR, "/projects/{atlastv}"),
     ("session-new", MENTOR, "/projects/{atlastv}/sessions/new"),
     ("checkins", MENTOR, "/checkins"),
+    ("cockpit", MANAGER, "/cockpit"),
     ("pipeline", MANAGER, "/pipeline"),
     ("project-manager", MANAGER, "/projects/{paymobile}"),
     ("project-sessions", MENTOR, "/projects/{atlastv}/sessions"),
