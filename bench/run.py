@@ -10,7 +10,7 @@ measures:
 | `GET /api/v1/pipeline` (manager, no filter), median and p95 | the pipeline's SQL run through the driver | ≤ 2 |
 | `/pipeline` page, median and p95 | the same SQL | ≤ 3 |
 | project page (200 events, 100 sessions), median | `/_bench/hello`, same app and server | ≤ 4 |
-| `GET /api/v1/attention` (manager: every kind of work waiting), median (`attention_vs_fixed`) | `/_bench/hello`, same app and server | ≤ 25 |
+| `GET /api/v1/attention` (manager), median (`attention_vs_fixed`) | `/_bench/hello`, same server | ≤ 25 |
 | `advance` through the API, 8 clients on distinct projects, throughput | `/_bench/hello`, same load | ≥ 0.25 |
 | scheduler tick (`run_sweep(now)`) over all active projects | one raw INSERT … SELECT of the same check-ins | ≤ 5 |
 | peak memory (VmHWM) of the server workers during the pipeline figure | the workers before it | < 250 MB |

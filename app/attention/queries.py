@@ -23,7 +23,6 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import aliased
-from sqlalchemy.orm import lazyload
 
 from app.auth.models import User
 from app.calls import queries as call_queries
@@ -177,19 +176,28 @@ def _no_mentor(session: Session, user: User, now: dt.datetime) -> Kind:
 
 def _overdue_checkins(session: Session, user: User, now: dt.datetime) -> Kind:
     mine = {"mentor_id": user.id} if not user.is_manager else {}
-    stmt = checkin_queries.select_checkins(user, status="overdue", **mine)
+    stmt = _checkin_rows(checkin_queries.select_checkins(user, status="overdue", **mine))
     endpoint = "projects.detail" if user.is_manager else "mentoring.log_session"
     return _kind(session, "overdue_checkin", stmt, lambda r: _project_item(
-        r.CheckIn.project_id, r.CheckIn.project.name, r.CheckIn.due_at, endpoint, due=r.CheckIn.due_at,
-        detail={"mentor": r.CheckIn.mentor.name if r.CheckIn.mentor else None}))
+        r.project_id, r.name, r.due_at, endpoint, due=r.due_at, detail={"mentor": r.mentor}))
+
+
+def _checkin_rows(stmt: Select) -> Select:
+    """The check-ins of `stmt` (an area's query, joined to their project) as plain rows: no check-in,
+    project or mentor loaded, so listing ten of many costs no eager join for every row."""
+    return (stmt.with_only_columns(CheckIn.id, CheckIn.project_id, CheckIn.due_at, CheckIn.status,
+                                   CheckIn.created_at, Project.name, User.name.label("mentor"))
+            .outerjoin(User, User.id == CheckIn.mentor_id))
 
 
 def _late_kpi_reports(session: Session, user: User, now: dt.datetime) -> Kind:
-    stmt = kpi_queries.select_open(now=now, late_only=True).options(lazyload(KpiReport.values))
+    stmt = (kpi_queries.select_open(now=now, late_only=True)
+            .with_only_columns(KpiReport.id, KpiReport.project_id, KpiReport.due_at, KpiReport.period_start,
+                               KpiReport.period_end, Project.name)
+            .join(Project, Project.id == KpiReport.project_id))
     return _kind(session, "overdue_kpi_report", stmt, lambda r: Item(
-        title=r.KpiReport.project.name, since=r.KpiReport.due_at, endpoint="kpis.report",
-        args={"report_id": r.KpiReport.id}, project_id=r.KpiReport.project_id, due=r.KpiReport.due_at,
-        detail={"period_start": r.KpiReport.period_start, "period_end": r.KpiReport.period_end}))
+        title=r.name, since=r.due_at, endpoint="kpis.report", args={"report_id": r.id}, project_id=r.project_id,
+        due=r.due_at, detail={"period_start": r.period_start, "period_end": r.period_end}))
 
 
 def _stalled(session: Session, user: User, now: dt.datetime) -> Kind:
@@ -220,10 +228,9 @@ def _unanswered_support(session: Session, user: User, now: dt.datetime) -> Kind:
 def _sessions_to_log(session: Session, user: User, now: dt.datetime) -> Kind:
     """Check-ins whose time came and went without a logged session (status `due`: once the grace
     period passes they are overdue, a kind of its own)."""
-    stmt = checkin_queries.select_checkins(user, mentor_id=user.id, status="due")
+    stmt = _checkin_rows(checkin_queries.select_checkins(user, mentor_id=user.id, status="due"))
     return _kind(session, "session_to_log", stmt, lambda r: _project_item(
-        r.CheckIn.project_id, r.CheckIn.project.name, r.CheckIn.due_at, "mentoring.log_session",
-        due=r.CheckIn.due_at))
+        r.project_id, r.name, r.due_at, "mentoring.log_session", due=r.due_at))
 
 
 def _action_items_due(session: Session, user: User, now: dt.datetime) -> Kind:
@@ -240,10 +247,10 @@ def _action_item(row) -> Item:
 
 
 def _next_checkins(session: Session, user: User, now: dt.datetime) -> Kind:
-    stmt = checkin_queries.select_calendar(user).where(CheckIn.status.in_(OPEN_STATUSES))
+    stmt = _checkin_rows(checkin_queries.select_calendar(user).join(Project, Project.id == CheckIn.project_id)
+                         .where(CheckIn.status.in_(OPEN_STATUSES)))
     return _kind(session, "next_checkin", stmt, lambda r: _project_item(
-        r.CheckIn.project_id, r.CheckIn.project.name, r.CheckIn.created_at, due=r.CheckIn.due_at,
-        detail={"status": r.CheckIn.status, "mentor": r.CheckIn.mentor.name if r.CheckIn.mentor else None}))
+        r.project_id, r.name, r.created_at, due=r.due_at, detail={"status": r.status, "mentor": r.mentor}))
 
 
 def _open_action_items(session: Session, user: User, now: dt.datetime) -> Kind:

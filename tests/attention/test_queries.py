@@ -248,8 +248,9 @@ def test_action_items_due_this_week_wait_for_the_mentor_of_the_project(session, 
                                                                        now):
     record = mentoring_services.log_session(
         session, mentored, actor=mentor, now=now, held_at=now, duration_minutes=30, summary="Plan.",
-        action_items=[mentoring_services.ActionItemInput("Call customers", founder.id, (now + dt.timedelta(days=3)).date()),
-                      mentoring_services.ActionItemInput("Hire", founder.id, (now + dt.timedelta(days=30)).date())])
+        action_items=[
+            mentoring_services.ActionItemInput("Call customers", founder.id, (now + dt.timedelta(days=3)).date()),
+            mentoring_services.ActionItemInput("Hire", founder.id, (now + dt.timedelta(days=30)).date())])
     session.commit()
 
     due = kinds_of(session, mentor, now)["action_items_due"]
