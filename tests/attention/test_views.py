@@ -187,3 +187,9 @@ def test_the_cockpit_and_the_api_run_a_fixed_number_of_statements(engine, busy, 
         assert client.get(path).status_code == 200
 
     assert len(large) == len(small)
+
+
+def test_a_founder_without_projects_sees_only_the_page_s_own_empty_state(login_as, make_user):
+    page = login_as(make_user("founder")).get("/projects").get_data(as_text=True)
+
+    assert "data-attention" not in page
