@@ -143,6 +143,7 @@ def register_areas(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.account.views import bp as account_bp
     from app.api import bp as api_bp
+    from app.attention.views import bp as attention_bp
     from app.auth.views import bp as auth_bp
     from app.calls.evaluation_views import bp as evaluation_bp
     from app.calls.views import bp as calls_bp
@@ -174,6 +175,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(kpis_bp)
     app.register_blueprint(impact_bp)
     app.register_blueprint(cohorts_bp)
+    app.register_blueprint(attention_bp)
     # The API authenticates with bearer tokens, never cookies, so CSRF cannot apply to it.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

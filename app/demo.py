@@ -11,6 +11,7 @@ from app.auth import services as auth_services
 from app.auth.models import User
 from app.calls.demo import load_calls_demo
 from app.checkins import services as checkin_services
+from app.checkins import sweep as checkin_sweep
 from app.mentoring import queries as mentoring_queries
 from app.mentoring import services as mentoring_services
 from app.projects import queries as project_queries
@@ -42,6 +43,16 @@ DEMO_PROJECTS = [
     ("AgriSMS", "mobile_services", "innovation_path", "project", "founder2", None, "on_hold"),
     ("EduStream", "multimedia", "accelerator_sprint", "build", "founder", "mentor", "active"),
 ]
+#: name → (days in its stage, days since its mentor's last session), counted back from the day the demo
+#: loads, so the portfolio looks alive that week: most projects entered their stage weeks ago, two stay
+#: longer than their stage expects (PayMobile, SoukERP), AtlasTV's check-in is due (a session to log),
+#: Darija Voice's is overdue and its latest KPI report late.
+DEMO_TIMING = {
+    "PayMobile": (100, 3), "AtlasTV": (35, 15), "SoukERP": (290, 5), "Darija Voice": (105, 40),
+    "SecureID": (21, 6), "AgriSMS": (50, 0), "EduStream": (14, 3),
+}
+#: The days between two stage moves in the demo projects' past.
+DAYS_PER_PAST_STAGE = 20
 
 
 def load_demo(session: Session, *, now: dt.datetime, default_workflow: str) -> bool:
@@ -63,18 +74,38 @@ def _load(session: Session, *, now: dt.datetime, default_workflow: str) -> bool:
     }
     session.flush()
     _demo_profiles(session, users, now)
-    start = now - dt.timedelta(days=400)
     projects = [
         _demo_project(session, users, name, pole, workflow, stage, founder, mentor, status,
-                      start + dt.timedelta(days=i * 7), default_workflow, recent=now - dt.timedelta(days=2 + i))
-        for i, (name, pole, workflow, stage, founder, mentor, status) in enumerate(DEMO_PROJECTS)
+                      _created_at(session, name, workflow, stage, now), default_workflow,
+                      recent=now - dt.timedelta(days=DEMO_TIMING[name][1]))
+        for name, pole, workflow, stage, founder, mentor, status in DEMO_PROJECTS
     ]
     _demo_cluster(session, users, projects, now)
     autumn = _demo_cohorts(session, users, projects, now)
     load_calls_demo(session, users, now, cohort=autumn)
     _demo_readiness(session, users, projects, now)
     _demo_kpis(session, projects, now)
+    _demo_review_request(session, users, projects[1], now)
+    # The check-ins whose time came: due (a session to log) or, past the grace period, overdue.
+    checkin_sweep.advance_statuses(session, now=now, grace=checkin_sweep.SweepSettings().grace)
     return True
+
+
+def _created_at(session: Session, name: str, workflow: str, stage: str, now: dt.datetime) -> dt.datetime:
+    """When a demo project was created, so that it entered `stage` DEMO_TIMING's days before `now`."""
+    moves = catalog_of(session).latest(workflow).stage_index(stage)
+    return now - dt.timedelta(days=DEMO_TIMING[name][0] + DAYS_PER_PAST_STAGE * moves)
+
+
+def _demo_review_request(session: Session, users: dict[str, User], project: Project, now: dt.datetime) -> None:
+    """AtlasTV's founders finished the stage's deliverables a few days ago and asked for the gate review
+    (where the workflow has the event), so the cockpit and the mentor show a review waiting."""
+    when = now - dt.timedelta(days=2)
+    founder = project.members[0].user
+    _complete_stage(session, project, founder, when)
+    if "request_review" in services.definition_of(session, project).events:
+        services.fire_event(session, project, "request_review", actor=founder, now=when, version=project.version,
+                            comment="Business plan and prototype are ready for the gate.")
 
 
 def _demo_project(session: Session, users: dict[str, User], name: str, pole: str, workflow: str, stage: str,
@@ -86,7 +117,7 @@ def _demo_project(session: Session, users: dict[str, User], name: str, pole: str
     definition = catalog_of(session).latest(workflow)
     manager = users["manager"]
     while project.stage != stage:
-        when += dt.timedelta(days=20)
+        when += dt.timedelta(days=DAYS_PER_PAST_STAGE)
         _complete_stage(session, project, users[founder], when)
         event = "approve_gate" if "approve_gate" in definition.events else None
         if event:

@@ -10,6 +10,7 @@ measures:
 | `GET /api/v1/pipeline` (manager, no filter), median and p95 | the pipeline's SQL run through the driver | ≤ 2 |
 | `/pipeline` page, median and p95 | the same SQL | ≤ 3 |
 | project page (200 events, 100 sessions), median | `/_bench/hello`, same app and server | ≤ 4 |
+| `GET /api/v1/attention` (manager), median (`attention_vs_fixed`) | `/_bench/hello`, same server | ≤ 25 |
 | `advance` through the API, 8 clients on distinct projects, throughput | `/_bench/hello`, same load | ≥ 0.25 |
 | scheduler tick (`run_sweep(now)`) over all active projects | one raw INSERT … SELECT of the same check-ins | ≤ 5 |
 | peak memory (VmHWM) of the server workers during the pipeline figure | the workers before it | < 250 MB |
@@ -57,6 +58,8 @@ from bench.serve import Server
 
 RESULTS = ROOT / "bench" / "results"
 CLIENTS = 8
+#: The attention list against a fixed-cost route (`attention_vs_fixed`).
+ATTENTION_FIGURE = "GET /api/v1/attention (manager), median, against /_bench/hello"
 LAST_STAGE = "internationalisation"
 
 
@@ -594,6 +597,8 @@ def measure_served(run: Run, portfolio: Portfolio, small: Portfolio, settings: S
         run.add("project page (200 events, 100 sessions), median", median([r.seconds for r in pages]) * 1000,
                 median([r.seconds for r in hellos]) * 1000, "<= 4", "ms", len(pages))
 
+        measure_attention(run, settings, api, hello, server)
+
         say(f"  throughput: {CLIENTS} clients, {settings.load_seconds:g}s each …")
         token[0] = api.token
         load(server.port, 0.3, hello_work)  # warm every worker
@@ -608,6 +613,29 @@ def measure_served(run: Run, portfolio: Portfolio, small: Portfolio, settings: S
             say(f"  WARNING: {failed} advance requests failed (see the server log {server.log})")
         run.add(f"advance events through the API, {CLIENTS} clients on distinct projects, throughput", rate, baseline,
                 ">= 0.25", "req/s", ok)
+
+
+def measure_attention(run: Run, settings: Settings, api: Client, hello: Client, server: Server) -> None:
+    """`GET /api/v1/attention` of a manager (every kind, one statement each) against `/_bench/hello`."""
+    say("  GET /api/v1/attention …")
+    for _ in range(2 * settings.workers):
+        api.get("/api/v1/attention")
+        hello.get("/_bench/hello")
+    answers, hellos = [], []
+
+    def pair():
+        answers.append(api.get("/api/v1/attention"))
+        hellos.append(hello.get("/_bench/hello"))
+
+    settings.page.samples(pair)
+    for answer in answers + hellos:
+        if answer.status != 200:
+            raise RuntimeError(f"bench: {answer.status} on /api/v1/attention or /_bench/hello: {answer.body[:300]!r}"
+                               f" (server log: {server.log})")
+    kinds = json.loads(answers[0].body)["kinds"]
+    run.details["attention counts"] = {k["kind"]: k["count"] for k in kinds}
+    run.add(ATTENTION_FIGURE, median([r.seconds for r in answers]) * 1000, median([r.seconds for r in hellos]) * 1000,
+            "<= 25", "ms", len(answers))
 
 
 # -- report --------------------------------------------------------------------------------------

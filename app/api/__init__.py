@@ -8,6 +8,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Route modules register themselves on `bp` when imported.
 from app.api import accounts  # noqa: E402,F401
+from app.api import attention  # noqa: E402,F401
 from app.api import calls  # noqa: E402,F401
 from app.api import checkins  # noqa: E402,F401
 from app.api import cluster  # noqa: E402,F401

@@ -34,8 +34,8 @@ QUESTIONS = [
 
 
 def load_calls_demo(session: Session, users: dict[str, User], now: dt.datetime, cohort: Cohort | None = None) -> None:
-    """An open call of the multimedia and mobile poles, feeding `cohort`; StreamKids labelled (so in the
-    cohort), MobiHealth awaiting review."""
+    """An open call of the multimedia and mobile poles closing within the week, feeding `cohort`; StreamKids
+    labelled (so in the cohort), MobiHealth awaiting a decision."""
     manager, reviewer = users["manager"], users["mentor2"]
     if session.get(CommissionMember, ("multimedia", reviewer.id)) is None:
         session.add(CommissionMember(pole_key="multimedia", user_id=reviewer.id))
@@ -44,7 +44,7 @@ def load_calls_demo(session: Session, users: dict[str, User], now: dt.datetime, 
         session, actor=manager, now=opened, title="Call for projects 2026: digital content and mobile services",
         description="The cluster labels cooperative projects in multimedia and mobile services. Labelled projects "
                     "enter the path at the project stage, with mentoring and access to the cluster's partners.",
-        poles=["multimedia", "mobile_services"], opens_on=opened.date(), closes_on=(now + dt.timedelta(days=25)).date(),
+        poles=["multimedia", "mobile_services"], opens_on=opened.date(), closes_on=(now + dt.timedelta(days=5)).date(),
         criteria=CRITERIA, questions=QUESTIONS, workflow="innovation_path", stage="project",
         timezone="Africa/Casablanca", requires_deck=False, cohort_id=cohort.id if cohort else None)
     partners = {o.name: o for o in session.scalars(select(Organisation).where(

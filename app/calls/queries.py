@@ -286,21 +286,24 @@ def ranking(session: Session, call: Call) -> list[RankedApplication]:
             for a, score, low, high, n, m, c, e, rank in rows]
 
 
-def reviewer_pool(call: Call):
-    """(application_id, user_id) of every reviewer of the call's applications: the commission of
-    the application's pole and the reviewers assigned to it (subquery)."""
+def reviewer_pool(call: Call | None, *, status: str | None = None):
+    """(application_id, user_id) of every reviewer of the call's applications (every call's with
+    None; only applications in `status` if given): the commission of the application's pole and the
+    reviewers assigned to it (subquery)."""
     commission = (select(Application.id.label("application_id"), CommissionMember.user_id.label("user_id"))
-                  .join(CommissionMember, CommissionMember.pole_key == Application.pole_key)
-                  .where(Application.call_id == call.id))
+                  .join(CommissionMember, CommissionMember.pole_key == Application.pole_key))
     assigned = (select(ReviewerAssignment.application_id, ReviewerAssignment.user_id)
-                .join(Application, Application.id == ReviewerAssignment.application_id)
-                .where(Application.call_id == call.id))
+                .join(Application, Application.id == ReviewerAssignment.application_id))
+    if call is not None:
+        commission, assigned = (q.where(Application.call_id == call.id) for q in (commission, assigned))
+    if status is not None:
+        commission, assigned = (q.where(Application.status == status) for q in (commission, assigned))
     return union(commission, assigned).subquery()
 
 
-def reviewer_counts(call: Call):
+def reviewer_counts(call: Call | None, *, status: str | None = None):
     """Per application: conflicted reviewers, eligible ones, and eligible ones yet to review (subquery)."""
-    pool = reviewer_pool(call)
+    pool = reviewer_pool(call, status=status)
     excluded = conflicted(pool.c.user_id)
     reviewed = exists().where(Review.application_id == Application.id,
                               Review.reviewer_id == pool.c.user_id).correlate_except(Review)

@@ -121,3 +121,8 @@ def list_commissions(session: Session) -> dict[str, tuple[Commission | None, lis
         members[member.pole_key].append(member.user)
     return {key: (commissions.get(key), sorted(members[key], key=lambda u: u.name))
             for key in set(commissions) | set(members)}
+
+
+def is_unanswered() -> ColumnElement[bool]:
+    """SQL condition on `SupportRequest`: nobody has answered it yet (an answer closes it)."""
+    return SupportRequest.status != "closed"

@@ -30,7 +30,7 @@ def home():
     if current_user.role == "mentor":
         return redirect(url_for("mentoring.mentees"))
     if current_user.is_manager:
-        return redirect(url_for("pipeline.index"))
+        return redirect(url_for("attention.cockpit"))  # what waits today, the tiles and the board
     if current_user.role == "applicant":
         return redirect(url_for("calls.mine"))  # no project yet: their applications, and the calls from there
     return redirect(url_for("projects.index"))

@@ -263,3 +263,20 @@ def project_ratings(session: Session, project: Project) -> dict[str, tuple[float
         .where(AdviceSession.project_id == project.id).group_by(SessionRating.side)
     ).all()
     return {side: (round(float(avg), 2) if avg is not None else None, n) for side, avg, n in rows}
+
+
+def select_open_action_items(*, owner_id: int | None = None, mentor_id: int | None = None,
+                             due_by: dt.date | None = None) -> Select:
+    """Open action items with their project's name, the soonest due first: those `owner_id` owns,
+    or those on the projects `mentor_id` mentors now; only those due by `due_by` if given."""
+    stmt = (select(ActionItem.id, ActionItem.title, ActionItem.due_on, ActionItem.created_at, ActionItem.project_id,
+                   Project.name.label("project_name"))
+            .join(Project, Project.id == ActionItem.project_id).where(ActionItem.is_done.is_(False)))
+    if owner_id is not None:
+        stmt = stmt.where(ActionItem.owner_id == owner_id)
+    if mentor_id is not None:
+        stmt = stmt.where(exists().where(MentorAssignment.project_id == ActionItem.project_id,
+                                         MentorAssignment.mentor_id == mentor_id, MentorAssignment.ended_at.is_(None)))
+    if due_by is not None:
+        stmt = stmt.where(ActionItem.due_on <= due_by)
+    return stmt.order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)

@@ -18,6 +18,7 @@ from flask_login import login_required
 from wtforms import SelectChoice
 
 from app.auth.decorators import role_required
+from app.core import blocks
 from app.core.errors import DomainError
 from app.core.errors import NotFound
 from app.core.forms import choices
@@ -108,8 +109,9 @@ def edit_profile(mentor_id: int):
 @bp.get("/mentees")
 @role_required("mentor")
 def mentees():
-    return render_template("mentoring/mentees.html",
-                           mentees=queries.list_mentees(db.session, current_user, today=utcnow().date()))
+    now = utcnow()
+    return render_template("mentoring/mentees.html", attention=blocks.build("attention", db.session, current_user, now),
+                           mentees=queries.list_mentees(db.session, current_user, today=now.date()))
 
 
 @bp.get("/projects/<int:project_id>/mentors")

@@ -203,7 +203,10 @@ def _too_long(base, now: dt.datetime, definitions: list[WorkflowDefinition]):
     return or_(*conditions) if conditions else false()
 
 
-def _flags(base, now: dt.datetime, definitions: list[WorkflowDefinition]):
+def stalled_flags(base, now: dt.datetime, definitions: list[WorkflowDefinition]):
+    """The stalled rules as SQL flags over `base`'s rows (a subquery of `filtered_projects`): an active
+    project is stalled when it stays longer than its stage expects, has an overdue check-in, or has
+    no mentor at its stage. The pipeline, the board and the attention list read the same rules."""
     overdue = (select(CheckIn.id).where(CheckIn.project_id == base.c.id, CheckIn.status == "overdue").exists())
     has_mentor = (select(MentorAssignment.id).where(
         MentorAssignment.project_id == base.c.id, MentorAssignment.stage == base.c.stage,
@@ -234,7 +237,7 @@ def pipeline(session: Session, filters: Filters, *, now: dt.datetime,
     base = filtered_projects(filters).subquery("base")
     definitions = catalog_of(session).all_latest()
     stages = _stage_skeleton(filters, definitions)
-    too_long, overdue, no_mentor = _flags(base, now, definitions)
+    too_long, overdue, no_mentor = stalled_flags(base, now, definitions)
 
     # 1. counts by workflow, stage, pole and status
     total, by_status, poles = 0, defaultdict(int), set()
@@ -366,7 +369,7 @@ def _board(session, base, stages, now, dialect) -> None:
     ranked = select(base, func.row_number().over(partition_by=(base.c.workflow_key, base.c.stage),
                                                  order_by=(base.c.stage_entered_at, base.c.id)).label("rn")).subquery()
     top = select(ranked).where(ranked.c.rn <= CARDS_PER_STAGE).subquery("top")
-    too_long, overdue, no_mentor = _flags(top, now, catalog_of(session).all_latest())
+    too_long, overdue, no_mentor = stalled_flags(top, now, catalog_of(session).all_latest())
     days = days_between(top.c.stage_entered_at, instant(now), dialect)
     rows = session.execute(select(top, days.label("days"), too_long.label("too_long"), overdue.label("overdue"),
                                   no_mentor.label("no_mentor"))

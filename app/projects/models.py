@@ -152,6 +152,8 @@ class ProjectEvent(Base):
         # A project's history in id order: its latest events (the project page) come from this index;
         # without it PostgreSQL walked the primary key backwards through every project's events.
         Index("ix_project_events_project_id", "project_id", "id"),
+        # Events of one kind across projects: the pending gate review requests of the attention list.
+        Index("ix_project_events_event", "event", "project_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

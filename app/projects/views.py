@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 
+from app.core import blocks
 from app.core.bounds import whole_number
 from app.core.errors import DomainError
 from app.core.errors import TransitionNotAllowed
@@ -65,8 +66,12 @@ def index():
                                      q=args.get("q") or None, cohort=_cohort_arg())
     sort = args.get("sort", "-created")
     page = db.paginate(queries.select_projects(current_user, filters, sort), per_page=PER_PAGE, error_out=False)
+    # A founder's next step comes first (what blocks the next stage, the next check-in, their action items).
+    attention = (blocks.build("attention", db.session, current_user, utcnow()) if current_user.role == "founder"
+                 else None)
     return render_template(
         "projects/index.html", page=page, filters=filters, sort=sort, poles=queries.list_poles(db.session),
+        attention=attention,
         workflows=catalog_of(db.session).all_latest(), statuses=STATUSES,
         cohorts=queries.list_cohorts(db.session) if current_user.is_manager else [],
         can_create=permissions.can_create_project(current_user),

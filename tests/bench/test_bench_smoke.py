@@ -19,6 +19,7 @@ FIGURES = (
     "/pipeline page, median",
     "/pipeline page, p95",
     "project page (200 events, 100 sessions), median",
+    "GET /api/v1/attention (manager), median, against /_bench/hello",
     "advance events through the API, 8 clients on distinct projects, throughput",
     "scheduler tick over all active projects",
     "peak memory of a server worker during the pipeline figures",

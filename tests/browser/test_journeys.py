@@ -176,8 +176,9 @@ def test_manager_assigns_a_suggested_mentor_reads_the_pipeline_and_exports_it(op
     page = open_page(lang)
 
     sign_in(page, manager.email, lang, t)
-    # Managers land on the pipeline, where the new project waits for a mentor.
-    expect(page).to_have_url(re.compile(r"/pipeline$"))
+    # Managers land on the cockpit; the pipeline shows the new project waiting for a mentor.
+    expect(page).to_have_url(re.compile(r"/cockpit$"))
+    page.get_by_role("navigation", name=t(lang, "Main")).get_by_role("link", name=t(lang, "Pipeline")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(t(lang, "Pipeline"))
     card = page.locator(".project-card").filter(has=page.get_by_role("link", name=name, exact=True))
     expect(card).to_contain_text(t(lang, "no mentor for this stage"))

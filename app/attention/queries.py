@@ -1,0 +1,302 @@
+"""What waits for a person today: the prioritised kinds of work of the manager's cockpit, of a
+mentor's mentees page and of a founder's projects page (and `GET /api/v1/attention`).
+
+Each kind is one SQL statement whatever the portfolio's size: its first `CAP` items, oldest first,
+with the exact count alongside (`count(*) OVER ()`). The rules come from their areas (the pipeline's
+stalled rules, mentoring's "needs a mentor", the check-ins' statuses, late KPI reports, the calls'
+reviewer pool); only the pending gate review is read here, from the projects' history.
+
+Items name where the work is done as an endpoint and its arguments (`Item.endpoint`, `Item.args`):
+the boundary turns them into links, this module knows no Flask.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from dataclasses import field
+
+from sqlalchemy import Select
+from sqlalchemy import and_
+from sqlalchemy import exists
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import aliased
+
+from app.auth.models import User
+from app.calls import queries as call_queries
+from app.calls.models import Application
+from app.calls.models import Call
+from app.checkins import queries as checkin_queries
+from app.checkins.models import OPEN_STATUSES
+from app.checkins.models import CheckIn
+from app.cluster import queries as cluster_queries
+from app.cluster.models import SupportRequest
+from app.core.sqltime import instant
+from app.kpis import queries as kpi_queries
+from app.kpis.models import KpiReport
+from app.mentoring import queries as mentoring_queries
+from app.mentoring.models import MentorAssignment
+from app.pipeline.queries import Filters
+from app.pipeline.queries import filtered_projects
+from app.pipeline.queries import stalled_flags
+from app.projects.models import DeliverableState
+from app.projects.models import Project
+from app.projects.models import ProjectEvent
+from app.projects.models import ProjectMember
+from app.workflow.catalog import catalog_of
+
+#: Items listed per kind (the count is exact).
+CAP = 10
+#: A call closing within this many days is waiting for the managers.
+CALL_CLOSING_WITHIN = dt.timedelta(days=7)
+#: Action items due within this many days (or overdue) wait for the mentor.
+ACTION_ITEMS_WITHIN = dt.timedelta(days=7)
+#: The events that answer a gate review request (a later one of these closes it).
+REVIEW_ANSWERS = ("approve_gate", "send_back", "advance", "hold", "abandon")
+
+MANAGER_KINDS = ("gate_review_requested", "application_decision", "call_closing", "no_mentor", "overdue_checkin",
+                 "overdue_kpi_report", "stalled", "support_unanswered")
+MENTOR_KINDS = ("gate_review_requested", "session_to_log", "overdue_checkin", "action_items_due")
+FOUNDER_KINDS = ("next_step", "next_checkin", "action_items_open")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing to do: what (`title`), since when, and where it is done."""
+
+    title: str
+    since: dt.datetime | None
+    endpoint: str
+    args: dict = field(default_factory=dict)
+    project_id: int | None = None
+    application_id: int | None = None
+    call_id: int | None = None
+    #: When it falls due, where that matters (a call's closing, an action item's date).
+    due: dt.datetime | dt.date | None = None
+    #: Kind-specific facts the page words (`missing_reviews`, `missing`, `step`…).
+    detail: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Kind:
+    kind: str
+    count: int
+    items: list[Item]
+
+
+def kinds_for(user: User) -> tuple[str, ...]:
+    """The kinds of work `user`'s role has, in priority order."""
+    if user.is_manager:
+        return MANAGER_KINDS
+    if user.role == "mentor":
+        return MENTOR_KINDS
+    if user.role == "founder":
+        return FOUNDER_KINDS
+    return ()
+
+
+def attention(session: Session, user: User, *, now: dt.datetime) -> list[Kind]:
+    """Every kind of work waiting for `user`, in priority order (empty kinds included, count 0)."""
+    return [_BUILDERS[kind](session, user, now) for kind in kinds_for(user)]
+
+
+def _kind(session: Session, name: str, stmt: Select, build) -> Kind:
+    """Run `stmt` once: its first CAP rows become items, `count(*) OVER ()` the exact count."""
+    rows = session.execute(stmt.add_columns(func.count().over().label("total")).limit(CAP)).all()
+    return Kind(name, rows[0].total if rows else 0, [build(row) for row in rows])
+
+
+def _project_item(project_id: int, name: str, since, endpoint: str = "projects.detail", **extra) -> Item:
+    return Item(title=name, since=since, endpoint=endpoint, args={"project_id": project_id}, project_id=project_id,
+                **extra)
+
+
+# Gate reviews ------------------------------------------------------------------------------------
+
+
+def pending_reviews() -> Select:
+    """(project_id, since) of every project with a pending gate review: a `request_review` event at
+    the project's current stage that no later approve_gate, send_back, advance, hold or abandon
+    answered; `since` is the latest such request (subquery-ready statement)."""
+    request, answer = aliased(ProjectEvent), aliased(ProjectEvent)
+    answered = exists().where(answer.project_id == request.project_id, answer.id > request.id,
+                              answer.event.in_(REVIEW_ANSWERS))
+    return (select(request.project_id.label("project_id"), func.max(request.at).label("since"))
+            .join(Project, Project.id == request.project_id)
+            .where(request.event == "request_review", request.to_stage == Project.stage, ~answered)
+            .group_by(request.project_id))
+
+
+def _gate_reviews(session: Session, user: User, now: dt.datetime) -> Kind:
+    pending = pending_reviews().subquery()
+    stmt = (select(Project.id, Project.name, pending.c.since).join(pending, pending.c.project_id == Project.id)
+            .order_by(pending.c.since, Project.id))
+    if not user.is_manager:  # a mentor: the projects they mentor at their current stage
+        stmt = stmt.where(exists().where(MentorAssignment.project_id == Project.id,
+                                         MentorAssignment.mentor_id == user.id,
+                                         MentorAssignment.stage == Project.stage, MentorAssignment.ended_at.is_(None)))
+    return _kind(session, "gate_review_requested", stmt, lambda r: _project_item(r.id, r.name, r.since))
+
+
+# Managers ----------------------------------------------------------------------------------------
+
+
+def _application_decisions(session: Session, user: User, now: dt.datetime) -> Kind:
+    reviewers = call_queries.reviewer_counts(None, status="submitted")
+    stmt = (select(Application.id, Application.title, Application.call_id, Application.submitted_at,
+                   Call.title.label("call_title"), func.coalesce(reviewers.c.missing, 0).label("missing"))
+            .join(Call, Call.id == Application.call_id)
+            .outerjoin(reviewers, reviewers.c.application_id == Application.id)
+            .where(Application.status == "submitted").order_by(Application.submitted_at, Application.id))
+    return _kind(session, "application_decision", stmt, lambda r: Item(
+        title=r.title, since=r.submitted_at, endpoint="calls.application", args={"application_id": r.id},
+        application_id=r.id, call_id=r.call_id,
+        detail={"call": r.call_title, "missing_reviews": int(r.missing)}))
+
+
+def _calls_closing(session: Session, user: User, now: dt.datetime) -> Kind:
+    stmt = (select(Call.id, Call.title, Call.opens_at, Call.closes_at)
+            .where(call_queries.is_open_at(now), Call.closes_at <= instant(now + CALL_CLOSING_WITHIN))
+            .order_by(Call.closes_at, Call.id))
+    return _kind(session, "call_closing", stmt, lambda r: Item(
+        title=r.title, since=r.opens_at, endpoint="calls.detail", args={"call_id": r.id}, call_id=r.id,
+        due=r.closes_at))
+
+
+def _no_mentor(session: Session, user: User, now: dt.datetime) -> Kind:
+    needing = mentoring_queries.select_projects_needing_mentor().subquery()
+    stmt = (select(needing.c.id, needing.c.name, needing.c.stage_entered_at, needing.c.workflow_key, needing.c.stage)
+            .order_by(needing.c.stage_entered_at, needing.c.id))
+    return _kind(session, "no_mentor", stmt, lambda r: _project_item(
+        r.id, r.name, r.stage_entered_at, "mentoring.suggestions",
+        detail={"workflow": r.workflow_key, "stage": r.stage}))
+
+
+def _overdue_checkins(session: Session, user: User, now: dt.datetime) -> Kind:
+    mine = {"mentor_id": user.id} if not user.is_manager else {}
+    stmt = _checkin_rows(checkin_queries.select_checkins(user, status="overdue", **mine))
+    endpoint = "projects.detail" if user.is_manager else "mentoring.log_session"
+    return _kind(session, "overdue_checkin", stmt, lambda r: _project_item(
+        r.project_id, r.name, r.due_at, endpoint, due=r.due_at, detail={"mentor": r.mentor}))
+
+
+def _checkin_rows(stmt: Select) -> Select:
+    """The check-ins of `stmt` (an area's query, joined to their project) as plain rows: no check-in,
+    project or mentor loaded, so listing ten of many costs no eager join for every row."""
+    return (stmt.with_only_columns(CheckIn.id, CheckIn.project_id, CheckIn.due_at, CheckIn.status,
+                                   CheckIn.created_at, Project.name, User.name.label("mentor"))
+            .outerjoin(User, User.id == CheckIn.mentor_id))
+
+
+def _late_kpi_reports(session: Session, user: User, now: dt.datetime) -> Kind:
+    stmt = (kpi_queries.select_open(now=now, late_only=True)
+            .with_only_columns(KpiReport.id, KpiReport.project_id, KpiReport.due_at, KpiReport.period_start,
+                               KpiReport.period_end, Project.name)
+            .join(Project, Project.id == KpiReport.project_id))
+    return _kind(session, "overdue_kpi_report", stmt, lambda r: Item(
+        title=r.name, since=r.due_at, endpoint="kpis.report", args={"report_id": r.id}, project_id=r.project_id,
+        due=r.due_at, detail={"period_start": r.period_start, "period_end": r.period_end}))
+
+
+def _stalled(session: Session, user: User, now: dt.datetime) -> Kind:
+    """Projects longer in their stage than it expects (the pipeline's rule); its other two stalled
+    reasons, an overdue check-in and no mentor, are kinds of their own above this one."""
+    base = filtered_projects(Filters()).subquery("base")
+    too_long, _overdue, _no_mentor = stalled_flags(base, now, catalog_of(session).all_latest())
+    stmt = (select(base.c.id, base.c.name, base.c.workflow_key, base.c.stage, base.c.stage_entered_at)
+            .where(too_long).order_by(base.c.stage_entered_at, base.c.id))
+    return _kind(session, "stalled", stmt, lambda r: _project_item(
+        r.id, r.name, r.stage_entered_at, detail={"workflow": r.workflow_key, "stage": r.stage,
+                                                  "days": max((now - r.stage_entered_at).days, 0)}))
+
+
+def _unanswered_support(session: Session, user: User, now: dt.datetime) -> Kind:
+    stmt = (select(SupportRequest.id, SupportRequest.project_id, SupportRequest.kind, SupportRequest.created_at,
+                   SupportRequest.status, Project.name)
+            .join(Project, Project.id == SupportRequest.project_id).where(cluster_queries.is_unanswered())
+            .order_by(SupportRequest.created_at, SupportRequest.id))
+    return _kind(session, "support_unanswered", stmt, lambda r: Item(
+        title=r.name, since=r.created_at, endpoint="cluster.support_queue", project_id=r.project_id,
+        detail={"support_kind": r.kind, "status": r.status}))
+
+
+# Mentors -----------------------------------------------------------------------------------------
+
+
+def _sessions_to_log(session: Session, user: User, now: dt.datetime) -> Kind:
+    """Check-ins whose time came and went without a logged session (status `due`: once the grace
+    period passes they are overdue, a kind of its own)."""
+    stmt = _checkin_rows(checkin_queries.select_checkins(user, mentor_id=user.id, status="due"))
+    return _kind(session, "session_to_log", stmt, lambda r: _project_item(
+        r.project_id, r.name, r.due_at, "mentoring.log_session", due=r.due_at))
+
+
+def _action_items_due(session: Session, user: User, now: dt.datetime) -> Kind:
+    stmt = mentoring_queries.select_open_action_items(mentor_id=user.id, due_by=(now + ACTION_ITEMS_WITHIN).date())
+    return _kind(session, "action_items_due", stmt, _action_item)
+
+
+def _action_item(row) -> Item:
+    return _project_item(row.project_id, row.title, row.created_at, "projects.sessions", due=row.due_on,
+                         detail={"project": row.project_name})
+
+
+# Founders ----------------------------------------------------------------------------------------
+
+
+def _next_checkins(session: Session, user: User, now: dt.datetime) -> Kind:
+    stmt = _checkin_rows(checkin_queries.select_calendar(user).join(Project, Project.id == CheckIn.project_id)
+                         .where(CheckIn.status.in_(OPEN_STATUSES)))
+    return _kind(session, "next_checkin", stmt, lambda r: _project_item(
+        r.project_id, r.name, r.created_at, due=r.due_at, detail={"status": r.status, "mentor": r.mentor}))
+
+
+def _open_action_items(session: Session, user: User, now: dt.datetime) -> Kind:
+    return _kind(session, "action_items_open", mentoring_queries.select_open_action_items(owner_id=user.id),
+                 _action_item)
+
+
+def _next_steps(session: Session, user: User, now: dt.datetime) -> Kind:
+    """Per active project of the founder, what stands between it and the next stage (three statements):
+    required deliverables still open, else a pending gate review, else the gate to ask for, else the move."""
+    pending = pending_reviews().subquery()
+    rows = session.execute(
+        select(Project.id, Project.name, Project.workflow_key, Project.workflow_version, Project.stage,
+               Project.stage_entered_at, Project.gate_decision, pending.c.since.label("review_since"),
+               func.count().over().label("total"))
+        .join(ProjectMember, and_(ProjectMember.project_id == Project.id, ProjectMember.user_id == user.id))
+        .outerjoin(pending, pending.c.project_id == Project.id)
+        .where(Project.status == "active").order_by(Project.stage_entered_at, Project.id).limit(CAP)).all()
+    done = set(session.execute(
+        select(DeliverableState.project_id, DeliverableState.stage, DeliverableState.key)
+        .where(DeliverableState.project_id.in_([r.id for r in rows]), DeliverableState.is_done.is_(True))).all())
+    catalog = catalog_of(session)
+    items = [_next_step(row, catalog.version(session, row.workflow_key, row.workflow_version), done) for row in rows]
+    return Kind("next_step", rows[0].total if rows else 0, items)
+
+
+def _next_step(row, definition, done: set) -> Item:
+    stage = definition.stage(row.stage)
+    missing = [d.label for d in stage.deliverables if d.required and (row.id, row.stage, d.key) not in done]
+    is_last = definition.stage_index(row.stage) == len(definition.stages) - 1
+    if missing:
+        step = "deliverables"
+    elif row.review_since is not None:
+        step = "review_pending"
+    elif "approve_gate" in definition.events and row.gate_decision != "go":
+        step = "request_review" if "request_review" in definition.events else "gate"
+    else:
+        step = "graduate" if is_last else "advance"
+    return _project_item(row.id, row.name, row.review_since or row.stage_entered_at,
+                         detail={"step": step, "missing": missing, "stage": row.stage, "workflow": row.workflow_key})
+
+
+_BUILDERS = {
+    "gate_review_requested": _gate_reviews, "application_decision": _application_decisions,
+    "call_closing": _calls_closing, "no_mentor": _no_mentor, "overdue_checkin": _overdue_checkins,
+    "overdue_kpi_report": _late_kpi_reports, "stalled": _stalled, "support_unanswered": _unanswered_support,
+    "session_to_log": _sessions_to_log, "action_items_due": _action_items_due, "next_checkin": _next_checkins,
+    "action_items_open": _open_action_items, "next_step": _next_steps,
+}
