@@ -143,6 +143,7 @@ def _invitation_form() -> InvitationForm:
 @role_required("manager")
 def invitations():
     form = _invitation_form()
+    status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
         now = utcnow()
         with one_write(form) as write:
@@ -153,7 +154,8 @@ def invitations():
             outbox.deliver_after_response([key])
             flash(_("Invitation sent to %(email)s.", email=sent.invitation.email), "success")
             return redirect(url_for("people.invitations"))
-    return _invitations_page(form), 422 if form.errors else 200
+        status = write.status
+    return _invitations_page(form), status
 
 
 def _invitations_page(form: InvitationForm):
