@@ -83,14 +83,14 @@ def list_invitations():
      errors=(403, 404, 409, 429), tag="people")
 @authenticated
 def create_invitation():
-    data = json_body(schemas.InvitationIn)
     actor, now = current_user(), utcnow()
+    if not (actor.is_manager or actor.role == "founder"):
+        abort(403, "Managers invite people; founders invite co-founders to their projects.")
+    data = json_body(schemas.InvitationIn)
     project, relations = None, frozenset()
     if data.project_id is not None:
         project = project_queries.get_visible_project(db.session, data.project_id, actor)
         relations = project_queries.relations(db.session, project, actor)
-    elif not (actor.is_manager or actor.role == "founder"):
-        abort(403, "Managers invite people; founders invite co-founders to their projects.")
     sent = services.create_invitation(db.session, actor=actor, email=data.email, role=data.role, project=project,
                                       relations=relations, locale=data.locale or select_locale() or "fr", now=now,
                                       ttl=_ttl())
