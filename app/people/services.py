@@ -24,8 +24,8 @@ from app.auth.models import ApiToken
 from app.auth.models import User
 from app.auth.models import UserSession
 from app.core.errors import Conflict
-from app.core.errors import DomainError
 from app.core.errors import Forbidden
+from app.core.errors import TooManyRequests
 from app.core.errors import ValidationFailed
 from app.core.i18n import _l
 from app.people import permissions
@@ -42,7 +42,9 @@ FOUNDER_DAILY_INVITATIONS = 10
 LOCALES = auth_services.LOCALES
 
 
-class TooManyInvitations(DomainError):
+class TooManyInvitations(TooManyRequests):
+    """A founder past the daily cap of invitations (429)."""
+
     code = "too_many_invitations"
 
 
