@@ -216,7 +216,7 @@ def test_founders_invite_co_founders_from_the_team_card(login_as, founder, make_
     project = make_project(owner=founder)
     client = login_as(founder)
     card = team_card(text(client.get(f"/projects/{project.id}")))
-    assert "Invite a co-founder" in card and "Add to the team" not in card and "Remove…" not in card
+    assert "Invite a co-founder by email" in card and "Add to the team" not in card and "Remove…" not in card
 
     response = client.post(f"/projects/{project.id}/team/invitations", data={"email": "co@example.org",
                                                                               "locale": "fr"})
