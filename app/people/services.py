@@ -33,6 +33,7 @@ from app.people.models import INVITED_ROLES
 from app.people.models import Invitation
 from app.projects import services as project_services
 from app.projects.models import Project
+from app.projects.models import ProjectMember
 
 #: How long an invitation's link works (re-sending it starts again).
 INVITATION_TTL = dt.timedelta(days=7)
@@ -90,7 +91,8 @@ def update_account(session: Session, target: User, *, actor: User, now: dt.datet
     if role is not None and role != target.role and not permissions.can_grant_role(actor, role):
         message = _l("Only admins grant the role “%(role)s”.", role=role)
         raise Forbidden(message, role=[message])
-    if role is not None:
+    if role is not None and role != target.role:
+        _check_leaves_no_team(session, target, role)
         target.role = role
     if active is True:
         target.is_disabled = False
@@ -98,6 +100,17 @@ def update_account(session: Session, target: User, *, actor: User, now: dt.datet
         _deactivate(session, target, now=now)
     session.flush()
     return target
+
+
+def _check_leaves_no_team(session: Session, user: User, role: str) -> None:
+    """A team is made of founders: someone on a team stays a founder until taken off it."""
+    if role == "founder":
+        return
+    teams = session.scalar(select(func.count()).select_from(ProjectMember).where(ProjectMember.user_id == user.id))
+    if teams:
+        message = _l("%(name)s is on the team of %(n)s project(s): take them off the team first.",
+                     name=user.name, n=teams)
+        raise ValidationFailed(message, role=[message])
 
 
 def _deactivate(session: Session, user: User, *, now: dt.datetime) -> None:

@@ -93,6 +93,16 @@ def test_deactivating_ends_sessions_and_tokens_keeps_history_and_can_be_undone(s
     assert session.scalar(select(ApiToken).where(ApiToken.user_id == founder.id)).revoked_at is not None
 
 
+def test_a_founder_on_a_team_keeps_the_role_until_taken_off_it(session, make_user, make_project, manager, now):
+    founder = make_user("founder")
+    make_project(owner=founder)
+
+    with pytest.raises(ValidationFailed) as caught:
+        services.update_account(session, founder, actor=manager, now=now, role="mentor")
+
+    assert list(caught.value.errors) == ["role"]
+
+
 # Invitations -------------------------------------------------------------------------------------
 
 # (inviter role, invited role, on a project of the inviter?, allowed: True | the error class)
