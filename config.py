@@ -150,6 +150,8 @@ class Config:
     #: Lifetimes of the links sent by email: confirming an address, resetting a password.
     EMAIL_VERIFY_TTL_HOURS = int(os.environ.get("EMAIL_VERIFY_TTL_HOURS", "48"))
     PASSWORD_RESET_TTL_MINUTES = int(os.environ.get("PASSWORD_RESET_TTL_MINUTES", "60"))
+    #: How many days an invitation's link works (re-sending it starts again).
+    INVITATION_TTL_DAYS = int(os.environ.get("INVITATION_TTL_DAYS", "7"))
     #: How many member organisations the cluster aims for (the seed cluster: 40, then 200).
     MEMBERSHIP_TARGET = int(os.environ.get("MEMBERSHIP_TARGET", "40"))
     #: How new passwords are hashed (a Werkzeug method string). Keep scrypt in production.

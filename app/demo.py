@@ -14,6 +14,7 @@ from app.checkins import services as checkin_services
 from app.checkins import sweep as checkin_sweep
 from app.mentoring import queries as mentoring_queries
 from app.mentoring import services as mentoring_services
+from app.people import services as people_services
 from app.projects import queries as project_queries
 from app.projects import services
 from app.projects.models import Cohort
@@ -85,6 +86,7 @@ def _load(session: Session, *, now: dt.datetime, default_workflow: str) -> bool:
     load_calls_demo(session, users, now, cohort=autumn)
     _demo_readiness(session, users, projects, now)
     _demo_kpis(session, projects, now)
+    _demo_people(session, users, now)
     _demo_review_request(session, users, projects[1], now)
     # The check-ins whose time came: due (a session to log) or, past the grace period, overdue.
     checkin_sweep.advance_statuses(session, now=now, grace=checkin_sweep.SweepSettings().grace)
@@ -309,3 +311,14 @@ def _demo_figure(metric: dict, n: int) -> str:
     if metric["type"] == "money":
         return f"{40000 + 6500 * n}.00" if metric["key"] != "money_raised" else ("250000.00" if n % 4 == 1 else "0")
     return str({"jobs": n % 3, "customers": 2 + n % 5, "countries": 1 + n % 2}.get(metric["key"], n % 4))
+
+
+def _demo_people(session: Session, users: dict[str, User], now: dt.datetime) -> None:
+    """A mentor invited three days ago who has not answered yet, and a founder who left the cluster
+    (deactivated: they cannot sign in, their history stays)."""
+    people_services.create_invitation(session, actor=users["manager"], email="mentor3@example.org", role="mentor",
+                                      locale="fr", now=now - dt.timedelta(days=3))
+    former = auth_services.create_user(session, email="former@example.org", name="Rachid Former", role="founder",
+                                       password=DEMO_PASSWORD, now=now - dt.timedelta(days=200))
+    session.flush()
+    people_services.update_account(session, former, actor=users["manager"], now=now, active=False)

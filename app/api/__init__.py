@@ -19,6 +19,7 @@ from app.api import kpis  # noqa: E402,F401
 from app.api import mentoring  # noqa: E402,F401
 from app.api import notifications  # noqa: E402,F401
 from app.api import openapi  # noqa: E402,F401
+from app.api import people  # noqa: E402,F401
 from app.api import pipeline  # noqa: E402,F401
 from app.api import projects  # noqa: E402,F401
 from app.api import readiness  # noqa: E402,F401

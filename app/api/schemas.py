@@ -62,6 +62,8 @@ class UserOut(BaseModel):
     name: str
     role: Role
     locale: str
+    #: False once a manager or an admin deactivated the account (it cannot sign in nor use tokens).
+    active: bool = True
 
 
 class MeOut(UserOut):

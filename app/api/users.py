@@ -24,7 +24,7 @@ from app.extensions import db
 
 def user_out(user: User) -> dict:
     return schemas.UserOut(id=user.id, email=user.email, name=user.name, role=user.role,
-                           locale=user.locale).model_dump(mode="json")
+                           locale=user.locale, active=user.is_active).model_dump(mode="json")
 
 
 @bp.get("/me")
@@ -34,7 +34,7 @@ def me():
     user = current_user()
     return schemas.MeOut(
         id=user.id, email=user.email, name=user.name, role=user.role, locale=user.locale,
-        timezone=user.timezone,
+        active=user.is_active, timezone=user.timezone,
         calendar_url=calendar_url(user),
     ).model_dump(mode="json")
 

@@ -67,7 +67,11 @@ def login():
             flash(_("Welcome, %(name)s.", name=user.name), "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("core.home"))
         else:
+            # One answer for an unknown address, a wrong password and a deactivated account: the page
+            # tells neither whether the address has an account nor whether the password was right.
             form.password.errors.append(_("Wrong email or password."))
+            form.password.errors.append(_("A deactivated account cannot sign in: if yours was deactivated, "
+                                          "ask the cluster's team to reactivate it."))
     status = 422 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
 

@@ -66,6 +66,12 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class TooManyRequests(DomainError):
+    """The actor did this too often lately (a cap against abuse); later it works again."""
+
+    code = "too_many_requests"
+
+
 class TransitionNotAllowed(DomainError):
     """The event cannot be fired now; `reasons` say why."""
 

@@ -200,3 +200,13 @@ def count_unread(session: Session, user: User) -> int:
 def mark_all_read(session: Session, user: User, *, now: dt.datetime) -> None:
     session.execute(update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
                     .values(read_at=now))
+
+
+def queue_email_to(session: Session, *, address: str, subject: str, body: str, dedupe_key: str,
+                   now: dt.datetime) -> int:
+    """Queue one email to an address that has no account (yet): an invitation."""
+    return insert_ignoring_conflicts(session, OutgoingEmail, [
+        {"to_address": address, "to_user_id": None, "subject": subject, "body": body,
+         "dedupe_key": dedupe_key, "status": "pending", "attempts": 0, "next_attempt_at": now,
+         "last_error": "", "created_at": now}
+    ])

@@ -385,3 +385,51 @@ def migrate_workflow(session: Session, key: str, to_version: int, mapping: dict[
         project.updated_at = now
     flush_project(session)
     return len(projects)
+
+
+class LastFounder(ValidationFailed):
+    """Removing this member would leave the project without a founder."""
+
+    code = "last_founder"
+
+
+def add_member(session: Session, project: Project, user: User, *, now: dt.datetime) -> ProjectMember | None:
+    """Put a founder on the project's team; None when they already are on it.
+
+    An applicant joining a team becomes a founder, as when a call labels their application.
+
+    :raises ValidationFailed: the account is not a founder's (nor an applicant's) or is deactivated.
+    """
+    if user.role not in ("founder", "applicant") or not user.is_active:
+        message = _l("Only active founder accounts join a project's team.")
+        raise ValidationFailed(message, user_id=[message])
+    if queries.is_member(session, project, user):
+        return None
+    user.role = "founder"
+    member = ProjectMember(project_id=project.id, user_id=user.id, joined_at=now)
+    session.add(member)
+    session.flush()
+    session.expire(project, ["members"])
+    return member
+
+
+def remove_member(session: Session, project: Project, user_id: int) -> None:
+    """Take a person off the project's team; the last founder stays.
+
+    The project row is locked first (PostgreSQL), so two removals at once cannot both see a
+    second founder and leave none.
+
+    :raises NotFound: the person is not on the team.
+    :raises LastFounder: they are its only founder.
+    """
+    session.execute(select(Project.id).where(Project.id == project.id).with_for_update())
+    members = session.scalars(select(ProjectMember).where(ProjectMember.project_id == project.id)).all()
+    member = next((m for m in members if m.user_id == user_id), None)
+    if member is None:
+        raise NotFound(_l("This person is not on the project's team."))
+    if len(members) <= 1:
+        raise LastFounder(_l("The last founder of a project cannot be removed: add another founder first."),
+                          user_id=[_l("The project's last founder.")])
+    session.delete(member)
+    session.flush()
+    session.expire(project, ["members"])

@@ -117,6 +117,7 @@ def detail(project_id: int):
     panel = _panel_request(project, view.relations)
     return render_template(
         "projects/detail.html", view=view, team=panels.build("team", panel), label=panels.build("label", panel),
+        members=panels.build("members", panel),
         can_edit=permissions.can_edit(view.relations),
         history=list(reversed(queries.list_history(db.session, project, LATEST_EVENTS))),
     )

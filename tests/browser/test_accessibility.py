@@ -51,6 +51,8 @@ PAGES = [
     ("project-partners", MANAGER, "/projects/{paymobile}/partners"),
     ("mentor-assignment", MANAGER, "/projects/{paymobile}/mentors"),
     ("mentors", MANAGER, "/mentors"),
+    ("people", MANAGER, "/people"),
+    ("people-invitations", MANAGER, "/people/invitations"),
     ("organisations", MANAGER, "/organisations"),
     ("support", MANAGER, "/support?status=all"),
     ("kpi-reports", MANAGER, "/kpi-reports"),

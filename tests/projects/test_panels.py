@@ -23,7 +23,8 @@ def test_the_project_page_imports_no_other_area():
 
 
 def test_every_panel_of_the_project_pages_is_provided_by_its_area(app):
-    assert set(app.extensions[panels.EXTENSION]) == {"team", "mentoring", "readiness", "kpis", "cluster", "label"}
+    assert set(app.extensions[panels.EXTENSION]) == {"team", "mentoring", "readiness", "kpis", "cluster", "label",
+                                                     "members"}
 
 
 def test_each_app_owns_its_panels():

@@ -29,6 +29,7 @@ from app.kpis import sweep as kpi_sweep
 from app.kpis.models import KpiReport
 from app.mentoring import services as mentoring_services
 from app.mentoring.models import ActionItem
+from app.people import services as people_services
 from app.projects import services as project_services
 from app.readiness import services as readiness_services
 from app.readiness.queries import scale_of
@@ -121,6 +122,10 @@ def build_world(session: Session, *, now: dt.datetime, uploads: Path) -> World:
     label = session.scalars(select(Label).where(Label.application_id == application.id)).one()
     deliverable = project_services.definition_of(session, atlas).stage(atlas.stage).deliverables[0].key
 
+    invitation = people_services.create_invitation(
+        session, actor=u["founder_a"], email="cofounder@example.org", role="founder", project=atlas,
+        relations=frozenset({"member"}), now=now).invitation
+
     for persona, user in u.items():
         world.tokens[persona], _ = auth_services.issue_token(session, user, now=now, ttl=dt.timedelta(hours=24))
     session.commit()
@@ -129,5 +134,6 @@ def build_world(session: Session, *, now: dt.datetime, uploads: Path) -> World:
         action_item=item.id, checkin=checkin.id if checkin else None, organisation=organisation.id,
         funding=funding.id, support=support.id, kpi_report=report.id, call=call.id, application=application.id,
         label=label.number, deliverable=deliverable, cohort=cohort.id, mentor=u["mentor_m"].id, pole="multimedia",
-        workflow="innovation_path", calendar_token=u["founder_a"].calendar_token, link_token="not-a-real-token")
+        workflow="innovation_path", calendar_token=u["founder_a"].calendar_token, link_token="not-a-real-token",
+        invitation=invitation.id, founder_a=u["founder_a"].id)
     return world
