@@ -85,12 +85,44 @@ class MentorRef(BaseModel):
     stage: str
 
 
+class EvidenceOut(BaseModel):
+    """A file or a link attached to a deliverable: `download_url` for a file, `url` for a link."""
+
+    id: int
+    kind: Literal["file", "link"]
+    name: str
+    at: dt.datetime
+    deliverable: str
+    stage: str
+    url: str | None = None
+    download_url: str | None = None
+    size_bytes: int | None = None
+    content_type: str | None = None
+    comment: str = ""
+    by: PersonRef | None = None
+
+
+class EvidenceLinkIn(Strict):
+    """A link as evidence (send a file as multipart/form-data instead: `file`, `comment`)."""
+
+    url: str = Field(min_length=1, max_length=2000)
+    comment: str = Field(default="", max_length=2000)
+
+
+class EvidenceFileIn(BaseModel):
+    """A file as evidence: PDF, docx, xlsx, pptx, odt, ods, odp, png or jpeg, checked by its content."""
+
+    file: bytes = Field(json_schema_extra={"format": "binary"})
+    comment: str = Field(default="", max_length=2000)
+
+
 class DeliverableOut(BaseModel):
     key: str
     title: str
     required: bool
     done: bool
     note: str = ""
+    evidence: list[EvidenceOut] = []
 
 
 class EventOptionOut(BaseModel):
@@ -130,6 +162,11 @@ class ProjectOut(BaseModel):
     events: list[EventOptionOut]
     #: The cluster label, when a call for projects labelled the project.
     label: LabelOut | None = None
+    #: A review of the current stage's gate was requested then (by `review_requested_by`) and
+    #: awaits a decision; null otherwise.
+    review_requested_at: dt.datetime | None = None
+    review_requested_by: PersonRef | None = None
+    review_request_comment: str | None = None
 
 
 class LabelOut(BaseModel):
@@ -190,6 +227,9 @@ class HistoryOut(BaseModel):
     comment: str
     override: bool
     at: dt.datetime
+    #: The deliverable a `deliverable_done`, `deliverable_undone`, `evidence_added` or
+    #: `evidence_removed` line is about (null for the workflow's events).
+    subject: str | None = None
 
 
 class Page(BaseModel):

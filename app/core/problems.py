@@ -24,6 +24,7 @@ STATUS_BY_CODE = {
     "conflict": 409,
     "gate_already_approved": 409,
     "deck_too_large": 413,
+    "evidence_too_large": 413,
 }
 
 

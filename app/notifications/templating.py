@@ -45,6 +45,13 @@ def notification_text(notification) -> str:
         return gettext("Your support request has an answer.")
     if notification.kind == "application_outcome":
         return application_outcome_text(params)
+    if notification.kind == "gate_review_requested":
+        return gettext("%(actor)s asks for a review of the gate of %(project)s.", actor=params.get("actor", ""),
+                       project=params.get("project", ""))
+    if notification.kind == "gate_decided":
+        if params.get("decision") == "go":
+            return gettext("The gate of %(project)s is approved.", project=params.get("project", ""))
+        return gettext("%(project)s was sent back to the previous stage.", project=params.get("project", ""))
     if notification.kind == "checkin_overdue":
         return ngettext("%(num)s check-in became overdue.", "%(num)s check-ins became overdue.",
                         params.get("count", 0))
