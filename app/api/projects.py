@@ -200,6 +200,8 @@ def put_deliverable(project_id: int, key: str):
 @authenticated
 def add_evidence(project_id: int, key: str):
     project = visible(project_id)
+    if not permissions.can_edit(queries.relations(db.session, project, current_user())):
+        abort(403, "Only the project's team and managers add evidence.")  # before reading the body
     if request.mimetype == "multipart/form-data":
         # Set before anything reads the body: a file may exceed the app-wide limit (413 past this one).
         request.max_content_length = evidence_max_bytes() + 64 * 1024

@@ -20,6 +20,8 @@ from app.projects.services import SUMMARY_MAX
 
 Role = Literal["applicant", "founder", "mentor", "manager", "admin"]
 Status = Literal["active", "on_hold", "abandoned", "graduated"]
+#: The events of the default workflow (`innovation_path`); another workflow names its own.
+EVENT_NAMES = "request_review, approve_gate, advance, send_back, hold, resume, abandon, graduate"
 
 
 class Strict(BaseModel):
@@ -126,7 +128,7 @@ class DeliverableOut(BaseModel):
 
 
 class EventOptionOut(BaseModel):
-    event: str
+    event: str = Field(description=f"A trigger of the project's workflow; in innovation_path: {EVENT_NAMES}.")
     label: str
     allowed: bool
     reasons: list[str]
@@ -205,7 +207,8 @@ class ProjectPatch(Strict):
 
 
 class EventIn(Strict):
-    event: str = Field(min_length=1, max_length=64)
+    event: str = Field(min_length=1, max_length=64, description=(
+        f"A trigger of the project's workflow (GET /api/v1/workflows/{{key}}); in innovation_path: {EVENT_NAMES}."))
     comment: str = Field(default="", max_length=COMMENT_MAX)
     version: int
     override: bool = False
@@ -218,7 +221,9 @@ class DeliverableIn(Strict):
 
 
 class HistoryOut(BaseModel):
-    event: str
+    event: str = Field(description=(
+        f"A workflow event (in innovation_path: {EVENT_NAMES}) or one the application records: create, label, "
+        "migrate_workflow, deliverable_done, deliverable_undone, evidence_added, evidence_removed."))
     from_stage: str | None
     to_stage: str
     from_status: str | None
@@ -269,6 +274,11 @@ class TransitionOut(BaseModel):
     dest: str | None
 
 
+class NoticeOut(BaseModel):
+    kind: Literal["gate_review_requested", "gate_decided"]
+    roles: list[str]
+
+
 class EventDefOut(BaseModel):
     name: str
     label: str
@@ -280,6 +290,10 @@ class EventDefOut(BaseModel):
     gate_decision: str | None
     override_roles: list[str]
     transitions: list[TransitionOut]
+    #: Firing it asks for a gate review, pending until the next gate decision or stage change.
+    requests_review: bool = False
+    #: Who hears of it: the notification `kind` and the `roles` on the project it goes to.
+    notifies: NoticeOut | None = None
 
 
 class WorkflowOut(BaseModel):

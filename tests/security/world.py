@@ -28,6 +28,7 @@ from app.kpis import sweep as kpi_sweep
 from app.kpis.models import KpiReport
 from app.mentoring import services as mentoring_services
 from app.mentoring.models import ActionItem
+from app.projects import evidence as project_evidence
 from app.projects import services as project_services
 from app.readiness import services as readiness_services
 from app.readiness.queries import scale_of
@@ -117,6 +118,11 @@ def build_world(session: Session, *, now: dt.datetime, uploads: Path) -> World:
                       comment="Welcome.")
     label = session.scalars(select(Label).where(Label.application_id == application.id)).one()
     deliverable = project_services.definition_of(session, atlas).stage(atlas.stage).deliverables[0].key
+    evidence_file = project_evidence.add_file(session, atlas, deliverable, data=pdf_bytes(), filename="plan.pdf",
+                                              comment="", actor=u["founder_a"], now=now,
+                                              directory=uploads / "evidence")
+    evidence_link = project_evidence.add_link(session, atlas, deliverable, url="https://example.org/plan",
+                                              comment="", actor=u["founder_a"], now=now)
 
     for persona, user in u.items():
         world.tokens[persona], _ = auth_services.issue_token(session, user, now=now, ttl=dt.timedelta(hours=24))
@@ -126,5 +132,6 @@ def build_world(session: Session, *, now: dt.datetime, uploads: Path) -> World:
         action_item=item.id, checkin=checkin.id if checkin else None, organisation=organisation.id,
         funding=funding.id, support=support.id, kpi_report=report.id, call=call.id, application=application.id,
         label=label.number, deliverable=deliverable, mentor=u["mentor_m"].id, pole="multimedia",
+        evidence_file=evidence_file.id, evidence_link=evidence_link.id,
         workflow="innovation_path", calendar_token=u["founder_a"].calendar_token, link_token="not-a-real-token")
     return world
