@@ -13,6 +13,7 @@ from app.calls.demo import load_calls_demo
 from app.checkins import services as checkin_services
 from app.mentoring import queries as mentoring_queries
 from app.mentoring import services as mentoring_services
+from app.projects import evidence as project_evidence
 from app.projects import queries as project_queries
 from app.projects import services
 from app.projects.models import Project
@@ -72,6 +73,7 @@ def _load(session: Session, *, now: dt.datetime, default_workflow: str) -> bool:
     load_calls_demo(session, users, now)
     _demo_readiness(session, users, projects, now)
     _demo_kpis(session, projects, now)
+    _demo_gate_review(session, users, projects, now)
     return True
 
 
@@ -252,3 +254,20 @@ def _demo_figure(metric: dict, n: int) -> str:
     if metric["type"] == "money":
         return f"{40000 + 6500 * n}.00" if metric["key"] != "money_raised" else ("250000.00" if n % 4 == 1 else "0")
     return str({"jobs": n % 3, "customers": 2 + n % 5, "countries": 1 + n % 2}.get(metric["key"], n % 4))
+
+
+def _demo_gate_review(session: Session, users: dict[str, User], projects: list[Project], now: dt.datetime) -> None:
+    """AtlasTV's founder asked yesterday for the review of its gate: the stage's deliverables are
+    done, two of them with evidence (links: the demo stores no file), and the request awaits Salma
+    Mentor and the managers."""
+    project = next(p for p in projects if p.name == "AtlasTV")
+    founder, when = users["founder"], now - dt.timedelta(days=1)
+    _complete_stage(session, project, founder, when - dt.timedelta(hours=2))
+    project_evidence.add_link(session, project, "business_plan", url="https://example.org/atlastv/business-plan",
+                              comment="The version reviewed with the bank.", actor=founder,
+                              now=when - dt.timedelta(hours=1))
+    project_evidence.add_link(session, project, "prototype", url="https://example.org/atlastv/prototype-demo",
+                              comment="A two-minute video of the prototype with a pilot channel.", actor=founder,
+                              now=when - dt.timedelta(hours=1))
+    services.fire_event(session, project, "request_review", actor=founder, now=when, version=project.version,
+                        comment="Everything for the project stage is done; the evidence is attached.")

@@ -108,3 +108,17 @@ def test_closing_the_project_ends_everyone_without_carry_over(session, make_proj
 
     (only,) = assignments(session, project)
     assert only.end_reason == "project_closed"
+
+
+def test_the_project_page_says_the_mentor_carried_over(session, client, login_as, make_project, mentor, manager,
+                                                       assign, profile, now):
+    profile(stages=["idea", "project"])
+    project = make_project()
+    assign(project, mentor)
+    page = login_as(manager).get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "carried over" not in page
+
+    advance(session, project, manager, now)
+
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert f"{mentor.name} <small" in page and "carried over" in page
