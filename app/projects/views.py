@@ -17,12 +17,12 @@ from flask_login import login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.core.errors import DomainError
+from app.core.errors import NotFound
 from app.core.errors import TransitionNotAllowed
 from app.core.forms import choices
 from app.core.forms import one_write
 from app.core.problems import http_status
 from app.core.time import utcnow
-from app.core.errors import NotFound
 from app.extensions import csrf
 from app.extensions import db
 from app.projects import evidence

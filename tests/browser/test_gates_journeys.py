@@ -74,7 +74,8 @@ def test_a_founder_requests_a_review_with_evidence_and_a_mentor_approves(open_pa
     evidence = page.locator("#evidence-team_formed")
     expect(evidence.get_by_role("link", name="https://example.org/tafilalt/team")).to_be_visible()
     expect(evidence).to_contain_text("Our founders' page.")
-    add_evidence(page, t, lang, "market_sketch", {"en": "First market sketch", "fr": "Première esquisse du marché"}[lang])
+    sketch = {"en": "First market sketch", "fr": "Première esquisse du marché"}[lang]
+    add_evidence(page, t, lang, "market_sketch", sketch)  # an open panel, for the screenshot
     screenshots.take(page, "evidence-panel", lang)
 
     request = event_block(page, words["request_review"])
