@@ -244,3 +244,13 @@ def test_the_project_page_shows_the_request_to_the_mentor_and_the_action_to_the_
     assert "data-review-requested" in page and "Have a look" in page
     assert f"by {founder.name}" in page
     assert 'name="event" value="approve_gate"' in page
+    notifications = client.get("/notifications").get_data(as_text=True)
+    assert f'href="/projects/{project.id}#gate-review">{founder.name} asks for a review of the gate of Atlas.' \
+        in notifications
+
+    session.refresh(project)
+    response = client.post(f"/projects/{project.id}/events", data={"event": "approve_gate", "version": project.version})
+    assert response.status_code == 302
+    client.post("/logout")
+    notifications = login_as(founder).get("/notifications").get_data(as_text=True)
+    assert f'href="/projects/{project.id}/history#gates-title">The gate of Atlas is approved.' in notifications
