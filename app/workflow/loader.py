@@ -142,9 +142,9 @@ class _Checker(ReportingChecks):
             self.fail("initial", f"'{initial}' is not one of the states")
         transitions = self.transitions(doc.get("transitions"), set(stage_names))
         events = self.events(doc.get("events"), {t.trigger for t in transitions})
-        for name in sorted(n for n, e in events.items() if e.requests_review):
-            if any(t.dest is not None for t in transitions if t.trigger == name):
-                self.fail(f"events.{name}.requests_review", "a review is asked of the current stage: its "
+        for trigger in sorted(n for n, e in events.items() if e.requests_review):
+            if any(t.dest is not None for t in transitions if t.trigger == trigger):
+                self.fail(f"events.{trigger}.requests_review", "a review is asked of the current stage: its "
                           "transitions must keep the stage (dest: null)")
         readiness = self.readiness(doc.get("readiness", DEFAULT_READINESS), "readiness")
         if self.problems:

@@ -346,3 +346,7 @@ def test_an_event_that_requests_a_review_keeps_the_stage(write, document):
     problems = problems_of(write(document))
 
     assert "dest: null" in problems["events.advance.requests_review"]
+
+
+def test_a_path_with_a_review_request_keeps_its_name(write, document):
+    assert load_file(write(with_review_request(document, requests_review=True))).key == "mini_path"
