@@ -15,6 +15,7 @@ from app.checkins import sweep as checkin_sweep
 from app.mentoring import queries as mentoring_queries
 from app.mentoring import services as mentoring_services
 from app.people import services as people_services
+from app.projects import evidence as project_evidence
 from app.projects import queries as project_queries
 from app.projects import services
 from app.projects.models import Cohort
@@ -87,7 +88,7 @@ def _load(session: Session, *, now: dt.datetime, default_workflow: str) -> bool:
     _demo_readiness(session, users, projects, now)
     _demo_kpis(session, projects, now)
     _demo_people(session, users, now)
-    _demo_review_request(session, users, projects[1], now)
+    _demo_gate_review(session, users, projects, now)
     # The check-ins whose time came: due (a session to log) or, past the grace period, overdue.
     checkin_sweep.advance_statuses(session, now=now, grace=checkin_sweep.SweepSettings().grace)
     return True
@@ -97,17 +98,6 @@ def _created_at(session: Session, name: str, workflow: str, stage: str, now: dt.
     """When a demo project was created, so that it entered `stage` DEMO_TIMING's days before `now`."""
     moves = catalog_of(session).latest(workflow).stage_index(stage)
     return now - dt.timedelta(days=DEMO_TIMING[name][0] + DAYS_PER_PAST_STAGE * moves)
-
-
-def _demo_review_request(session: Session, users: dict[str, User], project: Project, now: dt.datetime) -> None:
-    """AtlasTV's founders finished the stage's deliverables a few days ago and asked for the gate review
-    (where the workflow has the event), so the cockpit and the mentor show a review waiting."""
-    when = now - dt.timedelta(days=2)
-    founder = project.members[0].user
-    _complete_stage(session, project, founder, when)
-    if "request_review" in services.definition_of(session, project).events:
-        services.fire_event(session, project, "request_review", actor=founder, now=when, version=project.version,
-                            comment="Business plan and prototype are ready for the gate.")
 
 
 def _demo_project(session: Session, users: dict[str, User], name: str, pole: str, workflow: str, stage: str,
@@ -322,3 +312,20 @@ def _demo_people(session: Session, users: dict[str, User], now: dt.datetime) -> 
                                        password=DEMO_PASSWORD, now=now - dt.timedelta(days=200))
     session.flush()
     people_services.update_account(session, former, actor=users["manager"], now=now, active=False)
+
+
+def _demo_gate_review(session: Session, users: dict[str, User], projects: list[Project], now: dt.datetime) -> None:
+    """AtlasTV's founder asked yesterday for the review of its gate: the stage's deliverables are
+    done, two of them with evidence (links: the demo stores no file), and the request awaits Salma
+    Mentor and the managers."""
+    project = next(p for p in projects if p.name == "AtlasTV")
+    founder, when = users["founder"], now - dt.timedelta(days=1)
+    _complete_stage(session, project, founder, when - dt.timedelta(hours=2))
+    project_evidence.add_link(session, project, "business_plan", url="https://example.org/atlastv/business-plan",
+                              comment="The version reviewed with the bank.", actor=founder,
+                              now=when - dt.timedelta(hours=1))
+    project_evidence.add_link(session, project, "prototype", url="https://example.org/atlastv/prototype-demo",
+                              comment="A two-minute video of the prototype with a pilot channel.", actor=founder,
+                              now=when - dt.timedelta(hours=1))
+    services.fire_event(session, project, "request_review", actor=founder, now=when, version=project.version,
+                        comment="Everything for the project stage is done; the evidence is attached.")

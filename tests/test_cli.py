@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -58,10 +59,13 @@ def create_user(runner):
 
 @pytest.fixture
 def workflows_dir(tmp_path) -> Path:
-    """A private workflows directory holding a copy of the shipped innovation path (version 1)."""
+    """A private workflows directory holding a copy of the shipped innovation path, numbered version 1
+    whatever the shipped file's number (the tests below write its versions 2 and more)."""
     directory = tmp_path / "workflows"
     directory.mkdir()
-    shutil.copy(SHIPPED_DIR / "innovation_path.yaml", directory)
+    text = (SHIPPED_DIR / "innovation_path.yaml").read_text(encoding="utf-8")
+    (directory / "innovation_path.yaml").write_text(re.sub(r"(?m)^version: \d+.*$", "version: 1", text, count=1),
+                                                    encoding="utf-8")
     return directory
 
 

@@ -4,7 +4,7 @@ mentor's mentees page and of a founder's projects page (and `GET /api/v1/attenti
 Each kind is one SQL statement whatever the portfolio's size: its first `CAP` items, oldest first,
 with the exact count alongside (`count(*) OVER ()`). The rules come from their areas (the pipeline's
 stalled rules, mentoring's "needs a mentor", the check-ins' statuses, late KPI reports, the calls'
-reviewer pool); only the pending gate review is read here, from the projects' history.
+reviewer pool, the project's pending gate review).
 
 Items name where the work is done as an endpoint and its arguments (`Item.endpoint`, `Item.args`):
 the boundary turns them into links, this module knows no Flask.
@@ -22,7 +22,6 @@ from sqlalchemy import exists
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm import aliased
 
 from app.auth.models import User
 from app.calls import queries as call_queries
@@ -43,7 +42,6 @@ from app.pipeline.queries import filtered_projects
 from app.pipeline.queries import stalled_flags
 from app.projects.models import DeliverableState
 from app.projects.models import Project
-from app.projects.models import ProjectEvent
 from app.projects.models import ProjectMember
 from app.workflow.catalog import catalog_of
 
@@ -53,9 +51,6 @@ CAP = 10
 CALL_CLOSING_WITHIN = dt.timedelta(days=7)
 #: Action items due within this many days (or overdue) wait for the mentor.
 ACTION_ITEMS_WITHIN = dt.timedelta(days=7)
-#: The events that answer a gate review request (a later one of these closes it).
-REVIEW_ANSWERS = ("approve_gate", "send_back", "advance", "hold", "abandon")
-
 MANAGER_KINDS = ("gate_review_requested", "application_decision", "call_closing", "no_mentor", "overdue_checkin",
                  "overdue_kpi_report", "stalled", "support_unanswered")
 MENTOR_KINDS = ("gate_review_requested", "session_to_log", "overdue_checkin", "action_items_due")
@@ -116,23 +111,11 @@ def _project_item(project_id: int, name: str, since, endpoint: str = "projects.d
 # Gate reviews ------------------------------------------------------------------------------------
 
 
-def pending_reviews() -> Select:
-    """(project_id, since) of every project with a pending gate review: a `request_review` event at
-    the project's current stage that no later approve_gate, send_back, advance, hold or abandon
-    answered; `since` is the latest such request (subquery-ready statement)."""
-    request, answer = aliased(ProjectEvent), aliased(ProjectEvent)
-    answered = exists().where(answer.project_id == request.project_id, answer.id > request.id,
-                              answer.event.in_(REVIEW_ANSWERS))
-    return (select(request.project_id.label("project_id"), func.max(request.at).label("since"))
-            .join(Project, Project.id == request.project_id)
-            .where(request.event == "request_review", request.to_stage == Project.stage, ~answered)
-            .group_by(request.project_id))
-
-
 def _gate_reviews(session: Session, user: User, now: dt.datetime) -> Kind:
-    pending = pending_reviews().subquery()
-    stmt = (select(Project.id, Project.name, pending.c.since).join(pending, pending.c.project_id == Project.id)
-            .order_by(pending.c.since, Project.id))
+    # The project keeps its pending request (`projects.services.fire_event` sets and clears it).
+    stmt = (select(Project.id, Project.name, Project.review_requested_at.label("since"))
+            .where(Project.review_requested_at.is_not(None))
+            .order_by(Project.review_requested_at, Project.id))
     if not user.is_manager:  # a mentor: the projects they mentor at their current stage
         stmt = stmt.where(exists().where(MentorAssignment.project_id == Project.id,
                                          MentorAssignment.mentor_id == user.id,
@@ -261,13 +244,11 @@ def _open_action_items(session: Session, user: User, now: dt.datetime) -> Kind:
 def _next_steps(session: Session, user: User, now: dt.datetime) -> Kind:
     """Per active project of the founder, what stands between it and the next stage (three statements):
     required deliverables still open, else a pending gate review, else the gate to ask for, else the move."""
-    pending = pending_reviews().subquery()
     rows = session.execute(
         select(Project.id, Project.name, Project.workflow_key, Project.workflow_version, Project.stage,
-               Project.stage_entered_at, Project.gate_decision, pending.c.since.label("review_since"),
+               Project.stage_entered_at, Project.gate_decision, Project.review_requested_at.label("review_since"),
                func.count().over().label("total"))
         .join(ProjectMember, and_(ProjectMember.project_id == Project.id, ProjectMember.user_id == user.id))
-        .outerjoin(pending, pending.c.project_id == Project.id)
         .where(Project.status == "active").order_by(Project.stage_entered_at, Project.id).limit(CAP)).all()
     done = set(session.execute(
         select(DeliverableState.project_id, DeliverableState.stage, DeliverableState.key)

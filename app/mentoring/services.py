@@ -183,13 +183,39 @@ class ActionItemInput:
 
 
 def end_stage_assignments(session: Session, project: Project, now: dt.datetime, reason: str) -> None:
-    """A stage (or the project) ends: so do its mentors' assignments (`reason` says which)."""
+    """A stage (or the project) ends: so do its mentors' assignments (`reason` says which).
+
+    On a stage change, a mentor whose profile covers the project's new stage (and its pole, when
+    the profile names poles) carries over: a new assignment at the new stage continues the ended
+    one (`carried_over_from_id`). It is not an over-capacity assignment whatever the mentor's
+    load: one mentee's assignment ends as the other starts, so the load is unchanged. Other
+    mentors stop, and the project is left without a mentor at its stage for a manager to staff."""
+    ending = queries.list_active_assignments(session, project) if reason == "stage_change" else []
     session.execute(
         update(MentorAssignment)
         .where(MentorAssignment.project_id == project.id, MentorAssignment.ended_at.is_(None))
         .values(ended_at=now, end_reason=reason)
         .execution_options(synchronize_session="fetch")
     )
+    carried: set[int] = set()
+    for old in ending:
+        if old.mentor_id in carried or not _covers(session, old.mentor, project):
+            continue
+        carried.add(old.mentor_id)
+        session.add(MentorAssignment(project_id=project.id, mentor_id=old.mentor_id, stage=project.stage,
+                                     assigned_by_id=None, started_at=now, is_over_capacity=False,
+                                     carried_over_from_id=old.id))
+    if carried:
+        session.flush()
+
+
+def _covers(session: Session, mentor: User, project: Project) -> bool:
+    """The mentor is still an active mentor whose profile covers the project's stage and pole."""
+    if mentor.role != "mentor" or not mentor.is_active:
+        return False
+    profile = session.get(MentorProfile, mentor.id)
+    return (profile is not None and project.stage in (profile.stages or [])
+            and (not profile.poles or project.pole_key in profile.poles))
 
 
 def log_session(session: Session, project: Project, *, actor: User, now: dt.datetime, held_at: dt.datetime,

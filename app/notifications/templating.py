@@ -73,6 +73,11 @@ TEXTS = {
     "call_closing": lambda p: gettext("The call %(call)s closes on %(day)s: your application %(title)s is a draft.",
                                       call=p.get("call", ""), day=_day(p.get("closes_on", "")),
                                       title=p.get("title", "")),
+    "gate_review_requested": lambda p: gettext("%(actor)s asks for a review of the gate of %(project)s.",
+                                               actor=p.get("actor", ""), project=p.get("project", "")),
+    "gate_decided": lambda p: (gettext("The gate of %(project)s is approved.", project=p.get("project", ""))
+                               if p.get("decision") == "go" else
+                               gettext("%(project)s was sent back to the previous stage.", project=p.get("project", ""))),
 }
 
 

@@ -15,11 +15,15 @@ SYSTEM_EVENT_LABELS = {
     "create": _l("Project created"),
     "migrate_workflow": _l("Moved to a new version of the path"),
     "label": _l("Labelled through a call for projects"),
+    "deliverable_done": _l("Deliverable ticked"),
+    "deliverable_undone": _l("Deliverable unticked"),
+    "evidence_added": _l("Evidence added"),
+    "evidence_removed": _l("Evidence removed"),
 }
 
 
 def register(app: Flask) -> None:
-    for helper in (status_label, stage_label, event_label):
+    for helper in (status_label, stage_label, event_label, deliverable_label):
         app.add_template_global(helper)
 
 
@@ -38,3 +42,14 @@ def stage_label(workflow: str, stage: str | None) -> str:
         return current_app.extensions["workflow_catalog"].latest(workflow).stage(stage).label
     except (KeyError, NotFound):
         return stage
+
+
+def deliverable_label(definition, stage: str | None, key: str | None) -> str:
+    """A deliverable's title in the reader's language (its key when the stage no longer has it)."""
+    if not key:
+        return ""
+    try:
+        found = definition.stage(stage).deliverable(key)
+    except KeyError:
+        found = None
+    return found.label if found is not None else key

@@ -30,6 +30,7 @@ from app.kpis.models import KpiReport
 from app.mentoring import services as mentoring_services
 from app.mentoring.models import ActionItem
 from app.people import services as people_services
+from app.projects import evidence as project_evidence
 from app.projects import services as project_services
 from app.readiness import services as readiness_services
 from app.readiness.queries import scale_of
@@ -121,6 +122,11 @@ def build_world(session: Session, *, now: dt.datetime, uploads: Path) -> World:
                       comment="Welcome.")
     label = session.scalars(select(Label).where(Label.application_id == application.id)).one()
     deliverable = project_services.definition_of(session, atlas).stage(atlas.stage).deliverables[0].key
+    evidence_file = project_evidence.add_file(session, atlas, deliverable, data=pdf_bytes(), filename="plan.pdf",
+                                              comment="", actor=u["founder_a"], now=now,
+                                              directory=uploads / "evidence")
+    evidence_link = project_evidence.add_link(session, atlas, deliverable, url="https://example.org/plan",
+                                              comment="", actor=u["founder_a"], now=now)
 
     invitation = people_services.create_invitation(
         session, actor=u["founder_a"], email="cofounder@example.org", role="founder", project=atlas,
@@ -134,6 +140,7 @@ def build_world(session: Session, *, now: dt.datetime, uploads: Path) -> World:
         action_item=item.id, checkin=checkin.id if checkin else None, organisation=organisation.id,
         funding=funding.id, support=support.id, kpi_report=report.id, call=call.id, application=application.id,
         label=label.number, deliverable=deliverable, cohort=cohort.id, mentor=u["mentor_m"].id, pole="multimedia",
+        evidence_file=evidence_file.id, evidence_link=evidence_link.id,
         workflow="innovation_path", calendar_token=u["founder_a"].calendar_token, link_token="not-a-real-token",
         invitation=invitation.id, founder_a=u["founder_a"].id)
     return world
