@@ -8,12 +8,16 @@ from flask import Flask
 from flask import request
 from flask import url_for
 from flask_babel import format_currency
+from flask_babel import format_number
 from flask_babel import get_locale
 from flask_babel import get_translations
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from app.core.dates import format_date
 from app.core.dates import format_datetime
+from app.core.forms import error_list
+from app.core.forms import max_length
 from app.core.i18n import localized
 
 
@@ -22,12 +26,21 @@ def register(app: Flask) -> None:
     app.add_template_global(url_with)
     app.add_template_global(money)
     app.add_template_global(localized)
+    app.add_template_global(error_list)
+    app.add_template_global(max_length)
+    app.add_template_global(format_number)
+    app.add_template_global(format_day)
     app.context_processor(_per_render)
 
 
 def _datetime(value, fmt: str = "medium") -> str:
     # Through zoneinfo, never Flask-Babel's pytz (see app.core.dates).
     return format_datetime(value, fmt) if value else ""
+
+
+def format_day(value, fmt: str = "long") -> str:
+    """A day in the reader's language ("3 décembre 2026"), never an ISO date in a sentence."""
+    return format_date(value, fmt) if value else ""
 
 
 def url_with(**changes) -> str:

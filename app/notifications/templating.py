@@ -14,6 +14,7 @@ from flask_babel import gettext
 from flask_babel import ngettext
 from flask_login import current_user
 
+from app.core.dates import format_date
 from app.core.dates import format_datetime
 from app.extensions import db
 from app.notifications.services import count_unread
@@ -45,6 +46,8 @@ def notification_text(notification) -> str:
         return gettext("Your support request has an answer.")
     if notification.kind == "application_outcome":
         return application_outcome_text(params)
+    if notification.kind == "call_changed":
+        return call_changed_text(params)
     if notification.kind == "checkin_overdue":
         return ngettext("%(num)s check-in became overdue.", "%(num)s check-ins became overdue.",
                         params.get("count", 0))
@@ -59,3 +62,14 @@ def application_outcome_text(params: dict) -> str:
     if params.get("decision") == "rejected":
         return gettext("Your application %(title)s was not selected.", title=title)
     return gettext("More information is needed on your application %(title)s.", title=title)
+
+
+def call_changed_text(params: dict) -> str:
+    """The in-app sentence telling an applicant with a draft that the call changed."""
+    call = params.get("call", "")
+    if params.get("change") == "extended":
+        day = format_date(dt.date.fromisoformat(params["closes_on"]), "long") if params.get("closes_on") else ""
+        return gettext("The call “%(call)s” is extended until %(date)s.", call=call, date=day)
+    if params.get("change") == "closed":
+        return gettext("The call “%(call)s” closed early: your draft can no longer be submitted.", call=call)
+    return gettext("The call “%(call)s” was withdrawn.", call=call)
