@@ -67,6 +67,13 @@ def _check_reason(reason: str, *, required: bool) -> None:
         raise ValidationFailed(message, reason=[message])
 
 
+def grid_of(call: Call) -> tuple[list[CriterionInput], list[QuestionInput]]:
+    """The call's grid and questions as inputs (to change some fields and keep the rest)."""
+    return ([CriterionInput(c.key, c.title, c.weight, tuple(c.descriptors), c.help_text) for c in call.criteria],
+            [QuestionInput(q["key"], q["text"], q.get("kind", "long_text"), q.get("help", ""),
+                           tuple(q.get("options", []))) for q in call.questions])
+
+
 def update_call(session: Session, call: Call, *, actor: User, now: dt.datetime, version: int | None, title: str,
                 description: str, poles: list[str], opens_on: dt.date, closes_on: dt.date,
                 criteria: list[CriterionInput], questions: list[QuestionInput], workflow: str, stage: str,

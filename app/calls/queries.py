@@ -388,14 +388,17 @@ def _organisations_of(session: Session, user_ids: list[int]) -> dict[int, dict[i
     return found
 
 
-def list_reviewer_candidates(session: Session, application: Application) -> list[User]:
-    """Mentors and managers a manager may assign: not yet reviewers of it, and with no conflict."""
+def list_reviewer_candidates(session: Session, application: Application, text: str = "",
+                             limit: int = 20) -> list[User]:
+    """Mentors and managers a manager may assign, whose name contains `text`: not yet reviewers of it,
+    and with no conflict (never applicants nor founders)."""
     pool = or_(on_commission(User.id), assigned_to(User.id))
     return list(session.scalars(
         select(User).join(Application, Application.id == application.id)
         .where(User.role.in_(("mentor", "manager", "admin")), User.is_disabled.is_(False),
+               func.lower(User.name).contains(text.strip().lower(), autoescape=True),
                not_(pool), not_(conflicted(User.id)))
-        .order_by(User.name, User.id)))
+        .order_by(User.name, User.id).limit(limit)))
 
 
 # Running calls ----------------------------------------------------------------------------------
@@ -426,13 +429,3 @@ def calls_without_commission(session: Session, now: dt.datetime) -> list[tuple[C
         found.setdefault(call.id, (call, []))[1].append(pole_key)
     return list(found.values())
 
-
-def search_reviewers(session: Session, text: str, *, exclude: set[int] = frozenset(), limit: int = 20) -> list[User]:
-    """Mentors (and managers) whose name or email contains `text`: never applicants nor founders."""
-    needle = text.strip().lower()
-    return list(session.scalars(
-        select(User).where(User.role.in_(("mentor", "manager", "admin")), User.is_disabled.is_(False),
-                           or_(func.lower(User.name).contains(needle, autoescape=True),
-                               func.lower(User.email).contains(needle, autoescape=True)),
-                           User.id.not_in(exclude))
-        .order_by(User.role != "mentor", User.name, User.id).limit(limit)))

@@ -236,7 +236,8 @@ def application_form(application: Application, **kwargs) -> ApplicationForm:
 
 def render_application(application: Application, status: int = 200, form: ApplicationForm | None = None):
     """The application page; after a refused save, the form and answers as the user typed them."""
-    page = build_page(db.session, application, current_user, now=utcnow())
+    page = build_page(db.session, application, current_user, now=utcnow(),
+                      reviewer_search=request.args.get("reviewer", "").strip()[:100])
     if form is None:
         form = application_form(application, obj=application, pole=application.pole_key, version=application.version)
         answers = application.answers
