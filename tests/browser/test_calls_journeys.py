@@ -70,7 +70,9 @@ def test_manager_sees_every_error_at_once_then_edits_a_draft_and_extends_an_open
 
     # The draft: a bad row is refused naming it; the title typed is kept; then fixed and saved.
     page.goto(f"/calls/{draft_id}/edit")
-    page.get_by_label(t(lang, "Title"), exact=True).fill(f"Edited call {lang}")
+    title = f"Edited call {lang}"
+    page.get_by_label(t(lang, "Title"), exact=True).fill(title)
+    expect(page.locator("#title-counter")).to_have_text(t(lang, "%(n)s characters left", n=200 - len(title)))
     page.locator("#criteria-1-weight").fill("0")
     page.get_by_role("button", name=t(lang, "Save the changes")).click()
     expect(page.locator(".error-summary")).to_contain_text(

@@ -20,7 +20,6 @@ from app.notifications.models import Notification
 from app.notifications.models import OutgoingEmail
 from tests.api.conftest import check_problem
 from tests.calls.conftest import CRITERIA
-from tests.calls.conftest import QUESTIONS
 
 DAY = dt.timedelta(days=1)
 
@@ -98,7 +97,8 @@ def test_extend_close_and_withdraw_are_recorded_with_actor_and_reason(session, m
 
     assert not call.is_open(now) and call.status(now) == "closed"
     assert [(e.kind, e.closes_on_before, e.closes_on_after, e.reason) for e in call.events] == [
-        ("extended", old, old + 7 * DAY, "Holidays."), ("closed", old + 7 * DAY, call.closes_on, "Enough applications.")]
+        ("extended", old, old + 7 * DAY, "Holidays."),
+        ("closed", old + 7 * DAY, call.closes_on, "Enough applications.")]
     with pytest.raises(ValidationFailed):
         lifecycle.withdraw_call(session, call, actor=manager, now=now, reason="Too late.")
 
@@ -218,3 +218,17 @@ def test_the_api_edits_a_draft_and_runs_an_open_call(api, draft_call, make_call,
     assert [(e["kind"], e["reason"]) for e in extended.get_json()["events"]] == [("extended", "More time.")]
     assert session.scalar(select(CallEvent.kind).where(CallEvent.call_id == call.id)) == "extended"
     assert session.scalars(select(Notification.kind)).all() == ["call_changed"]
+
+
+def test_the_call_page_closes_a_call_with_a_reason_only(login_as, make_call, manager, session, now):
+    call = make_call()
+    client = login_as(manager)
+
+    refused = client.post(f"/calls/{call.id}/change", data={"action": "close", "reason": ""},
+                          headers={"Accept-Language": "en"})
+    assert refused.status_code == 422 and 'href="#reason"' in refused.get_data(as_text=True)
+    done = client.post(f"/calls/{call.id}/change", data={"action": "close", "reason": "Enough.",
+                                                         "version": call.version})
+    assert done.status_code == 302
+    session.refresh(call)
+    assert [e.kind for e in call.events] == ["closed"] and call.status(dt.datetime.now(dt.UTC)) == "closed"
