@@ -68,7 +68,7 @@ def attach_errors(form, exc: DomainError) -> None:
     """Show a service's field errors next to the form's fields (others as a flash)."""
     # Rendered to text here: a lazy message in a template or a flash would be trusted as markup.
     for field, messages in exc.field_errors().items():
-        target = getattr(form, field, None)
+        target = _field_at(form, field)
         if target is not None and hasattr(target, "errors"):
             target.errors = list(target.errors) + messages
         else:
@@ -116,6 +116,20 @@ def max_length(field) -> int | None:
         if isinstance(validator, Length) and validator.max not in (None, -1):
             return validator.max
     return None
+
+
+def _field_at(form, path: str):
+    """The field a service names: `summary`, or a row's `action_items.2.due_on`; None when the form has none."""
+    target = form
+    for part in path.split("."):
+        if part.isdigit():
+            entries = getattr(target, "entries", [])
+            target = entries[int(part)] if int(part) < len(entries) else None
+        else:
+            target = getattr(getattr(target, "form", target), part, None)
+        if target is None:
+            return None
+    return target
 
 
 def choices(pairs) -> list[SelectChoice]:

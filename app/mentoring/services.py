@@ -227,7 +227,7 @@ def _session_errors(held_at: dt.datetime, duration: int, summary: str, notes: st
             errors[f"action_items.{i}.title"] = [_l("A title of 1 to %(n)s characters.", n=TITLE_MAX)]
         if item.due_on is not None and held_at.tzinfo is not None and item.due_on < now.astimezone(
                 held_at.tzinfo).date():
-            errors[f"action_items.{i}.due_on"] = [_l("Action item %(n)s: the due date is already past.", n=i + 1)]
+            errors[f"action_items.{i}.due_on"] = [_l("The due date is already past.")]
         if item.owner_id is not None and item.owner_id not in allowed_owners:
             errors[f"action_items.{i}.owner_id"] = [_l("The owner must be a founder of the project or you.")]
     return errors

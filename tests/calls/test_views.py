@@ -332,3 +332,18 @@ def test_forms_need_the_csrf_token_when_it_is_on(app, web, make_call, founder):
     response = client.post(f"/calls/{call.id}/apply", data={"title": "No token", "pole": "multimedia"})
 
     assert response.status_code == 400
+
+
+def test_a_call_opening_later_is_confirmed_as_scheduled_and_is_editable(web, manager, session):
+    client = web(manager)
+    opens_on = dt.date.today() + dt.timedelta(days=5)
+    response = client.post("/calls/new", data={
+        "title": "Later", "poles": ["multimedia"], "opens_on": opens_on.isoformat(),
+        "closes_on": (opens_on + dt.timedelta(days=20)).isoformat(), **grid(("Innovation", 3, "")),
+        "stage": "innovation_path:idea"}, headers=EN)
+
+    call = session.scalar(select(Call))
+    page = text(client.get(response.location, headers=EN))
+    assert f"scheduled to open on {format_date(opens_on, 'long', locale='en')}" in page
+    assert f'href="/calls/{call.id}/edit"' in page
+    assert client.get(f"/calls/{call.id}/edit").status_code == 200

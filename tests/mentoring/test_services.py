@@ -560,5 +560,5 @@ def test_dates_that_make_no_sense_are_refused_with_a_reason(session, make_projec
 
     errors = caught.value.field_errors()
     assert "in the future" in errors["held_at"][0]
-    assert errors["action_items.1.due_on"] == ["Action item 2: the due date is already past."]
+    assert errors["action_items.1.due_on"] == ["The due date is already past."]
     assert "action_items.0.due_on" not in errors
