@@ -35,7 +35,7 @@ def module_name(path: Path) -> str:
     return ".".join(path.relative_to(APP_DIR.parent).with_suffix("").parts)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def parsed(source: str) -> ast.Module:
     """Each file is parsed once per process, whichever rules read it."""
     return ast.parse(source)

@@ -259,13 +259,18 @@ def _tell_session(session: Session, project: Project, record: AdviceSession, *, 
     ], now=now)
 
 
+#: A session's time may run a few minutes ahead of the server's clock (logged right after it), no more.
+HELD_AT_SLACK = dt.timedelta(minutes=10)
+
+
 def _session_errors(held_at: dt.datetime, duration: int, summary: str, notes: str, items: list[ActionItemInput],
                     allowed_owners: set[int], now: dt.datetime) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if held_at.tzinfo is None:
         errors["held_at"] = [_l("Give a time zone (e.g. 2026-11-02T10:00:00+01:00).")]
-    elif held_at > now + dt.timedelta(days=1):
-        errors["held_at"] = [_l("A session is logged once it has been held, not in advance.")]
+    elif held_at > now + HELD_AT_SLACK:
+        errors["held_at"] = [_l("A session is logged once it has been held, not in advance: this time is in "
+                                "the future.")]
     if not 0 < duration <= 1440:
         errors["duration_minutes"] = [_l("Between 1 and 1440 minutes.")]
     if not summary.strip():
@@ -279,6 +284,9 @@ def _session_errors(held_at: dt.datetime, duration: int, summary: str, notes: st
     for i, item in enumerate(items):
         if not item.title.strip() or len(item.title) > TITLE_MAX:
             errors[f"action_items.{i}.title"] = [_l("A title of 1 to %(n)s characters.", n=TITLE_MAX)]
+        if item.due_on is not None and held_at.tzinfo is not None and item.due_on < now.astimezone(
+                held_at.tzinfo).date():
+            errors[f"action_items.{i}.due_on"] = [_l("The due date is already past.")]
         if item.owner_id is not None and item.owner_id not in allowed_owners:
             errors[f"action_items.{i}.owner_id"] = [_l("The owner must be a founder of the project or you.")]
     return errors

@@ -81,6 +81,7 @@ for _kind in (
     Kind("application_outcome", _l("Application decided"), roles=FOUNDERS),
     Kind("review_requested", _l("Review of an application requested"), roles=MENTORS_AND_MANAGERS),
     Kind("call_closing", _l("Call closing soon"), roles=FOUNDERS),
+    Kind("call_changed", _l("Call extended, closed or withdrawn"), roles=FOUNDERS),
     Kind("invitation", _l("Invitation to a team")),
     # Account and security emails: always sent, never listed.
     Kind("verify_email", _l("Email address confirmation"), switchable=False),

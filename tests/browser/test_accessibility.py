@@ -58,6 +58,9 @@ PAGES = [
     ("kpi-reports", MANAGER, "/kpi-reports"),
     ("funders-report", MANAGER, "/reports/funders"),
     ("ranking", MANAGER, "/calls/{call}/ranking"),
+    ("call-manager", MANAGER, "/calls/{call}"),
+    ("call-new", MANAGER, "/calls/new"),
+    ("commissions", MANAGER, "/commissions?pole=multimedia&q=a"),
     ("not-found", MANAGER, "/projects/999999"),
     ("server-error", FOUNDER, "/_test/crash"),
 ]
