@@ -12,10 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import re
-import secrets
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from app.auth.models import User
+from app.core import stored_files
 from app.core.errors import Conflict
 from app.core.errors import DomainError
 from app.core.errors import Forbidden
@@ -66,7 +63,6 @@ FILE_TYPES = {
 ODF_TYPES = {t.content_type: key for key, t in FILE_TYPES.items() if key in ("odt", "ods", "odp")}
 #: The folder of each Office Open XML document's main part.
 OOXML_PARTS = {"word/": "docx", "xl/": "xlsx", "ppt/": "pptx"}
-STORAGE_NAME = re.compile(r"[0-9a-f]{32}\.(?:pdf|png|jpg|docx|xlsx|pptx|odt|ods|odp)")
 
 
 class EvidenceTooLarge(DomainError):
@@ -110,8 +106,7 @@ def sniff(data: bytes) -> str | None:
 
 def clean_filename(name: str | None, file_type: FileType) -> str:
     """The user's file name made harmless for display, ending with its type's extension."""
-    base = re.split(r"[\\/]", unicodedata.normalize("NFC", name or ""))[-1]
-    base = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>|:*?').strip(" .")
+    base = stored_files.harmless_name(name)
     stem, dot, extension = base.rpartition(".")
     if dot and f".{extension.lower()}" in {t.extension for t in FILE_TYPES.values()} | {".jpeg"}:
         base = stem
@@ -162,21 +157,8 @@ def check_comment(comment: str | None) -> str:
     return comment
 
 
-def path_of(directory: Path, storage_name: str | None) -> Path:
-    """The stored file; refuses any name that is not one of ours (no traversal)."""
-    if not STORAGE_NAME.fullmatch(storage_name or ""):
-        raise NotFound(_l("No such file."))
-    root = directory.resolve()
-    path = (root / storage_name).resolve()
-    if path.parent != root or not path.is_file():
-        raise NotFound(_l("No such file."))
-    return path
-
-
-def discard(directory: Path, storage_name: str | None) -> None:
-    """Delete a stored file (after the commit that removed its row); a missing file is fine."""
-    if storage_name and STORAGE_NAME.fullmatch(storage_name):
-        (directory.resolve() / storage_name).unlink(missing_ok=True)
+path_of = stored_files.path_of
+discard = stored_files.discard
 
 
 def _check_can_add(session: Session, project: Project, key: str, actor: User) -> None:
@@ -213,23 +195,12 @@ def add_file(session: Session, project: Project, key: str, *, data: bytes, filen
     checked = check_file(data, filename, max_bytes=max_bytes)
     row = DeliverableEvidence(
         project_id=project.id, stage=project.stage, deliverable_key=key, kind="file", name=checked.filename,
-        storage_name=f"{secrets.token_hex(16)}{checked.type.extension}", size_bytes=len(checked.data),
+        storage_name=stored_files.new_storage_name(checked.type.extension), size_bytes=len(checked.data),
         content_type=checked.type.content_type, comment=check_comment(comment), added_by_id=actor.id, added_at=now)
     _added(session, project, row, actor=actor, now=now)
     # Written once the rows are flushed (a refused write leaves no file behind), under the row's name.
-    _write(directory, row.storage_name, checked.data)
+    stored_files.write(directory, row.storage_name, checked.data)
     return row
-
-
-def _write(directory: Path, name: str, data: bytes) -> None:
-    """Write the bytes as `name` in `directory`, whole or not at all (as pitch decks are written)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    partial = directory / f"{name}.part"
-    with open(partial, "xb") as out:  # "x": never overwrite anything
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(partial, directory / name)
 
 
 def add_link(session: Session, project: Project, key: str, *, url: str, comment: str, actor: User,
