@@ -120,8 +120,8 @@ def queue(session: Session, messages: list[Message], *, now: dt.datetime) -> int
         held = m.user.email_digest and (m.user.id, m.kind) in choices and not m.ics
         rows.append({"to_address": m.user.email, "to_user_id": m.user.id, "subject": subject, "body": body,
                      "kind": m.kind, "link": m.link, "dedupe_key": m.dedupe_key,
-                     "ics": m.ics or None, "status": "held" if held else "pending", "attempts": 0, "next_attempt_at": now,
-                     "last_error": "", "created_at": now})
+                     "ics": m.ics or None, "status": "held" if held else "pending", "attempts": 0,
+                     "next_attempt_at": now, "last_error": "", "created_at": now})
     return insert_ignoring_conflicts(session, OutgoingEmail, rows)
 
 

@@ -81,7 +81,8 @@ def test_the_same_slot_cannot_be_booked_twice_and_a_cancelled_one_can(session, f
     assert calendar["METHOD"] == "CANCEL"
     event = calendar.walk("VEVENT")[0]
     assert str(event["UID"]).startswith(f"booking-{first.id}@") and event["SEQUENCE"] == 1
-    assert {str(e["UID"]) for _, _, c in invitations(session, first.id) for e in c.walk("VEVENT")} == {str(event["UID"])}
+    uids = {str(e["UID"]) for _, _, c in invitations(session, first.id) for e in c.walk("VEVENT")}
+    assert uids == {str(event["UID"])}
 
     again = book(slot, topic="Rebooked")
     assert again.id != first.id and again.status == "booked"
