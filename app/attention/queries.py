@@ -38,6 +38,7 @@ from app.kpis import queries as kpi_queries
 from app.kpis.models import KpiReport
 from app.mentoring import queries as mentoring_queries
 from app.mentoring.models import MentorAssignment
+from app.officehours.models import Booking
 from app.pipeline.queries import Filters
 from app.pipeline.queries import filtered_projects
 from app.pipeline.queries import stalled_flags
@@ -58,7 +59,7 @@ REVIEW_ANSWERS = ("approve_gate", "send_back", "advance", "hold", "abandon")
 
 MANAGER_KINDS = ("gate_review_requested", "application_decision", "call_closing", "no_mentor", "overdue_checkin",
                  "overdue_kpi_report", "stalled", "support_unanswered")
-MENTOR_KINDS = ("gate_review_requested", "session_to_log", "overdue_checkin", "action_items_due")
+MENTOR_KINDS = ("gate_review_requested", "session_to_log", "booking_to_log", "overdue_checkin", "action_items_due")
 FOUNDER_KINDS = ("next_step", "next_checkin", "action_items_open")
 
 
@@ -233,6 +234,17 @@ def _sessions_to_log(session: Session, user: User, now: dt.datetime) -> Kind:
         r.project_id, r.name, r.due_at, "mentoring.log_session", due=r.due_at))
 
 
+def _bookings_to_log(session: Session, user: User, now: dt.datetime) -> Kind:
+    """Office hours meetings that have started and are still `booked`: log the session (or mark a no-show)."""
+    stmt = (select(Booking.id, Booking.project_id, Booking.starts_at, Project.name)
+            .join(Project, Project.id == Booking.project_id)
+            .where(Booking.mentor_id == user.id, Booking.status == "booked", Booking.starts_at <= now)
+            .order_by(Booking.starts_at, Booking.id))
+    return _kind(session, "booking_to_log", stmt, lambda r: Item(
+        title=r.name, since=r.starts_at, endpoint="officehours.log", args={"booking_id": r.id},
+        project_id=r.project_id, due=r.starts_at))
+
+
 def _action_items_due(session: Session, user: User, now: dt.datetime) -> Kind:
     stmt = mentoring_queries.select_open_action_items(mentor_id=user.id, due_by=(now + ACTION_ITEMS_WITHIN).date())
     return _kind(session, "action_items_due", stmt, _action_item)
@@ -297,6 +309,7 @@ _BUILDERS = {
     "gate_review_requested": _gate_reviews, "application_decision": _application_decisions,
     "call_closing": _calls_closing, "no_mentor": _no_mentor, "overdue_checkin": _overdue_checkins,
     "overdue_kpi_report": _late_kpi_reports, "stalled": _stalled, "support_unanswered": _unanswered_support,
-    "session_to_log": _sessions_to_log, "action_items_due": _action_items_due, "next_checkin": _next_checkins,
+    "session_to_log": _sessions_to_log, "booking_to_log": _bookings_to_log,
+    "action_items_due": _action_items_due, "next_checkin": _next_checkins,
     "action_items_open": _open_action_items, "next_step": _next_steps,
 }

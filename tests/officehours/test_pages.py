@@ -62,3 +62,13 @@ def test_the_mentor_logs_the_session_from_the_booking(client, login_as, session,
     assert response.status_code == 303, response.get_data(as_text=True)
     session.expire_all()
     assert session.get(Booking, booking.id).session_id is not None
+
+
+def test_the_calendar_feed_lists_bookings_for_both_sides(client, session, founder, mentor, book, slot):
+    from icalendar import Calendar
+
+    booking = book(slot)
+    for user in (founder, mentor):
+        feed = Calendar.from_ical(client.get(f"/calendar/{user.calendar_token}.ics").data)
+        [event] = [e for e in feed.walk("VEVENT") if str(e["UID"]).startswith(f"booking-{booking.id}@")]
+        assert event.decoded("DTSTART") == booking.starts_at and str(event["STATUS"]) == "CONFIRMED"

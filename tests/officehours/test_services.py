@@ -169,3 +169,14 @@ def test_reminders_go_once_a_day_and_an_hour_before(session, founder, mentor, no
     keys = set(session.scalars(select(OutgoingEmail.dedupe_key).where(OutgoingEmail.kind == "booking_reminder")))
     assert keys == {f"booking:{booking.id}:reminder:{w}:{u.id}" for w in ("day", "hour") for u in (founder, mentor)}
     assert session.scalar(select(Booking.reminded_hour_at).where(Booking.id == booking.id)) == hour_before
+
+
+def test_a_started_meeting_waits_in_the_mentors_attention_list_until_logged(session, mentor, now, slot, book):
+    from app.attention.queries import attention
+
+    booking = book(slot)
+    waiting = {k.kind: k for k in attention(session, mentor, now=booking.starts_at + dt.timedelta(minutes=40))}
+    assert waiting["booking_to_log"].count == 1
+    item = waiting["booking_to_log"].items[0]
+    assert (item.endpoint, item.args) == ("officehours.log", {"booking_id": booking.id})
+    assert {k.kind: k for k in attention(session, mentor, now=now)}["booking_to_log"].count == 0
