@@ -39,6 +39,7 @@ from app.kpis.models import KpiReport
 from app.mentoring import queries as mentoring_queries
 from app.mentoring.models import MentorAssignment
 from app.officehours.models import Booking
+from app.officehours.models import MentorAvailability
 from app.pipeline.queries import Filters
 from app.pipeline.queries import filtered_projects
 from app.pipeline.queries import stalled_flags
@@ -57,7 +58,8 @@ ACTION_ITEMS_WITHIN = dt.timedelta(days=7)
 #: The events that answer a gate review request (a later one of these closes it).
 REVIEW_ANSWERS = ("approve_gate", "send_back", "advance", "hold", "abandon")
 
-MANAGER_KINDS = ("gate_review_requested", "application_decision", "call_closing", "no_mentor", "overdue_checkin",
+MANAGER_KINDS = ("gate_review_requested", "application_decision", "call_closing", "no_mentor",
+                 "mentor_without_availability", "overdue_checkin",
                  "overdue_kpi_report", "stalled", "support_unanswered")
 MENTOR_KINDS = ("gate_review_requested", "session_to_log", "booking_to_log", "overdue_checkin", "action_items_due")
 FOUNDER_KINDS = ("next_step", "next_checkin", "action_items_open")
@@ -173,6 +175,17 @@ def _no_mentor(session: Session, user: User, now: dt.datetime) -> Kind:
     return _kind(session, "no_mentor", stmt, lambda r: _project_item(
         r.id, r.name, r.stage_entered_at, "mentoring.suggestions",
         detail={"workflow": r.workflow_key, "stage": r.stage}))
+
+
+def _mentors_without_availability(session: Session, user: User, now: dt.datetime) -> Kind:
+    """Active mentors who follow projects but publish no office hours (their founders cannot book them)."""
+    published = exists().where(MentorAvailability.mentor_id == User.id)
+    stmt = (select(User.id, User.name, func.min(MentorAssignment.started_at).label("since"))
+            .join(MentorAssignment, MentorAssignment.mentor_id == User.id)
+            .where(User.role == "mentor", User.is_disabled.is_(False), MentorAssignment.ended_at.is_(None), ~published)
+            .group_by(User.id, User.name).order_by(func.min(MentorAssignment.started_at), User.id))
+    return _kind(session, "mentor_without_availability", stmt, lambda r: Item(
+        title=r.name, since=r.since, endpoint="officehours.bookings", args={"mentor": r.id}))
 
 
 def _overdue_checkins(session: Session, user: User, now: dt.datetime) -> Kind:
@@ -307,7 +320,8 @@ def _next_step(row, definition, done: set) -> Item:
 
 _BUILDERS = {
     "gate_review_requested": _gate_reviews, "application_decision": _application_decisions,
-    "call_closing": _calls_closing, "no_mentor": _no_mentor, "overdue_checkin": _overdue_checkins,
+    "call_closing": _calls_closing, "no_mentor": _no_mentor,
+    "mentor_without_availability": _mentors_without_availability, "overdue_checkin": _overdue_checkins,
     "overdue_kpi_report": _late_kpi_reports, "stalled": _stalled, "support_unanswered": _unanswered_support,
     "session_to_log": _sessions_to_log, "booking_to_log": _bookings_to_log,
     "action_items_due": _action_items_due, "next_checkin": _next_checkins,

@@ -180,3 +180,14 @@ def test_a_started_meeting_waits_in_the_mentors_attention_list_until_logged(sess
     item = waiting["booking_to_log"].items[0]
     assert (item.endpoint, item.args) == ("officehours.log", {"booking_id": booking.id})
     assert {k.kind: k for k in attention(session, mentor, now=now)}["booking_to_log"].count == 0
+
+
+def test_managers_see_mentors_who_follow_projects_without_office_hours(session, manager, mentor, now, project):
+    from app.attention.queries import attention
+
+    def waiting():
+        return {k.kind: k for k in attention(session, manager, now=now)}["mentor_without_availability"]
+
+    assert [i.args for i in waiting().items] == [{"mentor": mentor.id}]
+    publish(session, mentor, now)
+    assert waiting().count == 0
