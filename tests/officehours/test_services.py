@@ -191,3 +191,22 @@ def test_managers_see_mentors_who_follow_projects_without_office_hours(session, 
     assert [i.args for i in waiting().items] == [{"mentor": mentor.id}]
     publish(session, mentor, now)
     assert waiting().count == 0
+
+
+def test_the_funders_report_counts_booked_and_held_office_hours(session, mentor, now, hours, book):
+    from decimal import Decimal
+
+    from app.impact.queries import ReportFilters
+    from app.impact.queries import funders_report
+
+    free = services.free_slots(session, mentor.id, now=now)
+    held, booked, cancelled = book(free[0]), book(free[1]), book(free[2])
+    services.cancel_booking(session, cancelled, actor=mentor, now=now, reason="Away")
+    services.log_booking(session, held, actor=mentor, now=held.ends_at, summary="Done.")
+    session.commit()
+
+    report = funders_report(session, ReportFilters(start=now.date(), end=(now + dt.timedelta(days=30)).date()),
+                            members_target=0)
+
+    assert booked.status == "booked"
+    assert (report.office_hours_booked, report.office_hours_held) == (Decimal("1.0"), Decimal("0.5"))
