@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
@@ -18,9 +19,12 @@ from app.notifications.models import OutgoingEmail
 from app.officehours import services
 from app.officehours import sweep
 from app.officehours.models import Booking
+from app.officehours.slots import Slot
+from app.officehours.slots import week_of
 from tests.officehours.conftest import publish
 
 SMTP = SmtpSettings("localhost", 25, "parcours@example.org")
+CASA = ZoneInfo("Africa/Casablanca")
 
 
 def invitations(session, booking_id: int) -> list[tuple[OutgoingEmail, Calendar]]:
@@ -93,8 +97,8 @@ def test_buffers_and_the_weekly_cap_refuse_with_a_clear_code(session, mentor, no
     free = services.free_slots(session, mentor.id, now=now)
     book(free[0])
     later = services.free_slots(session, mentor.id, now=now)
-    assert all(services.slots.week_of(s.starts_at, services.ZoneInfo("Africa/Casablanca"))
-               != services.slots.week_of(free[0].starts_at, services.ZoneInfo("Africa/Casablanca")) for s in later)
+    full_week = week_of(free[0].starts_at, CASA)
+    assert later and all(week_of(s.starts_at, CASA) != full_week for s in later)
 
     same_week = next(s for s in free[1:] if s.starts_at >= free[0].ends_at + dt.timedelta(minutes=15))
     with pytest.raises(services.WeeklyCapReached) as refused:
@@ -103,7 +107,7 @@ def test_buffers_and_the_weekly_cap_refuse_with_a_clear_code(session, mentor, no
     session.rollback()
     publish(session, mentor, now, buffer_minutes=15)
     with pytest.raises(ValidationFailed):  # 30 minutes after the start: not one of the slots any more
-        book(services.slots.Slot(free[0].starts_at + dt.timedelta(minutes=30), free[0].ends_at, ""))
+        book(Slot(free[0].starts_at + dt.timedelta(minutes=30), free[0].ends_at, ""))
 
 
 def test_only_founders_of_a_project_of_the_mentors_stage_book(session, mentor, manager, other_founder, now,
