@@ -14,6 +14,7 @@ from app.checkins import services as checkin_services
 from app.checkins import sweep as checkin_sweep
 from app.mentoring import queries as mentoring_queries
 from app.mentoring import services as mentoring_services
+from app.officehours import services as officehours_services
 from app.people import services as people_services
 from app.projects import evidence as project_evidence
 from app.projects import queries as project_queries
@@ -89,6 +90,7 @@ def _load(session: Session, *, now: dt.datetime, default_workflow: str) -> bool:
     _demo_kpis(session, projects, now)
     _demo_people(session, users, now)
     _demo_gate_review(session, users, projects, now)
+    _demo_office_hours(session, users, next(p for p in projects if p.name == "AtlasTV"), now)
     # The check-ins whose time came: due (a session to log) or, past the grace period, overdue.
     checkin_sweep.advance_statuses(session, now=now, grace=checkin_sweep.SweepSettings().grace)
     return True
@@ -329,3 +331,18 @@ def _demo_gate_review(session: Session, users: dict[str, User], projects: list[P
                               now=when - dt.timedelta(hours=1))
     services.fire_event(session, project, "request_review", actor=founder, now=when, version=project.version,
                         comment="Everything for the project stage is done; the evidence is attached.")
+
+
+def _demo_office_hours(session: Session, users: dict[str, User], project: Project, now: dt.datetime) -> None:
+    """Both mentors publish office hours; AtlasTV's founder booked the first free slot of its mentor."""
+    weekdays = [{"weekday": day, "start": "09:00", "end": "12:00", "place": "Technopark, room B2"} for day in range(5)]
+    officehours_services.update_availability(session, users["mentor"], officehours_services.AvailabilityInput(
+        "Africa/Casablanca", slot_minutes=45, buffer_minutes=15, windows=weekdays, weekly_cap=6),
+        actor=users["mentor"], now=now)
+    video = [{"weekday": day, "start": "14:00", "end": "17:00", "place": "https://meet.example.org/youssef"}
+             for day in (1, 3)]
+    officehours_services.update_availability(session, users["mentor2"], officehours_services.AvailabilityInput(
+        "Africa/Casablanca", slot_minutes=30, windows=video), actor=users["mentor2"], now=now)
+    slot = officehours_services.free_slots(session, users["mentor"].id, now=now)[0]
+    officehours_services.book_slot(session, actor=users["founder"], mentor=users["mentor"], project=project,
+                                   starts_at=slot.starts_at, topic="Pricing of the first subscription", now=now)

@@ -37,6 +37,8 @@ from app.kpis import queries as kpi_queries
 from app.kpis.models import KpiReport
 from app.mentoring import queries as mentoring_queries
 from app.mentoring.models import MentorAssignment
+from app.officehours.models import Booking
+from app.officehours.models import MentorAvailability
 from app.pipeline.queries import Filters
 from app.pipeline.queries import filtered_projects
 from app.pipeline.queries import stalled_flags
@@ -51,9 +53,10 @@ CAP = 10
 CALL_CLOSING_WITHIN = dt.timedelta(days=7)
 #: Action items due within this many days (or overdue) wait for the mentor.
 ACTION_ITEMS_WITHIN = dt.timedelta(days=7)
-MANAGER_KINDS = ("gate_review_requested", "application_decision", "call_closing", "no_mentor", "overdue_checkin",
+MANAGER_KINDS = ("gate_review_requested", "application_decision", "call_closing", "no_mentor",
+                 "mentor_without_availability", "overdue_checkin",
                  "overdue_kpi_report", "stalled", "support_unanswered")
-MENTOR_KINDS = ("gate_review_requested", "session_to_log", "overdue_checkin", "action_items_due")
+MENTOR_KINDS = ("gate_review_requested", "session_to_log", "booking_to_log", "overdue_checkin", "action_items_due")
 FOUNDER_KINDS = ("next_step", "next_checkin", "action_items_open")
 
 
@@ -157,6 +160,17 @@ def _no_mentor(session: Session, user: User, now: dt.datetime) -> Kind:
         detail={"workflow": r.workflow_key, "stage": r.stage}))
 
 
+def _mentors_without_availability(session: Session, user: User, now: dt.datetime) -> Kind:
+    """Active mentors who follow projects but publish no office hours (their founders cannot book them)."""
+    published = exists().where(MentorAvailability.mentor_id == User.id)
+    stmt = (select(User.id, User.name, func.min(MentorAssignment.started_at).label("since"))
+            .join(MentorAssignment, MentorAssignment.mentor_id == User.id)
+            .where(User.role == "mentor", User.is_disabled.is_(False), MentorAssignment.ended_at.is_(None), ~published)
+            .group_by(User.id, User.name).order_by(func.min(MentorAssignment.started_at), User.id))
+    return _kind(session, "mentor_without_availability", stmt, lambda r: Item(
+        title=r.name, since=r.since, endpoint="officehours.bookings", args={"mentor": r.id}))
+
+
 def _overdue_checkins(session: Session, user: User, now: dt.datetime) -> Kind:
     mine = {"mentor_id": user.id} if not user.is_manager else {}
     stmt = _checkin_rows(checkin_queries.select_checkins(user, status="overdue", **mine))
@@ -214,6 +228,17 @@ def _sessions_to_log(session: Session, user: User, now: dt.datetime) -> Kind:
     stmt = _checkin_rows(checkin_queries.select_checkins(user, mentor_id=user.id, status="due"))
     return _kind(session, "session_to_log", stmt, lambda r: _project_item(
         r.project_id, r.name, r.due_at, "mentoring.log_session", due=r.due_at))
+
+
+def _bookings_to_log(session: Session, user: User, now: dt.datetime) -> Kind:
+    """Office hours meetings that have started and are still `booked`: log the session (or mark a no-show)."""
+    stmt = (select(Booking.id, Booking.project_id, Booking.starts_at, Project.name)
+            .join(Project, Project.id == Booking.project_id)
+            .where(Booking.mentor_id == user.id, Booking.status == "booked", Booking.starts_at <= now)
+            .order_by(Booking.starts_at, Booking.id))
+    return _kind(session, "booking_to_log", stmt, lambda r: Item(
+        title=r.name, since=r.starts_at, endpoint="officehours.log", args={"booking_id": r.id},
+        project_id=r.project_id, due=r.starts_at))
 
 
 def _action_items_due(session: Session, user: User, now: dt.datetime) -> Kind:
@@ -276,8 +301,10 @@ def _next_step(row, definition, done: set) -> Item:
 
 _BUILDERS = {
     "gate_review_requested": _gate_reviews, "application_decision": _application_decisions,
-    "call_closing": _calls_closing, "no_mentor": _no_mentor, "overdue_checkin": _overdue_checkins,
+    "call_closing": _calls_closing, "no_mentor": _no_mentor,
+    "mentor_without_availability": _mentors_without_availability, "overdue_checkin": _overdue_checkins,
     "overdue_kpi_report": _late_kpi_reports, "stalled": _stalled, "support_unanswered": _unanswered_support,
-    "session_to_log": _sessions_to_log, "action_items_due": _action_items_due, "next_checkin": _next_checkins,
+    "session_to_log": _sessions_to_log, "booking_to_log": _bookings_to_log,
+    "action_items_due": _action_items_due, "next_checkin": _next_checkins,
     "action_items_open": _open_action_items, "next_step": _next_steps,
 }

@@ -70,6 +70,16 @@ TEXTS = {
     "application_received": lambda p: gettext("Your application %(title)s was received.", title=p.get("title", "")),
     "review_requested": lambda p: gettext("You are asked to review the application %(title)s.",
                                           title=p.get("title", "")),
+    "booking_confirmed": lambda p: gettext(
+        "Office hours booked: %(project)s with %(mentor)s on %(when)s.", project=p.get("project", ""),
+        mentor=p.get("mentor", ""), when=format_datetime(dt.datetime.fromisoformat(p["due_at"]), "medium")),
+    "booking_cancelled": lambda p: gettext(
+        "%(by)s cancelled the meeting of %(project)s with %(mentor)s on %(when)s.", by=p.get("by", ""),
+        project=p.get("project", ""), mentor=p.get("mentor", ""),
+        when=format_datetime(dt.datetime.fromisoformat(p["due_at"]), "medium")),
+    "booking_reminder": lambda p: gettext(
+        "Reminder: %(project)s meets %(mentor)s on %(when)s.", project=p.get("project", ""),
+        mentor=p.get("mentor", ""), when=format_datetime(dt.datetime.fromisoformat(p["due_at"]), "medium")),
     "call_closing": lambda p: gettext("The call %(call)s closes on %(day)s: your application %(title)s is a draft.",
                                       call=p.get("call", ""), day=_day(p.get("closes_on", "")),
                                       title=p.get("title", "")),
