@@ -62,3 +62,10 @@ class SupportAnswerForm(FlaskForm):
 class CommissionForm(FlaskForm):
     chair_id = SelectField(_l("Chair"), coerce=int, validators=[Optional()])
     member_ids = SelectMultipleField(_l("Members"), coerce=int, validators=[Optional()])
+
+
+class ExchangeRateForm(FlaskForm):
+    currency = SelectField(_l("Currency"), choices=choices((c, c) for c in CURRENCIES if c != "MAD"))
+    rate_to_mad = StringField(_l("Dirhams for one unit"), validators=[DataRequired(), Length(max=32)])
+    valid_on = DateField(_l("Valid from"), validators=[DataRequired()])
+    source = StringField(_l("Source"), validators=[DataRequired(), Length(max=200)])
