@@ -15,7 +15,6 @@ from flask_login import current_user
 from flask_login import login_required
 
 from app.core import blocks
-from app.core.bounds import whole_number
 from app.core.errors import DomainError
 from app.core.errors import TransitionNotAllowed
 from app.core.forms import choices
@@ -24,6 +23,7 @@ from app.core.problems import http_status
 from app.core.time import utcnow
 from app.extensions import db
 from app.projects import panels
+from app.projects import params
 from app.projects import permissions
 from app.projects import queries
 from app.projects import services
@@ -60,11 +60,7 @@ def project_form(project: Project | None = None, relations: frozenset[str] = fro
 @bp.get("")
 @login_required
 def index():
-    args = request.args
-    filters = queries.ProjectFilters(stage=args.get("stage") or None, pole=args.get("pole") or None,
-                                     status=args.get("status") or None, workflow=args.get("workflow") or None,
-                                     q=args.get("q") or None, cohort=_cohort_arg())
-    sort = args.get("sort", "-created")
+    filters, sort = params.list_filters(request.args), request.args.get("sort", params.DEFAULT_SORT)
     page = db.paginate(queries.select_projects(current_user, filters, sort), per_page=PER_PAGE, error_out=False)
     # A founder's next step comes first (what blocks the next stage, the next check-in, their action items).
     attention = (blocks.build("attention", db.session, current_user, utcnow()) if current_user.role == "founder"
@@ -76,17 +72,6 @@ def index():
         cohorts=queries.list_cohorts(db.session) if current_user.is_manager else [],
         can_create=permissions.can_create_project(current_user),
     )
-
-
-def _cohort_arg() -> int | None:
-    """`?cohort=<id>` of the list (a 400 when it is not an id)."""
-    value = request.args.get("cohort")
-    if not value:
-        return None
-    try:
-        return whole_number(value)
-    except ValueError:
-        abort(400, _("%(name)s must be a whole number.", name="cohort"))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -193,6 +193,8 @@ POLICY: dict[str, Route] = {
     "people.resend": Route(POST="login ok 404 403 404 ok ok 404"),
     "people.revoke": Route(POST="login ok 404 403 404 ok ok 404"),
     "people.set_active": Route(POST="login 403 403 403 403 ok ok 403", args={"user_id": "mentor"}),
+    "pipeline.projects_csv": Route(GET="login ok ok ok ok ok ok ok"),
+    "pipeline.projects_xlsx": Route(GET="login ok ok ok ok ok ok ok"),
     "pipeline.export_csv": Route(GET="login 403 403 403 403 ok ok 403"),
     "pipeline.export_xlsx": Route(GET="login 403 403 403 403 ok ok 403"),
     "pipeline.index": Route(GET="login 403 403 403 403 ok ok 403"),
