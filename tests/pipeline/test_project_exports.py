@@ -124,3 +124,11 @@ def test_a_cell_is_written_for_the_reader():
     assert (fr.delimiter, en.delimiter) == (";", ",")
     assert exports.text(12.5, "fr") == "12,5" and exports.text(dt.date(2026, 11, 28), "fr") == "28 nov. 2026"
     assert exports.text(None, "en") == "" and exports.text("-1", "en") == "'-1"
+
+
+def test_the_list_links_its_spreadsheets_with_its_filters(make_user, login_as, client):
+    login_as(make_user("manager"))
+
+    page = client.get("/projects?pole=multimedia").get_data(as_text=True)
+
+    assert 'href="/projects.csv?pole=multimedia"' in page and 'href="/projects.xlsx?pole=multimedia"' in page

@@ -30,6 +30,7 @@ from app.kpis.models import KpiReport
 from app.mentoring import services as mentoring_services
 from app.mentoring.models import ActionItem
 from app.people import services as people_services
+from app.privacy import services as privacy_services
 from app.projects import services as project_services
 from app.readiness import services as readiness_services
 from app.readiness.queries import scale_of
@@ -126,6 +127,10 @@ def build_world(session: Session, *, now: dt.datetime, uploads: Path) -> World:
         session, actor=u["founder_a"], email="cofounder@example.org", role="founder", project=atlas,
         relations=frozenset({"member"}), now=now).invitation
 
+    leaver = auth_services.create_user(session, email="leaver@example.org", name="Leaver", role="founder",
+                                       password=PASSWORD)
+    deletion = privacy_services.request_deletion(session, leaver, now=now)
+
     for persona, user in u.items():
         world.tokens[persona], _ = auth_services.issue_token(session, user, now=now, ttl=dt.timedelta(hours=24))
     session.commit()
@@ -135,5 +140,5 @@ def build_world(session: Session, *, now: dt.datetime, uploads: Path) -> World:
         funding=funding.id, support=support.id, kpi_report=report.id, call=call.id, application=application.id,
         label=label.number, deliverable=deliverable, cohort=cohort.id, mentor=u["mentor_m"].id, pole="multimedia",
         workflow="innovation_path", calendar_token=u["founder_a"].calendar_token, link_token="not-a-real-token",
-        invitation=invitation.id, founder_a=u["founder_a"].id)
+        invitation=invitation.id, founder_a=u["founder_a"].id, deletion=deletion.id)
     return world
