@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session
 from app.auth.models import User
 from app.cluster import permissions
 from app.cluster import queries
-from app.cluster.money import Totals
 from app.cluster.models import Funding
 from app.cluster.models import Organisation
 from app.cluster.models import ProjectPartner
 from app.cluster.models import SupportRequest
+from app.cluster.money import Totals
 from app.projects.models import Project
 
 

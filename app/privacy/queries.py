@@ -28,10 +28,10 @@ from app.mentoring.models import SessionRating
 from app.notifications.models import Notification
 from app.privacy.models import DeletionRequest
 from app.projects.models import GateDecision
-from app.readiness.models import Assessment
 from app.projects.models import Project
 from app.projects.models import ProjectEvent
 from app.projects.models import ProjectMember
+from app.readiness.models import Assessment
 
 #: Never part of an export: secrets that would let the file's reader act as the person.
 SECRET_COLUMNS = {"password_hash", "calendar_token", "token_hash", "session_epoch"}
