@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask import Response
 from flask import abort
+from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -21,6 +22,7 @@ from app.calls import evaluation
 from app.calls import queries
 from app.calls.certificate import CertificateText
 from app.calls.certificate import build_certificate
+from app.core.branding import branding
 from app.calls.forms import SCORES
 from app.calls.forms import DecisionForm
 from app.calls.forms import ReviewForm
@@ -136,7 +138,7 @@ def certificate(number: str):
         number_line=_("Label number: %(number)s", number=label.number),
         date_line=_("Labelled on %(date)s", date=format_date(label.labelled_on, "long")),
         footer=_("Parcours — check this label with the cluster under its number."))
-    pdf = build_certificate(text, title=f"{label.number} — {project.name}")
+    pdf = build_certificate(text, title=f"{label.number} — {project.name}", brand=branding(current_app.config))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{label.number}.pdf"', "Cache-Control": "private, no-store"})
 
