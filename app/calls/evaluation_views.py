@@ -22,7 +22,6 @@ from app.calls import evaluation
 from app.calls import queries
 from app.calls.certificate import CertificateText
 from app.calls.certificate import build_certificate
-from app.core.branding import branding
 from app.calls.forms import SCORES
 from app.calls.forms import DecisionForm
 from app.calls.forms import ReviewForm
@@ -31,6 +30,7 @@ from app.calls.overview import build_page
 from app.calls.web import load_application
 from app.calls.web import load_call
 from app.calls.web import refused
+from app.core.branding import branding
 from app.core.dates import format_date
 from app.core.errors import NotFound
 from app.core.forms import one_write
