@@ -13,12 +13,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import tempfile
 from collections.abc import Iterable
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import IO
 
 from babel.numbers import format_currency
 from babel.numbers import format_decimal
@@ -132,14 +130,6 @@ def to_xlsx(sections: Iterable[Section]) -> bytes:
     out = io.BytesIO()
     _workbook(sections).save(out)
     return out.getvalue()
-
-
-def xlsx_file(sections: Iterable[Section]) -> IO[bytes]:
-    """The workbook in a temporary file (in memory while small, on disk past a few megabytes)."""
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    _workbook(sections).save(out)
-    out.seek(0)
-    return out
 
 
 def _workbook(sections: Iterable[Section]) -> Workbook:

@@ -9,7 +9,6 @@ from flask import Response
 from flask import current_app
 from flask import render_template
 from flask import request
-from flask import send_file
 from flask import stream_with_context
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -125,5 +124,5 @@ def projects_csv():
 @login_required
 def projects_xlsx():
     header, rows = _roster()
-    return _attachment(send_file(exports.xlsx_file([(_("Projects"), header, rows)]), mimetype=XLSX),
-                       "projects.xlsx")
+    # Write-only mode streams the rows into the compressed file; what is held is the file, not the rows.
+    return _attachment(Response(exports.to_xlsx([(_("Projects"), header, rows)]), mimetype=XLSX), "projects.xlsx")
