@@ -134,7 +134,7 @@ def test_no_serious_accessibility_violation(browser, live_server, t, screenshots
         violations = run_axe(page)
         page.set_viewport_size(PHONE)  # again at phone width: scrolling regions, reflowed content
         page.evaluate(AFTER_THE_RESIZE)
-        violations += [v for v in run_axe(page) if v["id"] not in {seen["id"] for seen in violations}]
+        violations += [v for v in run_axe(page, reflowed=True) if v["id"] not in {seen["id"] for seen in violations}]
         too_wide = page.evaluate(WIDER_THAN_THE_SCREEN)
         screenshots.take(page, name, lang)
     finally:
