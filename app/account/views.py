@@ -22,6 +22,7 @@ from app.auth import services
 from app.auth.urls import calendar_url
 from app.core.forms import one_write
 from app.core.locale import note_user
+from app.core.locale import select_locale
 from app.core.time import utcnow
 from app.extensions import db
 from app.notifications import kinds as notification_kinds
@@ -34,6 +35,8 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 @login_required
 def settings():
     form = SettingsForm(obj=current_user)
+    if request.method == "GET":
+        form.locale.data = select_locale() or current_user.locale  # the language the pages are in
     if current_user.timezone not in {choice.value for choice in form.timezone.choices}:
         form.timezone.choices.append(SelectChoice(current_user.timezone))
     if form.validate_on_submit():
