@@ -21,6 +21,7 @@ from app.account.forms import notifications_form
 from app.auth import services
 from app.auth.urls import calendar_url
 from app.core.forms import one_write
+from app.core.dates import zone_name
 from app.core.locale import note_user
 from app.core.locale import select_locale
 from app.core.time import utcnow
@@ -39,6 +40,8 @@ def settings():
         form.locale.data = select_locale() or current_user.locale  # the language the pages are in
     if current_user.timezone not in {choice.value for choice in form.timezone.choices}:
         form.timezone.choices.append(SelectChoice(current_user.timezone))
+    # Named the reader's way ("heure : Maroc"); the IANA key stays the value sent.
+    form.timezone.choices = [SelectChoice(c.value, zone_name(c.value)) for c in form.timezone.choices]
     if form.validate_on_submit():
         with one_write(form) as write:
             services.update_preferences(db.session, current_user, locale=form.locale.data,

@@ -30,11 +30,15 @@ def event_label(definition, name: str) -> str:
     return str(SYSTEM_EVENT_LABELS.get(name, name))
 
 
-def stage_label(workflow: str, stage: str | None) -> str:
-    """A stage's label in the reader's language, from its workflow's file (its name when unknown)."""
+def stage_label(workflow: str | None, stage: str | None) -> str:
+    """A stage's label in the reader's language, from its workflow's file (its name when unknown);
+    without a workflow (totals across paths), the first path that has a stage of that name."""
     if not stage:
         return ""
+    catalog = current_app.extensions["workflow_catalog"]
     try:
-        return current_app.extensions["workflow_catalog"].latest(workflow).stage(stage).label
-    except (KeyError, NotFound):
+        if workflow is None:
+            return next(d.stage(stage).label for d in catalog.all_latest() if stage in d.stage_names)
+        return catalog.latest(workflow).stage(stage).label
+    except (KeyError, NotFound, StopIteration):
         return stage
