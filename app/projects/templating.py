@@ -16,10 +16,16 @@ SYSTEM_EVENT_LABELS = {
     "migrate_workflow": _l("Moved to a new version of the path"),
     "label": _l("Labelled through a call for projects"),
 }
+#: The history's sentences of those events, in the past tense like the workflows' `history`.
+SYSTEM_EVENT_HISTORY = {
+    "create": _l("Project created by %(actor)s"),
+    "migrate_workflow": _l("Moved to a new version of the path by %(actor)s"),
+    "label": _l("Labelled through a call for projects by %(actor)s"),
+}
 
 
 def register(app: Flask) -> None:
-    for helper in (status_label, stage_label, event_label):
+    for helper in (status_label, stage_label, event_label, history_label):
         app.add_template_global(helper)
 
 
@@ -28,6 +34,19 @@ def event_label(definition, name: str) -> str:
     if name in definition.events:
         return definition.events[name].label
     return str(SYSTEM_EVENT_LABELS.get(name, name))
+
+
+def history_label(definition, name: str, actor) -> str:
+    """What happened, in the past tense and naming who did it ("Mis en pause par Omar"): the
+    workflow's `history` sentence, else a generic one around the event's label."""
+    who = actor.name if actor is not None else str(_l("someone"))
+    event = definition.events.get(name)
+    sentence = event.history(who) if event is not None else None
+    if sentence:
+        return sentence
+    if name in SYSTEM_EVENT_HISTORY:
+        return str(SYSTEM_EVENT_HISTORY[name]) % {"actor": who}
+    return str(_l("%(actor)s did “%(event)s”", actor=who, event=event_label(definition, name)))
 
 
 def stage_label(workflow: str | None, stage: str | None) -> str:
