@@ -78,7 +78,10 @@ def radar(*, chart_id: str, title: str, description: str, scale: ReadinessScale,
     keys = scale.keys
     labels = {key: scale.dimension(key).label + (f" ({weakest_label})" if key in weakest else "") for key in keys}
     labels = {key: ("▼ " if key in weakest else "") + text for key, text in labels.items()}
-    cy = 20 + radius * 1.15 + LINE * 3  # room above the top axis for a label of three lines
+    # Room above the top axis and below the bottom one for their labels' lines, no more.
+    top_lines = len(wrap(labels[keys[0]], width - 2 * margin, FONT)) if keys else 1
+    bottom_lines = len(wrap(labels[keys[len(keys) // 2]], width - 2 * margin, FONT)) if len(keys) % 2 == 0 else 2
+    cy = 14 + radius * 1.12 + LINE * top_lines
     span = scale.highest - scale.lowest or 1
 
     def at(i: int, value: float) -> tuple[float, float]:
@@ -86,7 +89,7 @@ def radar(*, chart_id: str, title: str, description: str, scale: ReadinessScale,
         r = radius * (value - scale.lowest) / span if value >= scale.lowest else 0
         return cx + r * math.cos(angle), cy + r * math.sin(angle)
 
-    size = int(cy + radius * 1.15 + LINE * 3 + 20)
+    size = int(cy + radius * 1.12 + LINE * bottom_lines + 24)
     parts = _open(chart_id, width, size + 30, title, description)
     for level in sorted({scale.lowest, (scale.lowest + scale.highest) // 2, scale.highest}):
         ring = " ".join(f"{x:.1f},{y:.1f}" for x, y in (at(i, level) for i in range(len(keys))))

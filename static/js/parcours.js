@@ -63,7 +63,8 @@
         var head = headRow.cells[c];
         var hidden = head.querySelector(".sr-only");
         // A heading only screen readers hear (a column of links) labels nothing on the card.
-        var text = hidden && hidden.textContent === head.textContent ? "" : head.textContent.replace(/\s+/g, " ").trim();
+        var text = hidden && hidden.textContent === head.textContent ? ""
+          : (head.innerText || head.textContent).trim().replace(/\s*\n\s*/g, " · ").replace(/[ \t]+/g, " ");
         for (var k = 0; k < span; k++) labels.push(text);
       }
       for (var b = 0; b < table.tBodies.length; b++) {
