@@ -147,6 +147,8 @@ class Config:
     #: under static/; served only through a view that checks who asks). Default: instance/uploads.
     CALL_DECK_MAX_BYTES = int(os.environ.get("CALL_DECK_MAX_BYTES", str(10 * 1024 * 1024)))
     UPLOADS_DIR = os.environ.get("UPLOADS_DIR") or None
+    #: The largest file of evidence attached to a deliverable (stored under UPLOADS_DIR/evidence).
+    EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
     #: Lifetimes of the links sent by email: confirming an address, resetting a password.
     EMAIL_VERIFY_TTL_HOURS = int(os.environ.get("EMAIL_VERIFY_TTL_HOURS", "48"))
     PASSWORD_RESET_TTL_MINUTES = int(os.environ.get("PASSWORD_RESET_TTL_MINUTES", "60"))

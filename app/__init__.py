@@ -156,6 +156,7 @@ def register_blueprints(app: Flask) -> None:
     from app.kpis.views import bp as kpis_bp
     from app.mentoring.views import bp as mentoring_bp
     from app.notifications.views import bp as notifications_bp
+    from app.officehours.views import bp as officehours_bp
     from app.people.views import bp as people_bp
     from app.pipeline.views import bp as pipeline_bp
     from app.projects.views import bp as projects_bp
@@ -178,6 +179,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cohorts_bp)
     app.register_blueprint(attention_bp)
     app.register_blueprint(people_bp)
+    app.register_blueprint(officehours_bp)
     # The API authenticates with bearer tokens, never cookies, so CSRF cannot apply to it.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 
 def connect() -> None:
+    from app.checkins import calendar
     from app.checkins import services as checkins
     from app.cluster import queries as cluster
     from app.mentoring import queries as mentoring
     from app.mentoring import services as mentoring_services
+    from app.officehours import calendar as officehours_calendar
     from app.projects import hooks
 
     hooks.see_also(mentoring.mentor_sees)
@@ -20,3 +22,5 @@ def connect() -> None:
     hooks.end_assignments_with(mentoring_services.end_stage_assignments)
     # After the stage's assignments ended: a check-in follows the project's new stage or status.
     hooks.after_event(checkins.follow_event)
+    # A user's calendar feed lists their office hours beside their check-ins.
+    calendar.add_source(officehours_calendar.feed_events)

@@ -14,7 +14,9 @@ from app.checkins import services as checkin_services
 from app.checkins import sweep as checkin_sweep
 from app.mentoring import queries as mentoring_queries
 from app.mentoring import services as mentoring_services
+from app.officehours import services as officehours_services
 from app.people import services as people_services
+from app.projects import evidence as project_evidence
 from app.projects import queries as project_queries
 from app.projects import services
 from app.projects.models import Cohort
@@ -59,7 +61,11 @@ DAYS_PER_PAST_STAGE = 20
 DEMO_TEXTS = {
     "en": {
         "summary": "%(name)s: a demo project of the cluster.",
-        "review_request": "Business plan and prototype are ready for the gate.",
+        "review_request": "Everything for the project stage is done; the evidence is attached.",
+        "evidence_plan": "The version reviewed with the bank.",
+        "evidence_prototype": "A two-minute video of the prototype with a pilot channel.",
+        "room": "Technopark, room B2",
+        "topic": "Pricing of the first subscription",
         "gate_passed": "Gate review passed.",
         "advance": "Ready for the next stage.",
         "hold": "Waiting for funding.",
@@ -77,7 +83,11 @@ DEMO_TEXTS = {
     },
     "fr": {
         "summary": "%(name)s : un projet de démonstration du cluster.",
-        "review_request": "Le business plan et le prototype sont prêts pour le passage de jalon.",
+        "review_request": "Tout est fait pour l'étape projet ; les justificatifs sont joints.",
+        "evidence_plan": "La version revue avec la banque.",
+        "evidence_prototype": "Une vidéo de deux minutes du prototype avec une chaîne pilote.",
+        "room": "Technopark, salle B2",
+        "topic": "Tarif du premier abonnement",
         "gate_passed": "Revue de jalon réussie.",
         "advance": "Prêt pour l'étape suivante.",
         "hold": "En attente de financement.",
@@ -130,7 +140,8 @@ def _load(session: Session, *, now: dt.datetime, default_workflow: str, text: di
     _demo_readiness(session, users, projects, now, text)
     _demo_kpis(session, projects, now, text)
     _demo_people(session, users, now, locale)
-    _demo_review_request(session, users, projects[1], now, text)
+    _demo_gate_review(session, users, projects, now, text)
+    _demo_office_hours(session, users, next(p for p in projects if p.name == "AtlasTV"), now, text)
     # The check-ins whose time came: due (a session to log) or, past the grace period, overdue.
     checkin_sweep.advance_statuses(session, now=now, grace=checkin_sweep.SweepSettings().grace)
     return True
@@ -140,18 +151,6 @@ def _created_at(session: Session, name: str, workflow: str, stage: str, now: dt.
     """When a demo project was created, so that it entered `stage` DEMO_TIMING's days before `now`."""
     moves = catalog_of(session).latest(workflow).stage_index(stage)
     return now - dt.timedelta(days=DEMO_TIMING[name][0] + DAYS_PER_PAST_STAGE * moves)
-
-
-def _demo_review_request(session: Session, users: dict[str, User], project: Project, now: dt.datetime,
-                         text: dict) -> None:
-    """AtlasTV's founders finished the stage's deliverables a few days ago and asked for the gate review
-    (where the workflow has the event), so the cockpit and the mentor show a review waiting."""
-    when = now - dt.timedelta(days=2)
-    founder = project.members[0].user
-    _complete_stage(session, project, founder, when)
-    if "request_review" in services.definition_of(session, project).events:
-        services.fire_event(session, project, "request_review", actor=founder, now=when, version=project.version,
-                            comment=text["review_request"])
 
 
 def _demo_project(session: Session, users: dict[str, User], name: str, pole: str, workflow: str, stage: str,
@@ -371,3 +370,37 @@ def _demo_people(session: Session, users: dict[str, User], now: dt.datetime, loc
                                        password=DEMO_PASSWORD, now=now - dt.timedelta(days=200))
     session.flush()
     people_services.update_account(session, former, actor=users["manager"], now=now, active=False)
+
+
+def _demo_gate_review(session: Session, users: dict[str, User], projects: list[Project], now: dt.datetime,
+                      text: dict) -> None:
+    """AtlasTV's founder asked yesterday for the review of its gate: the stage's deliverables are
+    done, two of them with evidence (links: the demo stores no file), and the request awaits Salma
+    Mentor and the managers."""
+    project = next(p for p in projects if p.name == "AtlasTV")
+    founder, when = users["founder"], now - dt.timedelta(days=1)
+    _complete_stage(session, project, founder, when - dt.timedelta(hours=2))
+    project_evidence.add_link(session, project, "business_plan", url="https://example.org/atlastv/business-plan",
+                              comment=text["evidence_plan"], actor=founder,
+                              now=when - dt.timedelta(hours=1))
+    project_evidence.add_link(session, project, "prototype", url="https://example.org/atlastv/prototype-demo",
+                              comment=text["evidence_prototype"], actor=founder,
+                              now=when - dt.timedelta(hours=1))
+    services.fire_event(session, project, "request_review", actor=founder, now=when, version=project.version,
+                        comment=text["review_request"])
+
+
+def _demo_office_hours(session: Session, users: dict[str, User], project: Project, now: dt.datetime,
+                       text: dict) -> None:
+    """Both mentors publish office hours; AtlasTV's founder booked the first free slot of its mentor."""
+    weekdays = [{"weekday": day, "start": "09:00", "end": "12:00", "place": text["room"]} for day in range(5)]
+    officehours_services.update_availability(session, users["mentor"], officehours_services.AvailabilityInput(
+        "Africa/Casablanca", slot_minutes=45, buffer_minutes=15, windows=weekdays, weekly_cap=6),
+        actor=users["mentor"], now=now)
+    video = [{"weekday": day, "start": "14:00", "end": "17:00", "place": "https://meet.example.org/youssef"}
+             for day in (1, 3)]
+    officehours_services.update_availability(session, users["mentor2"], officehours_services.AvailabilityInput(
+        "Africa/Casablanca", slot_minutes=30, windows=video), actor=users["mentor2"], now=now)
+    slot = officehours_services.free_slots(session, users["mentor"].id, now=now)[0]
+    officehours_services.book_slot(session, actor=users["founder"], mentor=users["mentor"], project=project,
+                                   starts_at=slot.starts_at, topic=text["topic"], now=now)

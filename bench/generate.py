@@ -576,7 +576,7 @@ class Generator:
                     gate = decision
                     evidence = {key: decision == "go" for key in flow.deliverables[from_i]}
                     out["gate_decisions"].append((self.next_id("gate_decisions"), plan.id, event_id, stages[from_i],
-                                                  decision, actor, comment, evidence, at))
+                                                  decision, actor, comment, evidence, [], at))
             last = history[-1][0]
             out["projects"].append((
                 plan.id, f"{WORDS[plan.id % len(WORDS)]} {KINDS[plan.id // len(WORDS) % len(KINDS)]} {plan.id}",
@@ -690,7 +690,7 @@ COLUMNS = {
     "project_events": ("id", "project_id", "event", "from_stage", "to_stage", "from_status", "to_status",
                        "actor_id", "comment", "is_override", "at"),
     "gate_decisions": ("id", "project_id", "event_id", "stage", "decision", "decider_id", "rationale",
-                       "deliverables", "decided_at"),
+                       "deliverables", "evidence", "decided_at"),
     "mentor_assignments": ("id", "project_id", "mentor_id", "stage", "assigned_by_id", "started_at", "ended_at",
                            "end_reason", "is_over_capacity"),
     "checkins": ("id", "project_id", "mentor_id", "stage", "due_at", "status", "reminded_at", "escalated_at",

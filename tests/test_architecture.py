@@ -35,7 +35,7 @@ def module_name(path: Path) -> str:
     return ".".join(path.relative_to(APP_DIR.parent).with_suffix("").parts)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def parsed(source: str) -> ast.Module:
     """Each file is parsed once per process, whichever rules read it."""
     return ast.parse(source)
@@ -250,6 +250,15 @@ def test_view_modules_import_no_other_area_view_module():
                  and package_of(imported) != package_of(importer)]
 
     assert not offending, "\n".join(offending)
+
+
+def test_projects_imports_none_of_the_areas_built_on_it():
+    """Areas take part in a project's rules through `projects.hooks`, never the other way round."""
+    above = {"mentoring", "checkins", "cluster", "kpis", "readiness", "calls", "impact", "pipeline"}
+    found = sorted(f"{where} imports {name}" for importer, name, where in app_imports()
+                   if package_of(importer) == "projects" and package_of(name) in above)
+
+    assert not found, "\n".join(found)
 
 
 def test_api_imports_no_web_view_module():

@@ -18,6 +18,7 @@ from app.api import impact  # noqa: E402,F401
 from app.api import kpis  # noqa: E402,F401
 from app.api import mentoring  # noqa: E402,F401
 from app.api import notifications  # noqa: E402,F401
+from app.api import officehours  # noqa: E402,F401
 from app.api import openapi  # noqa: E402,F401
 from app.api import people  # noqa: E402,F401
 from app.api import pipeline  # noqa: E402,F401

@@ -9,9 +9,10 @@ from typing import Literal
 from pydantic import BaseModel
 
 AttentionKind = Literal[
-    "gate_review_requested", "application_decision", "call_closing", "no_mentor", "overdue_checkin",
-    "overdue_kpi_report", "stalled", "support_unanswered", "session_to_log", "action_items_due", "next_step",
-    "next_checkin", "action_items_open"]
+    "gate_review_requested", "application_decision", "call_closing", "no_mentor", "mentor_without_availability",
+    "overdue_checkin",
+    "overdue_kpi_report", "stalled", "support_unanswered", "session_to_log", "booking_to_log", "action_items_due",
+    "next_step", "next_checkin", "action_items_open"]
 
 
 class AttentionItemOut(BaseModel):

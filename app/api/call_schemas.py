@@ -45,14 +45,24 @@ class AcceptedOut(BaseModel):
 class CriterionIn(Strict):
     key: Key
     title: str = Field(min_length=1, max_length=200)
-    weight: int = Field(ge=1, le=100)
+    weight: int = Field(ge=1, le=5)
     #: What 1 … 5 mean: five texts, or none.
     descriptors: list[Annotated[str, Field(max_length=300)]] = Field(default_factory=list, max_length=5)
+    #: What the reviewer should look at.
+    help: str = Field(default="", max_length=1000)
+
+
+QuestionKind = Literal["short_text", "long_text", "number", "choice"]
 
 
 class QuestionIn(Strict):
     key: Key
+    #: The question's title.
     text: str = Field(min_length=1, max_length=1000)
+    kind: QuestionKind = "long_text"
+    help: str = Field(default="", max_length=1000)
+    #: The choices of a `choice` question (2 to 20).
+    options: list[Annotated[str, Field(max_length=200)]] = Field(default_factory=list, max_length=20)
 
 
 class CallIn(Strict):
@@ -72,16 +82,54 @@ class CallIn(Strict):
     cohort_id: int | None = Field(default=None, ge=1)
 
 
+class CallPatch(Strict):
+    """A draft call's changes (a call that is not open yet); fields left out keep their value."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=10_000)
+    poles: list[str] | None = Field(default=None, min_length=1, max_length=20)
+    opens_on: dt.date | None = None
+    closes_on: dt.date | None = None
+    criteria: list[CriterionIn] | None = Field(default=None, min_length=1, max_length=20)
+    questions: list[QuestionIn] | None = Field(default=None, max_length=20)
+    workflow: str | None = Field(default=None, max_length=64)
+    stage: str | None = Field(default=None, max_length=64)
+    requires_deck: bool | None = None
+    version: int | None = None
+
+
+class CallEventIn(Strict):
+    """Run an open call: `extend` (a later `closes_on`), `close` early or `withdraw` (a reason required)."""
+
+    event: Literal["extend", "close", "withdraw"]
+    closes_on: dt.date | None = None
+    reason: str = Field(default="", max_length=2000)
+    version: int | None = None
+
+
+class CallEventOut(BaseModel):
+    kind: Literal["edited", "extended", "closed", "withdrawn"]
+    actor: PersonRef | None
+    at: dt.datetime
+    reason: str
+    closes_on_before: dt.date | None
+    closes_on_after: dt.date | None
+
+
 class CriterionOut(BaseModel):
     key: str
     title: str
     weight: int
     descriptors: list[str]
+    help: str = ""
 
 
 class QuestionOut(BaseModel):
     key: str
     text: str
+    kind: QuestionKind = "long_text"
+    help: str = ""
+    options: list[str] = Field(default_factory=list)
 
 
 class CallOut(BaseModel):
@@ -102,6 +150,11 @@ class CallOut(BaseModel):
     requires_deck: bool
     #: The cohort its labelled projects join, if any.
     cohort_id: int | None = None
+    #: `draft` (not open yet: editable), `open`, `closed` or `withdrawn`.
+    status: Literal["draft", "open", "closed", "withdrawn"]
+    version: int
+    #: Managers only: what was done to the call (edited, extended, closed, withdrawn); empty for others.
+    events: list[CallEventOut] = Field(default_factory=list)
 
 
 class CallPage(Page):

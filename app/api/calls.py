@@ -21,15 +21,19 @@ from app.api.projects import person
 from app.api.spec import doc
 from app.calls import decks
 from app.calls import evaluation
+from app.calls import lifecycle
 from app.calls import permissions
 from app.calls import queries
 from app.calls import services
 from app.calls.models import Application
 from app.calls.models import Call
 from app.calls.models import Review
+from app.calls.notify import call_changed_messages
 from app.calls.notify import outcome_message
 from app.calls.params import deck_directory
 from app.calls.params import deck_max_bytes
+from app.core.errors import ValidationFailed
+from app.core.i18n import _l
 from app.core.time import utcnow
 from app.extensions import db
 from app.notifications import services as notifications
@@ -38,14 +42,27 @@ APPLICATION_ERRORS = (403, 404, 409)
 
 
 def call_out(call: Call) -> dict:
+    user = g.get("api_user")
+    events = [{"kind": e.kind, "actor": person(e.actor) if e.actor else None, "at": e.at, "reason": e.reason,
+               "closes_on_before": e.closes_on_before, "closes_on_after": e.closes_on_after}
+              for e in call.events] if user is not None and permissions.can_manage_calls(user) else []
     return schemas.CallOut(
         id=call.id, title=call.title, description=call.description, poles=call.pole_keys, opens_on=call.opens_on,
         closes_on=call.closes_on, timezone=call.timezone, closes_at=call.closes_at, is_open=call.is_open(utcnow()),
-        criteria=[{"key": c.key, "title": c.title, "weight": c.weight, "descriptors": c.descriptors}
-                  for c in call.criteria],
+        criteria=[{"key": c.key, "title": c.title, "weight": c.weight, "descriptors": c.descriptors,
+                   "help": c.help_text} for c in call.criteria],
         questions=call.questions, workflow=call.workflow_key, stage=call.stage, requires_deck=call.requires_deck,
         cohort_id=call.cohort_id,
+        status=call.status(utcnow()), version=call.version, events=events,
     ).model_dump(mode="json")
+
+
+def criterion_inputs(criteria) -> list[services.CriterionInput]:
+    return [services.CriterionInput(c.key, c.title, c.weight, tuple(c.descriptors), c.help) for c in criteria]
+
+
+def question_inputs(questions) -> list[services.QuestionInput]:
+    return [services.QuestionInput(q.key, q.text, q.kind, q.help, tuple(q.options)) for q in questions]
 
 
 def application_out(application: Application) -> dict:
@@ -110,8 +127,7 @@ def create_call():
     call = services.create_call(
         db.session, actor=current_user(), now=utcnow(), title=data.title, description=data.description,
         poles=data.poles, opens_on=data.opens_on, closes_on=data.closes_on,
-        criteria=[services.CriterionInput(c.key, c.title, c.weight, tuple(c.descriptors)) for c in data.criteria],
-        questions=[services.QuestionInput(q.key, q.text) for q in data.questions], workflow=data.workflow,
+        criteria=criterion_inputs(data.criteria), questions=question_inputs(data.questions), workflow=data.workflow,
         stage=data.stage, timezone=data.timezone or current_app.config["BABEL_DEFAULT_TIMEZONE"],
         requires_deck=data.requires_deck, cohort_id=data.cohort_id)
     db.session.commit()
@@ -122,6 +138,48 @@ def create_call():
 @doc("One call for projects", response=schemas.CallOut, auth=False, errors=(404,), tag="calls")
 def get_call(call_id: int):
     return call_out(visible_call(call_id))
+
+
+@bp.patch("/calls/<int:call_id>")
+@doc("Edit a draft call (managers; a call that is not open yet); fields left out keep their value",
+     body=schemas.CallPatch, response=schemas.CallOut, errors=(403, 404, 409), tag="calls")
+@roles("manager")
+def patch_call(call_id: int):
+    call = visible_call(call_id)
+    data = json_body(schemas.CallPatch)
+    current = {"title": call.title, "description": call.description, "poles": call.pole_keys,
+               "opens_on": call.opens_on, "closes_on": call.closes_on, "workflow": call.workflow_key,
+               "stage": call.stage, "requires_deck": call.requires_deck}
+    given = data.model_dump(exclude_unset=True, exclude={"criteria", "questions", "version"})
+    criteria, questions = lifecycle.grid_of(call)
+    lifecycle.update_call(
+        db.session, call, actor=current_user(), now=utcnow(), version=data.version, **{**current, **given},
+        criteria=criteria if data.criteria is None else criterion_inputs(data.criteria),
+        questions=questions if data.questions is None else question_inputs(data.questions))
+    db.session.commit()
+    return call_out(call)
+
+
+@bp.post("/calls/<int:call_id>/events")
+@doc("Run an open call (managers): extend it to a later `closes_on`, close it early or withdraw it, with a "
+     "reason; the applicants holding a draft are told", body=schemas.CallEventIn, response=schemas.CallOut,
+     errors=(403, 404, 409), tag="calls")
+@roles("manager")
+def call_event(call_id: int):
+    call = visible_call(call_id)
+    data = json_body(schemas.CallEventIn)
+    now = utcnow()
+    if data.event == "extend":
+        if data.closes_on is None:
+            raise ValidationFailed(_l("Give the new last day."), closes_on=[_l("Give the new last day.")])
+        event = lifecycle.extend_call(db.session, call, actor=current_user(), now=now, closes_on=data.closes_on,
+                                      reason=data.reason, version=data.version)
+    else:
+        change = lifecycle.close_call if data.event == "close" else lifecycle.withdraw_call
+        event = change(db.session, call, actor=current_user(), now=now, reason=data.reason, version=data.version)
+    notifications.queue(db.session, call_changed_messages(db.session, call, event), now=now)
+    db.session.commit()
+    return call_out(call)
 
 
 @bp.get("/calls/<int:call_id>/applications")

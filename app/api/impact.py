@@ -42,7 +42,8 @@ def funders():
         money_raised=[{**vars(m), "amount": str(m.amount)} for m in r.money_raised],
         survival=[{**vars(s), "rate": s.rate} for s in r.survival],
         mentoring={"hours": plain(r.mentoring_hours), "sessions": r.mentoring_sessions,
-                   "projects": r.projects_mentored},
+                   "projects": r.projects_mentored, "office_hours_booked": plain(r.office_hours_booked),
+                   "office_hours_held": plain(r.office_hours_held)},
         support_requests={"received": r.support_opened, "served": r.support_served},
         members={"count": r.members, "joined": r.members_joined, "target": r.members_target},
     ).model_dump(mode="json")

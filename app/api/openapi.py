@@ -116,9 +116,13 @@ def operation(rule, route: RouteDoc, components: dict) -> dict:
     params += query_parameters(route.query)
     if params:
         op["parameters"] = params
+    content = {}
     if route.body is not None:
-        op["requestBody"] = {"required": True,
-                             "content": {"application/json": {"schema": schema_ref(route.body, components)}}}
+        content["application/json"] = {"schema": schema_ref(route.body, components)}
+    if route.multipart is not None:
+        content["multipart/form-data"] = {"schema": schema_ref(route.multipart, components)}
+    if content:
+        op["requestBody"] = {"required": True, "content": content}
     success: dict = {"description": HTTPStatus(route.status).phrase}
     model = route.response or route.list_response
     if model is not None:
@@ -128,7 +132,7 @@ def operation(rule, route: RouteDoc, components: dict) -> dict:
     # 401 everywhere: a public route needs no token, but one that is sent is checked, and an unknown,
     # expired or malformed one is refused rather than silently read as anonymous.
     codes = set(route.errors) | {401}
-    if route.body is not None:
+    if content:
         codes |= {400, 413, 422}
     if route.query:
         codes |= {400}  # query parameters are checked (page and per_page, filters) and refused with a 400

@@ -48,6 +48,8 @@ def workflow_out(definition: WorkflowDefinition) -> dict:
             comment_required=e.comment_required, from_status=list(e.from_statuses), to_status=e.to_status,
             gate_decision=e.gate_decision, override_roles=list(e.override_roles),
             transitions=[{"source": list(t.sources), "dest": t.dest} for t in definition.transitions_for(e.name)],
+            requests_review=e.requests_review,
+            notifies={"kind": e.notifies.kind, "roles": list(e.notifies.roles)} if e.notifies else None,
         )
         for e in definition.events.values()
     ]

@@ -20,6 +20,8 @@ from app.projects.services import SUMMARY_MAX
 
 Role = Literal["applicant", "founder", "mentor", "manager", "admin"]
 Status = Literal["active", "on_hold", "abandoned", "graduated"]
+#: The events of the default workflow (`innovation_path`); another workflow names its own.
+EVENT_NAMES = "request_review, approve_gate, advance, send_back, hold, resume, abandon, graduate"
 
 
 class Strict(BaseModel):
@@ -94,16 +96,48 @@ class MentorRef(BaseModel):
     stage: str
 
 
+class EvidenceOut(BaseModel):
+    """A file or a link attached to a deliverable: `download_url` for a file, `url` for a link."""
+
+    id: int
+    kind: Literal["file", "link"]
+    name: str
+    at: dt.datetime
+    deliverable: str
+    stage: str
+    url: str | None = None
+    download_url: str | None = None
+    size_bytes: int | None = None
+    content_type: str | None = None
+    comment: str = ""
+    by: PersonRef | None = None
+
+
+class EvidenceLinkIn(Strict):
+    """A link as evidence (send a file as multipart/form-data instead: `file`, `comment`)."""
+
+    url: str = Field(min_length=1, max_length=2000)
+    comment: str = Field(default="", max_length=2000)
+
+
+class EvidenceFileIn(BaseModel):
+    """A file as evidence: PDF, docx, xlsx, pptx, odt, ods, odp, png or jpeg, checked by its content."""
+
+    file: bytes = Field(json_schema_extra={"format": "binary"})
+    comment: str = Field(default="", max_length=2000)
+
+
 class DeliverableOut(BaseModel):
     key: str
     title: str
     required: bool
     done: bool
     note: str = ""
+    evidence: list[EvidenceOut] = []
 
 
 class EventOptionOut(BaseModel):
-    event: str
+    event: str = Field(description=f"A trigger of the project's workflow; in innovation_path: {EVENT_NAMES}.")
     label: str
     allowed: bool
     reasons: list[str]
@@ -139,6 +173,11 @@ class ProjectOut(BaseModel):
     events: list[EventOptionOut]
     #: The cluster label, when a call for projects labelled the project.
     label: LabelOut | None = None
+    #: A review of the current stage's gate was requested then (by `review_requested_by`) and
+    #: awaits a decision; null otherwise.
+    review_requested_at: dt.datetime | None = None
+    review_requested_by: PersonRef | None = None
+    review_request_comment: str | None = None
     #: The cohort the project goes through its programme with (managers set it with PATCH).
     cohort_id: int | None = None
     cohort: CohortRef | None = None
@@ -189,7 +228,8 @@ class ProjectPatch(Strict):
 
 
 class EventIn(Strict):
-    event: str = Field(min_length=1, max_length=64)
+    event: str = Field(min_length=1, max_length=64, description=(
+        f"A trigger of the project's workflow (GET /api/v1/workflows/{{key}}); in innovation_path: {EVENT_NAMES}."))
     comment: str = Field(default="", max_length=COMMENT_MAX)
     version: int
     override: bool = False
@@ -202,7 +242,9 @@ class DeliverableIn(Strict):
 
 
 class HistoryOut(BaseModel):
-    event: str
+    event: str = Field(description=(
+        f"A workflow event (in innovation_path: {EVENT_NAMES}) or one the application records: create, label, "
+        "migrate_workflow, deliverable_done, deliverable_undone, evidence_added, evidence_removed."))
     from_stage: str | None
     to_stage: str
     from_status: str | None
@@ -211,6 +253,9 @@ class HistoryOut(BaseModel):
     comment: str
     override: bool
     at: dt.datetime
+    #: The deliverable a `deliverable_done`, `deliverable_undone`, `evidence_added` or
+    #: `evidence_removed` line is about (null for the workflow's events).
+    subject: str | None = None
 
 
 class Page(BaseModel):
@@ -250,6 +295,11 @@ class TransitionOut(BaseModel):
     dest: str | None
 
 
+class NoticeOut(BaseModel):
+    kind: Literal["gate_review_requested", "gate_decided"]
+    roles: list[str]
+
+
 class EventDefOut(BaseModel):
     name: str
     label: str
@@ -261,6 +311,10 @@ class EventDefOut(BaseModel):
     gate_decision: str | None
     override_roles: list[str]
     transitions: list[TransitionOut]
+    #: Firing it asks for a gate review, pending until the next gate decision or stage change.
+    requests_review: bool = False
+    #: Who hears of it: the notification `kind` and the `roles` on the project it goes to.
+    notifies: NoticeOut | None = None
 
 
 class WorkflowOut(BaseModel):

@@ -15,6 +15,8 @@ from pydantic import BaseModel
 class RouteDoc:
     summary: str
     body: type[BaseModel] | None = None
+    #: A multipart/form-data body the route also takes (a file upload), beside or instead of `body`.
+    multipart: type[BaseModel] | None = None
     response: type[BaseModel] | None = None
     list_response: type[BaseModel] | None = None
     status: int = 200

@@ -4,7 +4,7 @@ mentor's mentees page and of a founder's projects page (and `GET /api/v1/attenti
 Each kind is one SQL statement whatever the portfolio's size: its first `CAP` items, oldest first,
 with the exact count alongside (`count(*) OVER ()`). The rules come from their areas (the pipeline's
 stalled rules, mentoring's "needs a mentor", the check-ins' statuses, late KPI reports, the calls'
-reviewer pool); only the pending gate review is read here, from the projects' history.
+reviewer pool, the project's pending gate review).
 
 Items name where the work is done as an endpoint and its arguments (`Item.endpoint`, `Item.args`):
 the boundary turns them into links, this module knows no Flask.
@@ -22,7 +22,6 @@ from sqlalchemy import exists
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm import aliased
 
 from app.auth.models import User
 from app.calls import queries as call_queries
@@ -38,12 +37,13 @@ from app.kpis import queries as kpi_queries
 from app.kpis.models import KpiReport
 from app.mentoring import queries as mentoring_queries
 from app.mentoring.models import MentorAssignment
+from app.officehours.models import Booking
+from app.officehours.models import MentorAvailability
 from app.pipeline.queries import Filters
 from app.pipeline.queries import filtered_projects
 from app.pipeline.queries import stalled_flags
 from app.projects.models import DeliverableState
 from app.projects.models import Project
-from app.projects.models import ProjectEvent
 from app.projects.models import ProjectMember
 from app.workflow.catalog import catalog_of
 
@@ -53,12 +53,10 @@ CAP = 10
 CALL_CLOSING_WITHIN = dt.timedelta(days=7)
 #: Action items due within this many days (or overdue) wait for the mentor.
 ACTION_ITEMS_WITHIN = dt.timedelta(days=7)
-#: The events that answer a gate review request (a later one of these closes it).
-REVIEW_ANSWERS = ("approve_gate", "send_back", "advance", "hold", "abandon")
-
-MANAGER_KINDS = ("gate_review_requested", "application_decision", "call_closing", "no_mentor", "overdue_checkin",
+MANAGER_KINDS = ("gate_review_requested", "application_decision", "call_closing", "no_mentor",
+                 "mentor_without_availability", "overdue_checkin",
                  "overdue_kpi_report", "stalled", "support_unanswered")
-MENTOR_KINDS = ("gate_review_requested", "session_to_log", "overdue_checkin", "action_items_due")
+MENTOR_KINDS = ("gate_review_requested", "session_to_log", "booking_to_log", "overdue_checkin", "action_items_due")
 FOUNDER_KINDS = ("next_step", "next_checkin", "action_items_open")
 
 
@@ -116,23 +114,11 @@ def _project_item(project_id: int, name: str, since, endpoint: str = "projects.d
 # Gate reviews ------------------------------------------------------------------------------------
 
 
-def pending_reviews() -> Select:
-    """(project_id, since) of every project with a pending gate review: a `request_review` event at
-    the project's current stage that no later approve_gate, send_back, advance, hold or abandon
-    answered; `since` is the latest such request (subquery-ready statement)."""
-    request, answer = aliased(ProjectEvent), aliased(ProjectEvent)
-    answered = exists().where(answer.project_id == request.project_id, answer.id > request.id,
-                              answer.event.in_(REVIEW_ANSWERS))
-    return (select(request.project_id.label("project_id"), func.max(request.at).label("since"))
-            .join(Project, Project.id == request.project_id)
-            .where(request.event == "request_review", request.to_stage == Project.stage, ~answered)
-            .group_by(request.project_id))
-
-
 def _gate_reviews(session: Session, user: User, now: dt.datetime) -> Kind:
-    pending = pending_reviews().subquery()
-    stmt = (select(Project.id, Project.name, pending.c.since).join(pending, pending.c.project_id == Project.id)
-            .order_by(pending.c.since, Project.id))
+    # The project keeps its pending request (`projects.services.fire_event` sets and clears it).
+    stmt = (select(Project.id, Project.name, Project.review_requested_at.label("since"))
+            .where(Project.review_requested_at.is_not(None))
+            .order_by(Project.review_requested_at, Project.id))
     if not user.is_manager:  # a mentor: the projects they mentor at their current stage
         stmt = stmt.where(exists().where(MentorAssignment.project_id == Project.id,
                                          MentorAssignment.mentor_id == user.id,
@@ -172,6 +158,17 @@ def _no_mentor(session: Session, user: User, now: dt.datetime) -> Kind:
     return _kind(session, "no_mentor", stmt, lambda r: _project_item(
         r.id, r.name, r.stage_entered_at, "mentoring.suggestions",
         detail={"workflow": r.workflow_key, "stage": r.stage}))
+
+
+def _mentors_without_availability(session: Session, user: User, now: dt.datetime) -> Kind:
+    """Active mentors who follow projects but publish no office hours (their founders cannot book them)."""
+    published = exists().where(MentorAvailability.mentor_id == User.id)
+    stmt = (select(User.id, User.name, func.min(MentorAssignment.started_at).label("since"))
+            .join(MentorAssignment, MentorAssignment.mentor_id == User.id)
+            .where(User.role == "mentor", User.is_disabled.is_(False), MentorAssignment.ended_at.is_(None), ~published)
+            .group_by(User.id, User.name).order_by(func.min(MentorAssignment.started_at), User.id))
+    return _kind(session, "mentor_without_availability", stmt, lambda r: Item(
+        title=r.name, since=r.since, endpoint="officehours.bookings", args={"mentor": r.id}))
 
 
 def _overdue_checkins(session: Session, user: User, now: dt.datetime) -> Kind:
@@ -233,6 +230,17 @@ def _sessions_to_log(session: Session, user: User, now: dt.datetime) -> Kind:
         r.project_id, r.name, r.due_at, "mentoring.log_session", due=r.due_at))
 
 
+def _bookings_to_log(session: Session, user: User, now: dt.datetime) -> Kind:
+    """Office hours meetings that have started and are still `booked`: log the session (or mark a no-show)."""
+    stmt = (select(Booking.id, Booking.project_id, Booking.starts_at, Project.name)
+            .join(Project, Project.id == Booking.project_id)
+            .where(Booking.mentor_id == user.id, Booking.status == "booked", Booking.starts_at <= now)
+            .order_by(Booking.starts_at, Booking.id))
+    return _kind(session, "booking_to_log", stmt, lambda r: Item(
+        title=r.name, since=r.starts_at, endpoint="officehours.log", args={"booking_id": r.id},
+        project_id=r.project_id, due=r.starts_at))
+
+
 def _action_items_due(session: Session, user: User, now: dt.datetime) -> Kind:
     stmt = mentoring_queries.select_open_action_items(mentor_id=user.id, due_by=(now + ACTION_ITEMS_WITHIN).date())
     return _kind(session, "action_items_due", stmt, _action_item)
@@ -261,13 +269,11 @@ def _open_action_items(session: Session, user: User, now: dt.datetime) -> Kind:
 def _next_steps(session: Session, user: User, now: dt.datetime) -> Kind:
     """Per active project of the founder, what stands between it and the next stage (three statements):
     required deliverables still open, else a pending gate review, else the gate to ask for, else the move."""
-    pending = pending_reviews().subquery()
     rows = session.execute(
         select(Project.id, Project.name, Project.workflow_key, Project.workflow_version, Project.stage,
-               Project.stage_entered_at, Project.gate_decision, pending.c.since.label("review_since"),
+               Project.stage_entered_at, Project.gate_decision, Project.review_requested_at.label("review_since"),
                func.count().over().label("total"))
         .join(ProjectMember, and_(ProjectMember.project_id == Project.id, ProjectMember.user_id == user.id))
-        .outerjoin(pending, pending.c.project_id == Project.id)
         .where(Project.status == "active").order_by(Project.stage_entered_at, Project.id).limit(CAP)).all()
     done = set(session.execute(
         select(DeliverableState.project_id, DeliverableState.stage, DeliverableState.key)
@@ -295,8 +301,10 @@ def _next_step(row, definition, done: set) -> Item:
 
 _BUILDERS = {
     "gate_review_requested": _gate_reviews, "application_decision": _application_decisions,
-    "call_closing": _calls_closing, "no_mentor": _no_mentor, "overdue_checkin": _overdue_checkins,
+    "call_closing": _calls_closing, "no_mentor": _no_mentor,
+    "mentor_without_availability": _mentors_without_availability, "overdue_checkin": _overdue_checkins,
     "overdue_kpi_report": _late_kpi_reports, "stalled": _stalled, "support_unanswered": _unanswered_support,
-    "session_to_log": _sessions_to_log, "action_items_due": _action_items_due, "next_checkin": _next_checkins,
+    "session_to_log": _sessions_to_log, "booking_to_log": _bookings_to_log,
+    "action_items_due": _action_items_due, "next_checkin": _next_checkins,
     "action_items_open": _open_action_items, "next_step": _next_steps,
 }

@@ -10,24 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import re
-import secrets
-import unicodedata
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from pypdf import PdfReader
 
+from app.core import stored_files
 from app.core.errors import DomainError
-from app.core.errors import NotFound
 from app.core.errors import ValidationFailed
 from app.core.i18n import _l
 
 PDF_SIGNATURE = b"%PDF-"
-STORAGE_NAME = re.compile(r"[0-9a-f]{32}\.pdf")
-FILENAME_MAX = 200
+FILENAME_MAX = stored_files.FILENAME_MAX
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -49,9 +44,7 @@ class CheckedDeck:
 
 def clean_filename(name: str | None) -> str:
     """The user's file name made harmless for display: last path part, printable, `.pdf`."""
-    base = re.split(r"[\\/]", unicodedata.normalize("NFC", name or ""))[-1]
-    base = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>|:*?')
-    base = base.strip(" .")
+    base = stored_files.harmless_name(name)
     if not base:
         base = "deck.pdf"
     if not base.lower().endswith(".pdf"):
@@ -86,29 +79,10 @@ def check_deck(data: bytes, filename: str | None, *, max_bytes: int = DEFAULT_MA
 
 def store(directory: Path, data: bytes) -> str:
     """Write the bytes under a new random name in `directory`; return that name."""
-    directory.mkdir(parents=True, exist_ok=True)
-    name = f"{secrets.token_hex(16)}.pdf"
-    partial = directory / f"{name}.part"
-    with open(partial, "xb") as out:  # "x": never overwrite anything
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(partial, directory / name)
+    name = stored_files.new_storage_name(".pdf")
+    stored_files.write(directory, name, data)
     return name
 
 
-def path_of(directory: Path, storage_name: str) -> Path:
-    """The file of a stored deck; refuses any name that is not one of ours (no traversal)."""
-    if not STORAGE_NAME.fullmatch(storage_name or ""):
-        raise NotFound(_l("No such file."))
-    root = directory.resolve()
-    path = (root / storage_name).resolve()
-    if path.parent != root or not path.is_file():
-        raise NotFound(_l("No such file."))
-    return path
-
-
-def discard(directory: Path, storage_name: str | None) -> None:
-    """Delete a stored deck (after the commit that replaced it); a missing file is fine."""
-    if storage_name and STORAGE_NAME.fullmatch(storage_name):
-        (directory.resolve() / storage_name).unlink(missing_ok=True)
+path_of = stored_files.path_of
+discard = stored_files.discard

@@ -29,6 +29,10 @@ from app.projects.models import Cohort
 from app.projects.models import Pole
 
 APPLICATION_STATUSES = ("draft", "submitted", "more_info", "labelled", "rejected")
+#: What a manager did to a call once published: each one is a `CallEvent` row.
+CALL_EVENTS = ("edited", "extended", "closed", "withdrawn")
+#: The kinds of question an applicant answers.
+QUESTION_KINDS = ("short_text", "long_text", "number", "choice")
 DECISIONS = ("labelled", "rejected", "more_info")
 #: The statuses in which the applicant may still change the application.
 EDITABLE_STATUSES = ("draft", "more_info")
@@ -59,7 +63,8 @@ class Call(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Africa/Casablanca")
     opens_at: Mapped[dt.datetime]
     closes_at: Mapped[dt.datetime]
-    #: [{key, text}]: what every applicant answers.
+    #: [{key, text, kind, help, options}]: what every applicant answers; `text` is the question's title,
+    #: `kind` one of QUESTION_KINDS, `options` the choices of a `choice` question.
     questions: Mapped[list] = mapped_column(JSON, default=list)
     #: Submission needs a pitch deck.
     requires_deck: Mapped[bool] = mapped_column(default=True)
@@ -70,6 +75,12 @@ class Call(Base):
     cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: Set when a manager withdrew the call: it no longer takes applications, nor shows publicly.
+    withdrawn_at: Mapped[dt.datetime | None]
+    #: Optimistic lock of the manager's edits (a stale one is refused with 409).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     cohort: Mapped[Cohort | None] = relationship(lazy="joined")
     poles: Mapped[list[CallPole]] = relationship(cascade="all, delete-orphan", order_by="CallPole.pole_key",
@@ -81,11 +92,41 @@ class Call(Base):
     def pole_keys(self) -> list[str]:
         return [p.pole_key for p in self.poles]
 
+    events: Mapped[list[CallEvent]] = relationship(cascade="all, delete-orphan", order_by="CallEvent.id",
+                                                   lazy="selectin")
+
     def is_open(self, now: dt.datetime) -> bool:
-        return self.opens_at <= now < self.closes_at
+        return self.withdrawn_at is None and self.opens_at <= now < self.closes_at
+
+    def status(self, now: dt.datetime) -> str:
+        """`draft` (not open yet: still editable), `open`, `closed` or `withdrawn`."""
+        if self.withdrawn_at is not None:
+            return "withdrawn"
+        if now < self.opens_at:
+            return "draft"
+        return "open" if now < self.closes_at else "closed"
 
     def __repr__(self) -> str:
         return f"<Call {self.id} {self.title!r}>"
+
+
+class CallEvent(Base):
+    """What a manager did to a call (edited, extended, closed early, withdrawn): who, when, why."""
+
+    __tablename__ = "call_events"
+    __table_args__ = (CheckConstraint(_in("kind", CALL_EVENTS), name="kind_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    #: The last day to submit before and after the change (extended, closed).
+    closes_on_before: Mapped[dt.date | None] = mapped_column(Date)
+    closes_on_after: Mapped[dt.date | None] = mapped_column(Date)
+
+    actor: Mapped[User | None] = relationship(lazy="joined")
 
 
 class CallPole(Base):
@@ -112,6 +153,8 @@ class CallCriterion(Base):
     title: Mapped[str] = mapped_column(String(200))
     weight: Mapped[int]
     position: Mapped[int] = mapped_column(default=0)
+    #: What the reviewer should look at (shown beside the score).
+    help_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: What each score means: five texts, for 1 to 5 (empty: the plain scale).
     descriptors: Mapped[list] = mapped_column(JSON, default=list)
 

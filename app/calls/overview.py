@@ -33,9 +33,13 @@ class ApplicationPage:
     #: Managers only: every reviewer, eligible or excluded and why, and whom they may add.
     reviewers: list[queries.ReviewerStatus] = field(default_factory=list)
     reviewer_candidates: list[User] = field(default_factory=list)
+    #: A manager may add a reviewer (found by name: `reviewer_search`).
+    can_assign: bool = False
+    reviewer_search: str = ""
 
 
-def build_page(session: Session, application: Application, user: User, *, now: dt.datetime) -> ApplicationPage:
+def build_page(session: Session, application: Application, user: User, *, now: dt.datetime,
+               reviewer_search: str = "") -> ApplicationPage:
     """Gather the application, what `user` may do with it and the reviews they may read."""
     relations = queries.relations(session, application, user)
     see_reviews = permissions.can_see_reviews(relations, application)
@@ -51,6 +55,9 @@ def build_page(session: Session, application: Application, user: User, *, now: d
         spread=queries.criterion_spread(session, application) if "manager" in relations else {},
         label=label,
         reviewers=queries.list_reviewer_statuses(session, application) if "manager" in relations else [],
-        reviewer_candidates=(queries.list_reviewer_candidates(session, application)
-                             if "manager" in relations and application.status == "submitted" else []),
+        can_assign="manager" in relations and application.status == "submitted",
+        reviewer_search=reviewer_search,
+        reviewer_candidates=(queries.list_reviewer_candidates(session, application, reviewer_search)
+                             if "manager" in relations and application.status == "submitted" and reviewer_search
+                             else []),
     )

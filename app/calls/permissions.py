@@ -47,7 +47,8 @@ def can_edit(relations: frozenset[str], application: Application, now: dt.dateti
     """Only the applicant: a draft until the call's deadline, or once after more information was asked for."""
     if "applicant" not in relations or application.status not in EDITABLE_STATUSES:
         return False
-    return application.status == "more_info" or now < application.call.closes_at
+    call = application.call
+    return application.status == "more_info" or (call.withdrawn_at is None and now < call.closes_at)
 
 
 def can_review(relations: frozenset[str], application: Application) -> bool:

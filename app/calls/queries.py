@@ -156,7 +156,7 @@ def get_review(session: Session, application: Application, user: User) -> Review
 
 
 def is_open_at(now: dt.datetime) -> ColumnElement[bool]:
-    return and_(Call.opens_at <= instant(now), Call.closes_at > instant(now))
+    return and_(Call.opens_at <= instant(now), Call.closes_at > instant(now), Call.withdrawn_at.is_(None))
 
 
 def visible_calls(user: User | None, now: dt.datetime) -> ColumnElement[bool]:
@@ -391,14 +391,17 @@ def _organisations_of(session: Session, user_ids: list[int]) -> dict[int, dict[i
     return found
 
 
-def list_reviewer_candidates(session: Session, application: Application) -> list[User]:
-    """Mentors and managers a manager may assign: not yet reviewers of it, and with no conflict."""
+def list_reviewer_candidates(session: Session, application: Application, text: str = "",
+                             limit: int = 20) -> list[User]:
+    """Mentors and managers a manager may assign, whose name contains `text`: not yet reviewers of it,
+    and with no conflict (never applicants nor founders)."""
     pool = or_(on_commission(User.id), assigned_to(User.id))
     return list(session.scalars(
         select(User).join(Application, Application.id == application.id)
         .where(User.role.in_(("mentor", "manager", "admin")), User.is_disabled.is_(False),
+               func.lower(User.name).contains(text.strip().lower(), autoescape=True),
                not_(pool), not_(conflicted(User.id)))
-        .order_by(User.name, User.id)))
+        .order_by(User.name, User.id).limit(limit)))
 
 
 def list_commission_reviewers(session: Session, application: Application) -> list[User]:
@@ -407,3 +410,35 @@ def list_commission_reviewers(session: Session, application: Application) -> lis
         select(User).join(Application, Application.id == application.id)
         .where(on_commission(User.id), User.is_disabled.is_(False), not_(conflicted(User.id)))
         .order_by(User.id)))
+
+
+
+
+# Running calls ----------------------------------------------------------------------------------
+
+
+def list_draft_holders(session: Session, call: Call) -> list[User]:
+    """The applicants holding a draft to the call: told when it is extended, closed or withdrawn."""
+    return list(session.scalars(
+        select(User).where(exists().where(Application.applicant_id == User.id, Application.call_id == call.id,
+                                          Application.status == "draft"))
+        .order_by(User.id)))
+
+
+def empty_commission_poles(session: Session, call: Call) -> list[str]:
+    """The call's poles whose commission has no member: their applications have no reviewer."""
+    staffed = set(session.scalars(select(CommissionMember.pole_key).where(
+        CommissionMember.pole_key.in_(call.pole_keys)).distinct()))
+    return [key for key in call.pole_keys if key not in staffed]
+
+
+def calls_without_commission(session: Session, now: dt.datetime) -> list[tuple[Call, list[str]]]:
+    """Open calls with a pole whose commission is empty, and those poles (the cockpit flags them)."""
+    unstaffed = ~exists().where(CommissionMember.pole_key == CallPole.pole_key)
+    rows = session.execute(select(Call, CallPole.pole_key).join(CallPole, CallPole.call_id == Call.id)
+                           .where(is_open_at(now), unstaffed).order_by(Call.closes_at, Call.id, CallPole.pole_key))
+    found: dict[int, tuple[Call, list[str]]] = {}
+    for call, pole_key in rows:
+        found.setdefault(call.id, (call, []))[1].append(pole_key)
+    return list(found.values())
+

@@ -20,6 +20,7 @@ from app.auth.models import User
 from app.calls import decks
 from app.calls import permissions
 from app.calls import queries
+from app.calls.models import QUESTION_KINDS
 from app.calls.models import Application
 from app.calls.models import ApplicationPartner
 from app.calls.models import Call
@@ -46,7 +47,16 @@ ANSWER_MAX = 5000
 CRITERIA_MAX = 20
 QUESTIONS_MAX = 20
 PARTNERS_MAX = 20
+WEIGHT_MIN, WEIGHT_MAX = 1, 5
+HELP_MAX = 1000
+QUESTION_MAX = 1000
+OPTIONS_MAX = 20
+OPTION_MAX = 200
+#: The longest answer to a `short_text` question.
+SHORT_ANSWER_MAX = 200
 KEY = re.compile(r"[a-z0-9_]{1,64}")
+#: A number as people type it: `12`, `-3.5`, `1 200,50`.
+NUMBER = re.compile(r"-?\d[\d \u00a0\u202f]*([.,]\d+)?")
 
 
 @dataclass(frozen=True)
@@ -56,12 +66,19 @@ class CriterionInput:
     weight: int
     #: Five texts, what 1 … 5 mean; empty for the plain scale.
     descriptors: tuple[str, ...] = ()
+    #: What the reviewer should look at.
+    help: str = ""
 
 
 @dataclass(frozen=True)
 class QuestionInput:
     key: str
+    #: The question's title, as the applicant reads it.
     text: str
+    kind: str = "long_text"
+    help: str = ""
+    #: The choices of a `choice` question.
+    options: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,31 +99,80 @@ def _zone(name: str) -> ZoneInfo | None:
         return None
 
 
-def _start_of(day: dt.date, zone: ZoneInfo) -> dt.datetime:
+def start_of(day: dt.date, zone: ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), tzinfo=zone).astimezone(dt.UTC)
 
 
-def _check_grid(criteria: list[CriterionInput], questions: list[QuestionInput]) -> dict[str, list[str]]:
+def _criterion_errors(number: int, c: CriterionInput, keys: list[str]) -> list[str]:
+    errors = []
+    if not c.title.strip() or len(c.title) > TITLE_MAX:
+        errors.append(_l("Criterion %(n)s: a title of 1 to %(max)s characters is required.", n=number, max=TITLE_MAX))
+    elif not KEY.fullmatch(c.key) or keys.count(c.key) > 1:
+        errors.append(_l("Criterion %(n)s: another criterion has the same title.", n=number))
+    if isinstance(c.weight, bool) or not isinstance(c.weight, int) or not WEIGHT_MIN <= c.weight <= WEIGHT_MAX:
+        errors.append(_l("Criterion %(n)s: weight must be between %(min)s and %(max)s.", n=number, min=WEIGHT_MIN,
+                         max=WEIGHT_MAX))
+    if len(c.help) > HELP_MAX:
+        errors.append(_l("Criterion %(n)s: the help text has at most %(max)s characters.", n=number, max=HELP_MAX))
+    if c.descriptors and (len(c.descriptors) != 5 or any(len(d) > 300 for d in c.descriptors)):
+        errors.append(_l("Criterion %(n)s: describe the scale with five texts (1 to 5), or not at all.", n=number))
+    return errors
+
+
+def _question_errors(number: int, q: QuestionInput, keys: list[str]) -> list[str]:
+    errors = []
+    if not q.text.strip() or len(q.text) > QUESTION_MAX:
+        errors.append(_l("Question %(n)s: a title of 1 to %(max)s characters is required.", n=number,
+                         max=QUESTION_MAX))
+    if not KEY.fullmatch(q.key) or keys.count(q.key) > 1:
+        errors.append(_l("Question %(n)s: its key must be unique (lower case letters, digits and _).", n=number))
+    if q.kind not in QUESTION_KINDS:
+        errors.append(_l("Question %(n)s: choose a kind of answer.", n=number))
+    elif q.kind == "choice" and not (2 <= len(q.options) <= OPTIONS_MAX and all(
+            o.strip() and len(o) <= OPTION_MAX for o in q.options) and len(set(q.options)) == len(q.options)):
+        errors.append(_l("Question %(n)s: a choice needs %(min)s to %(max)s different options, one per line.",
+                         n=number, min=2, max=OPTIONS_MAX))
+    if len(q.help) > HELP_MAX:
+        errors.append(_l("Question %(n)s: the help text has at most %(max)s characters.", n=number, max=HELP_MAX))
+    return errors
+
+
+def check_grid(criteria: list[CriterionInput], questions: list[QuestionInput]) -> dict[str, list[str]]:
+    """Check the grid and the questions row by row: each message names its row ("Criterion 2: …")."""
     errors: dict[str, list[str]] = {}
     keys = [c.key for c in criteria]
-    if not 1 <= len(criteria) <= CRITERIA_MAX:
-        errors["criteria"] = [_l("Give 1 to %(n)s criteria.", n=CRITERIA_MAX)]
-    elif len(set(keys)) != len(keys) or not all(KEY.fullmatch(k) for k in keys):
-        errors["criteria"] = [_l("Criterion keys are unique, in lower case letters, digits and _.")]
-    elif any(not c.title.strip() or len(c.title) > TITLE_MAX for c in criteria):
-        errors["criteria"] = [_l("Every criterion needs a title of at most %(n)s characters.", n=TITLE_MAX)]
-    elif any(not 1 <= c.weight <= 100 for c in criteria):
-        errors["criteria"] = [_l("Weights are whole numbers from 1 to 100.")]
-    elif any(c.descriptors and (len(c.descriptors) != 5 or any(len(d) > 300 for d in c.descriptors))
-             for c in criteria):
-        errors["criteria"] = [_l("Describe the scale with five texts (1 to 5), or not at all.")]
+    criteria_errors = [] if 1 <= len(criteria) <= CRITERIA_MAX else [
+        _l("Give 1 to %(n)s criteria.", n=CRITERIA_MAX)]
+    for number, criterion in enumerate(criteria, start=1):
+        criteria_errors += _criterion_errors(number, criterion, keys)
     question_keys = [q.key for q in questions]
-    if len(questions) > QUESTIONS_MAX or len(set(question_keys)) != len(question_keys) or not all(
-            KEY.fullmatch(k) for k in question_keys):
-        errors["questions"] = [_l("At most %(n)s questions, each with its own key.", n=QUESTIONS_MAX)]
-    elif any(not q.text.strip() or len(q.text) > 1000 for q in questions):
-        errors["questions"] = [_l("Every question needs a text of at most 1,000 characters.")]
+    question_errors = [] if len(questions) <= QUESTIONS_MAX else [
+        _l("At most %(n)s questions.", n=QUESTIONS_MAX)]
+    for number, question in enumerate(questions, start=1):
+        question_errors += _question_errors(number, question, question_keys)
+    if criteria_errors:
+        errors["criteria"] = criteria_errors
+    if question_errors:
+        errors["questions"] = question_errors
     return errors
+
+
+def question_rows(questions: list[QuestionInput]) -> list[dict]:
+    """The JSON of a call's questions."""
+    return [{"key": q.key, "text": q.text.strip(), "kind": q.kind, "help": q.help.strip(),
+             "options": [o.strip() for o in q.options] if q.kind == "choice" else []} for q in questions]
+
+
+def criterion_rows(call: Call, criteria: list[CriterionInput]) -> list[CallCriterion]:
+    """The grid's rows, reusing the call's rows of the same key (a key stays unique while rows change)."""
+    existing = {c.key: c for c in call.criteria}
+    rows = []
+    for position, c in enumerate(criteria):
+        row = existing.get(c.key) or CallCriterion(key=c.key)
+        row.title, row.weight, row.position = c.title.strip(), c.weight, position
+        row.help_text, row.descriptors = c.help.strip(), [d.strip() for d in c.descriptors]
+        rows.append(row)
+    return rows
 
 
 def _check_call(session: Session, *, title: str, description: str, poles: list[str], opens_on: dt.date,
@@ -136,6 +202,12 @@ def _check_call(session: Session, *, title: str, description: str, poles: list[s
     return errors
 
 
+def check_call_fields(session: Session, *, criteria: list[CriterionInput], questions: list[QuestionInput],
+                      **fields) -> dict[str, list[str]]:
+    """Every error of a call's fields at once (creating or editing it)."""
+    return {**_check_call(session, **fields), **check_grid(criteria, questions)}
+
+
 def create_call(session: Session, *, actor: User, now: dt.datetime, title: str, description: str, poles: list[str],
                 opens_on: dt.date, closes_on: dt.date, criteria: list[CriterionInput], questions: list[QuestionInput],
                 workflow: str, stage: str, timezone: str, requires_deck: bool = True,
@@ -146,21 +218,19 @@ def create_call(session: Session, *, actor: User, now: dt.datetime, title: str, 
         raise Forbidden(_l("Only managers open calls for projects."))
     zone = _zone(timezone)
     today = now.astimezone(zone).date() if zone else now.date()
-    errors = _check_call(session, title=title, description=description, poles=poles, opens_on=opens_on,
-                         closes_on=closes_on, workflow=workflow, stage=stage, timezone=timezone, today=today)
-    errors.update(_check_grid(criteria, questions))
+    errors = check_call_fields(session, title=title, description=description, poles=poles, opens_on=opens_on,
+                               closes_on=closes_on, workflow=workflow, stage=stage, timezone=timezone, today=today,
+                               criteria=criteria, questions=questions)
     errors.update(_check_cohort(session, cohort_id, workflow))
     if errors:
         raise ValidationFailed(_l("The call has invalid fields."), **errors)
     call = Call(title=title.strip(), description=description.strip(), opens_on=opens_on, closes_on=closes_on,
-                timezone=timezone, opens_at=_start_of(opens_on, zone),
-                closes_at=_start_of(closes_on + dt.timedelta(days=1), zone),
-                questions=[{"key": q.key, "text": q.text.strip()} for q in questions], requires_deck=requires_deck,
+                timezone=timezone, opens_at=start_of(opens_on, zone),
+                closes_at=start_of(closes_on + dt.timedelta(days=1), zone),
+                questions=question_rows(questions), requires_deck=requires_deck,
                 workflow_key=workflow, stage=stage, cohort_id=cohort_id, created_by_id=actor.id, created_at=now)
     call.poles = [CallPole(pole_key=p) for p in dict.fromkeys(poles)]
-    call.criteria = [CallCriterion(key=c.key, title=c.title.strip(), weight=c.weight, position=i,
-                                   descriptors=[d.strip() for d in c.descriptors])
-                     for i, c in enumerate(criteria)]
+    call.criteria = criterion_rows(call, criteria)
     session.add(call)
     session.flush()
     return call
@@ -200,6 +270,11 @@ def _closed_error(call: Call) -> ValidationFailed:
     return ValidationFailed(message, call=[message])
 
 
+def _withdrawn_error() -> ValidationFailed:
+    message = str(_l("The call was withdrawn: applications can no longer be submitted or changed."))
+    return ValidationFailed(message, call=[message])
+
+
 def _check_fields(session: Session, call: Call, *, title: str, summary: str, pole: str, answers: dict,
                   partners: list[PartnerInput] | None) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
@@ -212,8 +287,10 @@ def _check_fields(session: Session, call: Call, *, title: str, summary: str, pol
     known = {q["key"] for q in call.questions}
     if set(answers) - known:
         errors["answers"] = [_l("Unknown questions: %(keys)s.", keys=", ".join(sorted(set(answers) - known)))]
-    elif any(not isinstance(v, str) or len(v) > ANSWER_MAX for v in answers.values()):
+    elif any(not isinstance(v, str) for v in answers.values()):
         errors["answers"] = [_l("Each answer is a text of at most %(n)s characters.", n=ANSWER_MAX)]
+    elif wrong := [m for q in call.questions if (m := answer_error(q, answers.get(q["key"], "")))]:
+        errors["answers"] = wrong
     if partners is not None:
         ids = [p.organisation_id for p in partners]
         if (len(partners) > PARTNERS_MAX or len(set(ids)) != len(ids)
@@ -223,6 +300,21 @@ def _check_fields(session: Session, call: Call, *, title: str, summary: str, pol
         elif any(session.get(Organisation, i) is None for i in ids):
             errors["partners"] = [_l("Choose organisations registered with the cluster.")]
     return errors
+
+
+def answer_error(question: dict, answer: str):
+    """Why `answer` does not fit `question` (its kind, its length), naming the question; None when it does."""
+    answer, title = (answer or "").strip(), question["text"]
+    kind = question.get("kind", "long_text")
+    limit = SHORT_ANSWER_MAX if kind == "short_text" else ANSWER_MAX
+    if len(answer) > limit:
+        return _l("“%(question)s”: at most %(n)s characters (%(length)s now).", question=title, n=limit,
+                  length=len(answer))
+    if answer and kind == "number" and not NUMBER.fullmatch(answer):
+        return _l("“%(question)s”: give a number.", question=title)
+    if answer and kind == "choice" and answer not in question.get("options", []):
+        return _l("“%(question)s”: choose one of the options.", question=title)
+    return None
 
 
 def _set_fields(application: Application, *, title: str, summary: str, pole: str, answers: dict,
@@ -244,6 +336,8 @@ def create_application(session: Session, call: Call, *, actor: User, now: dt.dat
                        partners: list[PartnerInput] | None = None) -> Application:
     """Start a draft application to an open call (founders with a confirmed address)."""
     ensure_can_apply(actor)
+    if call.withdrawn_at is not None:
+        raise _withdrawn_error()
     if not call.is_open(now):
         raise _closed_error(call) if now >= call.closes_at else ValidationFailed(_l("This call is not open yet."))
     pole = pole or call.pole_keys[0]
@@ -265,6 +359,8 @@ def _require_editable(session: Session, application: Application, actor: User, n
     relations = queries.relations(session, application, actor)
     if "applicant" not in relations:
         raise Forbidden(_l("Only the applicant changes an application."))
+    if application.status == "draft" and application.call.withdrawn_at is not None:
+        raise _withdrawn_error()
     if application.status == "draft" and now >= application.call.closes_at:
         raise _closed_error(application.call)
     if not permissions.can_edit(relations, application, now):
@@ -332,9 +428,10 @@ def submit_application(session: Session, application: Application, *, actor: Use
     errors: dict[str, list[str]] = {}
     if not application.summary.strip():
         errors["summary"] = [lazy_pgettext("application", "A summary is required.")]
-    unanswered = [q["key"] for q in application.call.questions if not application.answers.get(q["key"], "").strip()]
+    unanswered = [q["text"] for q in application.call.questions if not application.answers.get(q["key"], "").strip()]
     if unanswered:
-        errors["answers"] = [_l("Answer every question (missing: %(keys)s).", keys=", ".join(unanswered))]
+        errors["answers"] = [_l("Answer every question (missing: %(questions)s).",
+                                questions="; ".join(f"“{t}”" for t in unanswered))]
     if application.call.requires_deck and application.deck is None:
         errors["deck"] = [_l("Attach your pitch deck (PDF).")]
     if errors:

@@ -7,6 +7,7 @@ change, so calendar apps replace the event instead of duplicating it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from collections.abc import Iterable
 
 from icalendar import Calendar
@@ -16,9 +17,25 @@ from app.checkins.models import CheckIn
 
 DURATION = dt.timedelta(hours=1)
 
+#: (session, user, host=, base_url=, now=) → more VEVENTs for the user's feed: other areas' meetings
+#: (office hours) join the feed without check-ins importing them (`app.areas.connect` subscribes them).
+Source = Callable[..., list[Event]]
+_sources: list[Source] = []
+
+
+def add_source(source: Source) -> None:
+    """Add events of another area to every user's feed (the same function is kept once)."""
+    if source not in _sources:
+        _sources.append(source)
+
+
+def more_events(session, user, *, host: str, base_url: str, now: dt.datetime) -> list[Event]:
+    """The subscribed areas' events for `user`'s feed."""
+    return [event for source in _sources for event in source(session, user, host=host, base_url=base_url, now=now)]
+
 
 def build_feed(checkins: Iterable[CheckIn], *, name: str, base_url: str, host: str,
-               now: dt.datetime) -> bytes:
+               now: dt.datetime, extra: Iterable[Event] = ()) -> bytes:
     """Return the calendar as bytes (text/calendar)."""
     calendar = Calendar()
     calendar.add("prodid", "-//Parcours//Check-ins//EN")
@@ -38,5 +55,7 @@ def build_feed(checkins: Iterable[CheckIn], *, name: str, base_url: str, host: s
         event.add("description", f"{project.name} ({checkin.stage}) — {base_url}/projects/{project.id}")
         event.add("url", f"{base_url}/projects/{project.id}")
         event.add("status", "CANCELLED" if checkin.status == "cancelled" else "CONFIRMED")
+        calendar.add_component(event)
+    for event in extra:
         calendar.add_component(event)
     return calendar.to_ical()

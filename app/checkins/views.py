@@ -17,6 +17,7 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.checkins import queries
 from app.checkins.calendar import build_feed
+from app.checkins.calendar import more_events
 from app.checkins.models import STATUSES
 from app.core.time import utcnow
 from app.extensions import db
@@ -43,13 +44,15 @@ def index():
 
 @bp.get("/calendar/<token>.ics")
 def feed(token: str):
-    """A user's check-ins as iCalendar; the secret token in the URL is the credential."""
+    """A user's check-ins (and office hours) as iCalendar; the secret token in the URL is the credential."""
     user = db.session.scalar(select(User).where(User.calendar_token == token))
     if user is None or not user.is_active:
         abort(404)
     base_url = current_app.config["BASE_URL"].rstrip("/")
+    host, now = urlsplit(base_url).hostname or "parcours", utcnow()
     body = build_feed(db.session.scalars(queries.select_calendar(user)), name=f"Parcours · {user.name}",
-                      base_url=base_url, host=urlsplit(base_url).hostname or "parcours", now=utcnow())
+                      base_url=base_url, host=host, now=now,
+                      extra=more_events(db.session, user, host=host, base_url=base_url, now=now))
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="parcours.ics"'
     response.headers["Cache-Control"] = "private, max-age=300"

@@ -9,7 +9,6 @@ from wtforms import EmailField
 from wtforms import HiddenField
 from wtforms import IntegerField
 from wtforms import SelectField
-from wtforms import SelectMultipleField
 from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
@@ -57,8 +56,3 @@ class SupportRequestForm(FlaskForm):
 class SupportAnswerForm(FlaskForm):
     assignee_id = IntegerField(validators=[Optional()])
     answer = TextAreaField(_l("Answer"), validators=[Optional(), Length(max=DESCRIPTION_MAX)])
-
-
-class CommissionForm(FlaskForm):
-    chair_id = SelectField(_l("Chair"), coerce=int, validators=[Optional()])
-    member_ids = SelectMultipleField(_l("Members"), coerce=int, validators=[Optional()])

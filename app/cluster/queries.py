@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement
 from sqlalchemy import Select
 from sqlalchemy import exists
 from sqlalchemy import func
+from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -126,3 +127,14 @@ def list_commissions(session: Session) -> dict[str, tuple[Commission | None, lis
 def is_unanswered() -> ColumnElement[bool]:
     """SQL condition on `SupportRequest`: nobody has answered it yet (an answer closes it)."""
     return SupportRequest.status != "closed"
+
+
+def search_reviewers(session: Session, text: str, *, exclude: set[int] = frozenset(), limit: int = 20) -> list[User]:
+    """Mentors (and managers) whose name or email contains `text`: never applicants nor founders."""
+    needle = text.strip().lower()
+    return list(session.scalars(
+        select(User).where(User.role.in_(("mentor", "manager", "admin")), User.is_disabled.is_(False),
+                           or_(func.lower(User.name).contains(needle, autoescape=True),
+                               func.lower(User.email).contains(needle, autoescape=True)),
+                           User.id.not_in(exclude))
+        .order_by(User.role != "mentor", User.name, User.id).limit(limit)))

@@ -135,12 +135,21 @@ def remove_partner(session: Session, project: Project, organisation_id: int, *, 
                                                  ProjectPartner.organisation_id == organisation_id))
 
 
+#: Who may sit on a pole's commission (they review applications): never applicants nor founders.
+COMMISSION_ROLES = ("mentor", "manager", "admin")
+
+
 def set_commission(session: Session, pole_key: str, *, chair: User | None, members: list[User],
                    actor: User) -> Commission:
     """Name a pole's commission: its chair and members (the chair is a member too)."""
     _require_manager(actor)
     if project_queries.get_pole(session, pole_key) is None:
         raise ValidationFailed(_l("Unknown pole."), pole=[_l("Unknown pole.")])
+    people = [*members, *([chair] if chair else [])]
+    if any(u.role not in COMMISSION_ROLES or u.is_disabled for u in people):
+        message = _l("Commissions are made of mentors and managers: %(names)s cannot sit on one.",
+                     names=", ".join(u.name for u in people if u.role not in COMMISSION_ROLES or u.is_disabled))
+        raise ValidationFailed(message, members=[message])
     commission = session.get(Commission, pole_key) or Commission(pole_key=pole_key)
     session.add(commission)
     commission.chair_id = chair.id if chair else None

@@ -20,7 +20,6 @@ from app.auth.models import User
 from app.cluster import permissions
 from app.cluster import queries
 from app.cluster import services
-from app.cluster.forms import CommissionForm
 from app.cluster.forms import FundingForm
 from app.cluster.forms import OrganisationForm
 from app.cluster.forms import PartnerForm
@@ -230,19 +229,43 @@ def handle_support(request_id: int):
 @bp.route("/commissions", methods=["GET", "POST"])
 @role_required("manager")
 def commissions():
-    poles = project_queries.list_poles(db.session)
-    people = db.session.scalars(select(User).where(User.is_disabled.is_(False)).order_by(User.name)).all()
+    """Each pole's commission: its members (remove, make chair) and a search of mentors by name to add one.
+
+    The search is a GET form (`?pole=&q=`): never a list box of every account, never an applicant."""
+    current = queries.list_commissions(db.session)
     if request.method == "POST":
-        form = CommissionForm()
-        form.chair_id.choices = choices([(0, "—")] + [(u.id, u.name) for u in people])
-        form.member_ids.choices = choices((u.id, u.name) for u in people)
-        pole = request.form.get("pole", "")
-        if form.validate_on_submit():
-            with one_write() as write:
-                services.set_commission(db.session, pole, chair=db.session.get(User, form.chair_id.data or 0),
-                                        members=[db.session.get(User, i) for i in form.member_ids.data or []],
-                                        actor=current_user)
-            flash(_("Commission saved.") if write.ok else write.error.text, "success" if write.ok else "error")
-        return redirect(url_for("cluster.commissions"))
-    return render_template("cluster/commissions.html", poles=poles, people=people,
-                           commissions=queries.list_commissions(db.session))
+        return change_commission(current)
+    wanted, text = request.args.get("pole", ""), request.args.get("q", "").strip()[:100]
+    taken = {u.id for u in current.get(wanted, (None, []))[1]}
+    found = queries.search_reviewers(db.session, text, exclude=taken) if wanted and text else []
+    return render_template("cluster/commissions.html", poles=project_queries.list_poles(db.session),
+                           commissions=current, search_pole=wanted, search_text=text, found=found)
+
+
+def change_commission(current: dict):
+    """Add a member, remove one, or make one the chair (`action`, `user_id`, `pole`)."""
+    pole = request.form.get("pole", "")
+    commission, members = current.get(pole, (None, []))
+    chair = commission.chair if commission else None
+    person = db.session.get(User, _int(request.form.get("user_id")) or 0)
+    action = request.form.get("action")
+    if person is None or action not in ("add", "remove", "chair"):
+        abort(400)
+    if action == "add":
+        members = [*members, person]
+    elif action == "remove":
+        members = [m for m in members if m.id != person.id]
+        chair = None if chair is not None and chair.id == person.id else chair
+    else:
+        chair = person
+    with one_write() as write:
+        services.set_commission(db.session, pole, chair=chair, members=members, actor=current_user)
+    flash(_("Commission saved.") if write.ok else write.error.text, "success" if write.ok else "error")
+    return redirect(url_for("cluster.commissions", _anchor=f"pole-{pole}"))
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

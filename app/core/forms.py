@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask import abort
 from flask import flash
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length
 
 from app.core.errors import DomainError
 from app.core.problems import http_status
@@ -67,13 +68,68 @@ def attach_errors(form, exc: DomainError) -> None:
     """Show a service's field errors next to the form's fields (others as a flash)."""
     # Rendered to text here: a lazy message in a template or a flash would be trusted as markup.
     for field, messages in exc.field_errors().items():
-        target = getattr(form, field, None)
+        target = _field_at(form, field)
         if target is not None and hasattr(target, "errors"):
             target.errors = list(target.errors) + messages
         else:
             flash(" ".join(messages), "error")
     if not exc.errors:
         flash(exc.text, "error")
+
+
+class ErrorSlot:
+    """A place on a form for messages about a group of fields (a grid's rows): `attach_errors` fills it,
+    the error summary links to `id`."""
+
+    def __init__(self, id: str) -> None:  # noqa: A002 - named like a field's `id`
+        self.id = id
+        self.errors: list[str] = []
+
+
+def error_list(form) -> list[tuple[str, str]]:
+    """(element id, message) of every error of `form`, in page order: the error summary's links.
+
+    A row of a `FieldList` names itself ("Criterion 2: …"); an `ErrorSlot` attribute of the form
+    (`*_problems`) comes right after the fields.
+    """
+    found: list[tuple[str, str]] = []
+    for field in form:
+        if field.type == "FieldList":
+            for number, entry in enumerate(field.entries, start=1):
+                subfields = list(entry) if entry.type == "FormField" else [entry]
+                for sub in subfields:
+                    found += [(sub.id, f"{field.label.text} {number}: {m}") for m in sub.errors]
+            slot = getattr(form, f"{field.name}_problems", None)
+            if isinstance(slot, ErrorSlot):
+                found += [(slot.id, str(m)) for m in slot.errors]
+        elif field.type != "CSRFTokenField":
+            found += [(field.id, str(m)) for m in field.errors]
+    for slot in list(vars(form).values()):
+        if isinstance(slot, ErrorSlot) and not any(i == slot.id for i, _ in found):
+            found += [(slot.id, str(m)) for m in slot.errors]
+    return found
+
+
+def max_length(field) -> int | None:
+    """The `Length(max=…)` of a text field: shown as a hint and counted as the user types."""
+    for validator in getattr(field, "validators", ()):
+        if isinstance(validator, Length) and validator.max not in (None, -1):
+            return validator.max
+    return None
+
+
+def _field_at(form, path: str):
+    """The field a service names: `summary`, or a row's `action_items.2.due_on`; None when the form has none."""
+    target = form
+    for part in path.split("."):
+        if part.isdigit():
+            entries = getattr(target, "entries", [])
+            target = entries[int(part)] if int(part) < len(entries) else None
+        else:
+            target = getattr(getattr(target, "form", target), part, None)
+        if target is None:
+            return None
+    return target
 
 
 def choices(pairs) -> list[SelectChoice]:

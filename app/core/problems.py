@@ -25,6 +25,7 @@ STATUS_BY_CODE = {
     "gate_already_approved": 409,
     "deck_too_large": 413,
     "too_many_requests": 429,
+    "evidence_too_large": 413,
 }
 
 

@@ -11,6 +11,7 @@ from flask_babel import format_currency
 from flask_babel import format_decimal
 from flask_babel import format_percent
 from flask_babel import gettext
+from flask_babel import format_number
 from flask_babel import get_locale
 from flask_babel import get_translations
 from jinja2 import pass_context
@@ -19,12 +20,14 @@ from markupsafe import Markup
 from app.core.dates import format_date
 from app.core.dates import format_datetime
 from app.core.dates import zone_name
+from app.core.forms import error_list
+from app.core.forms import max_length
 from app.core.i18n import localized
 
 
 def register(app: Flask) -> None:
     app.add_template_filter(_datetime, "datetime")
-    app.add_template_filter(_day, "day")
+    app.add_template_filter(format_day, "day")
     app.add_template_filter(_zone_name, "zone_name")
     app.add_template_filter(number, "number")
     app.add_template_filter(filesize, "filesize")
@@ -33,6 +36,10 @@ def register(app: Flask) -> None:
     app.add_template_global(url_with)
     app.add_template_global(money)
     app.add_template_global(localized)
+    app.add_template_global(error_list)
+    app.add_template_global(max_length)
+    app.add_template_global(format_number)
+    app.add_template_global(format_day)
     app.context_processor(_per_render)
 
 
@@ -41,8 +48,8 @@ def _datetime(value, fmt: str = "medium") -> str:
     return format_datetime(value, fmt) if value else ""
 
 
-def _day(value, fmt: str = "medium") -> str:
-    """A calendar day (a cohort's start, a demo day) in the reader's language."""
+def format_day(value, fmt: str = "long") -> str:
+    """A calendar day in the reader's language ("3 décembre 2026"), never an ISO date in a sentence."""
     return format_date(value, fmt) if value else ""
 
 

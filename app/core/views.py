@@ -9,13 +9,12 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
-from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.core.i18n import _l
-
 from app.core.problems import problem
 from app.extensions import db
 
@@ -71,7 +70,8 @@ def wants_problem_json() -> bool:
 #: What a person reads on an error page, in their language (Werkzeug's names and descriptions are English
 #: and written for developers).
 ERROR_TEXTS = {
-    400: (_l("The request could not be understood"), _l("Something in what was sent is not valid. Go back and try again.")),
+    400: (_l("The request could not be understood"),
+          _l("Something in what was sent is not valid. Go back and try again.")),
     401: (_l("Please sign in"), _l("This page needs you to be signed in.")),
     405: (_l("This action is not possible here"), _l("Go back and use the page's buttons and forms.")),
     409: (_l("Someone else changed this first"), _l("Reload the page to see the latest version, then try again.")),

@@ -30,6 +30,7 @@ from app.core.sqltime import instant
 from app.kpis.models import KpiReport
 from app.kpis.models import KpiValue
 from app.mentoring.models import AdviceSession
+from app.officehours.models import Booking
 from app.projects.models import GateDecision
 from app.projects.models import Project
 from app.projects.models import ProjectEvent
@@ -128,6 +129,9 @@ class FundersReport:
     money_raised: list[FundingTotal] = field(default_factory=list)
     survival: list[Survival] = field(default_factory=list)
     mentoring_minutes: int = 0
+    #: Office hours booked in the period (not cancelled) and those held (their session logged), in hours.
+    office_hours_booked: Decimal = Decimal(0)
+    office_hours_held: Decimal = Decimal(0)
     mentoring_sessions: int = 0
     projects_mentored: int = 0
     support_opened: int = 0
@@ -342,6 +346,13 @@ def _mentoring_and_support(session: Session, ids, filters: ReportFilters, report
         select(func.coalesce(func.sum(AdviceSession.duration_minutes), 0), func.count(AdviceSession.id),
                func.count(distinct(AdviceSession.project_id)))
         .where(AdviceSession.project_id.in_(ids), AdviceSession.held_at >= start, AdviceSession.held_at < end)).one()
+    hours = days_between(Booking.starts_at, Booking.ends_at, session.get_bind().dialect.name) * 24
+    booked, held = session.execute(
+        select(func.coalesce(func.sum(hours), 0), func.coalesce(func.sum(hours).filter(Booking.status == "held"), 0))
+        .where(Booking.project_id.in_(ids), Booking.status != "cancelled", Booking.starts_at >= start,
+               Booking.starts_at < end)).one()
+    report.office_hours_booked = Decimal(str(round(float(booked), 1)))
+    report.office_hours_held = Decimal(str(round(float(held), 1)))
     report.support_opened, report.support_served = session.execute(
         select(func.count().filter(and_(SupportRequest.created_at >= start, SupportRequest.created_at < end)),
                func.count().filter(and_(SupportRequest.status == "closed", SupportRequest.closed_at >= start,

@@ -51,6 +51,8 @@ def summary(r: FundersReport) -> Table:
     rows += [
         [str(_l("Mentoring hours delivered")), r.mentoring_hours, str(_l("hours"))],
         [str(_l("Advice sessions")), r.mentoring_sessions, ""],
+        [str(_l("Office hours booked")), r.office_hours_booked, str(_l("hours"))],
+        [str(_l("Office hours held")), r.office_hours_held, str(_l("hours"))],
         [str(_l("Support requests served")), r.support_served, ""],
         [str(_l("Support requests received")), r.support_opened, ""],
         [str(_l("Member organisations")), r.members, str(_l("target %(n)s", n=r.members_target))],

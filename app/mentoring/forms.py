@@ -63,7 +63,7 @@ class SessionForm(FlaskForm):
                             validators=[DataRequired(), Length(max=SUMMARY_MAX)])
     notes = TextAreaField(_l("Private notes (only you see them)"), validators=[Optional(), Length(max=NOTES_MAX)])
     checkin_id = IntegerField(validators=[Optional()])
-    action_items = FieldList(FormField(ActionItemForm), min_entries=3, max_entries=20)
+    action_items = FieldList(FormField(ActionItemForm), _l("Action item"), min_entries=3, max_entries=20)
 
 
 class RatingForm(FlaskForm):

@@ -68,6 +68,10 @@ class MentorAssignment(Base):
     end_reason: Mapped[str | None] = mapped_column(String(32))
     #: The manager assigned past the mentor's capacity on purpose.
     is_over_capacity: Mapped[bool] = mapped_column(default=False)
+    #: The assignment of the previous stage this one continues: the mentor's profile covered the
+    #: project's new stage, so they carried over when it advanced (`services.end_stage_assignments`).
+    carried_over_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mentor_assignments.id", ondelete="SET NULL"))
 
     mentor: Mapped[User] = relationship(foreign_keys=[mentor_id], lazy="joined")
 

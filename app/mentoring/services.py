@@ -183,13 +183,39 @@ class ActionItemInput:
 
 
 def end_stage_assignments(session: Session, project: Project, now: dt.datetime, reason: str) -> None:
-    """A stage (or the project) ends: so do its mentors' assignments (`reason` says which)."""
+    """A stage (or the project) ends: so do its mentors' assignments (`reason` says which).
+
+    On a stage change, a mentor whose profile covers the project's new stage (and its pole, when
+    the profile names poles) carries over: a new assignment at the new stage continues the ended
+    one (`carried_over_from_id`). It is not an over-capacity assignment whatever the mentor's
+    load: one mentee's assignment ends as the other starts, so the load is unchanged. Other
+    mentors stop, and the project is left without a mentor at its stage for a manager to staff."""
+    ending = queries.list_active_assignments(session, project) if reason == "stage_change" else []
     session.execute(
         update(MentorAssignment)
         .where(MentorAssignment.project_id == project.id, MentorAssignment.ended_at.is_(None))
         .values(ended_at=now, end_reason=reason)
         .execution_options(synchronize_session="fetch")
     )
+    carried: set[int] = set()
+    for old in ending:
+        if old.mentor_id in carried or not _covers(session, old.mentor, project):
+            continue
+        carried.add(old.mentor_id)
+        session.add(MentorAssignment(project_id=project.id, mentor_id=old.mentor_id, stage=project.stage,
+                                     assigned_by_id=None, started_at=now, is_over_capacity=False,
+                                     carried_over_from_id=old.id))
+    if carried:
+        session.flush()
+
+
+def _covers(session: Session, mentor: User, project: Project) -> bool:
+    """The mentor is still an active mentor whose profile covers the project's stage and pole."""
+    if mentor.role != "mentor" or not mentor.is_active:
+        return False
+    profile = session.get(MentorProfile, mentor.id)
+    return (profile is not None and project.stage in (profile.stages or [])
+            and (not profile.poles or project.pole_key in profile.poles))
 
 
 def log_session(session: Session, project: Project, *, actor: User, now: dt.datetime, held_at: dt.datetime,
@@ -233,13 +259,18 @@ def _tell_session(session: Session, project: Project, record: AdviceSession, *, 
     ], now=now)
 
 
+#: A session's time may run a few minutes ahead of the server's clock (logged right after it), no more.
+HELD_AT_SLACK = dt.timedelta(minutes=10)
+
+
 def _session_errors(held_at: dt.datetime, duration: int, summary: str, notes: str, items: list[ActionItemInput],
                     allowed_owners: set[int], now: dt.datetime) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if held_at.tzinfo is None:
         errors["held_at"] = [_l("Give a time zone (e.g. 2026-11-02T10:00:00+01:00).")]
-    elif held_at > now + dt.timedelta(days=1):
-        errors["held_at"] = [_l("A session is logged once it has been held, not in advance.")]
+    elif held_at > now + HELD_AT_SLACK:
+        errors["held_at"] = [_l("A session is logged once it has been held, not in advance: this time is in "
+                                "the future.")]
     if not 0 < duration <= 1440:
         errors["duration_minutes"] = [_l("Between 1 and 1440 minutes.")]
     if not summary.strip():
@@ -253,6 +284,9 @@ def _session_errors(held_at: dt.datetime, duration: int, summary: str, notes: st
     for i, item in enumerate(items):
         if not item.title.strip() or len(item.title) > TITLE_MAX:
             errors[f"action_items.{i}.title"] = [_l("A title of 1 to %(n)s characters.", n=TITLE_MAX)]
+        if item.due_on is not None and held_at.tzinfo is not None and item.due_on < now.astimezone(
+                held_at.tzinfo).date():
+            errors[f"action_items.{i}.due_on"] = [_l("The due date is already past.")]
         if item.owner_id is not None and item.owner_id not in allowed_owners:
             errors[f"action_items.{i}.owner_id"] = [_l("The owner must be a founder of the project or you.")]
     return errors

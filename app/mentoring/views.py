@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint
@@ -22,6 +23,7 @@ from app.core import blocks
 from app.core.errors import DomainError
 from app.core.errors import NotFound
 from app.core.forms import choices
+from app.core.forms import error_list
 from app.core.forms import one_write
 from app.core.problems import http_status
 from app.core.time import utcnow
@@ -179,9 +181,13 @@ def log_session(project_id: int):
         row.owner_id.choices = owners
     if form.validate_on_submit():
         zone = ZoneInfo(current_user.timezone)
+        rows = [n for n, r in enumerate(form.action_items) if (r.title.data or "").strip()]
         items = [services.ActionItemInput(r.title.data, r.owner_id.data or None, r.due_on.data)
-                 for r in form.action_items if (r.title.data or "").strip()]
-        with one_write(form) as write:
+                 for r in (form.action_items[n] for n in rows)]
+        def row_field(name: str) -> str:  # the service numbers the filled rows; the form, every row
+            return re.sub(r"^action_items\.(\d+)", lambda m: f"action_items.{rows[int(m[1])]}", name)
+
+        with one_write(form, field_names=row_field) as write:
             services.log_session(
                 db.session, project, actor=current_user, now=utcnow(),
                 held_at=form.held_at.data.replace(tzinfo=zone).astimezone(dt.UTC),
@@ -190,7 +196,7 @@ def log_session(project_id: int):
         if write.ok:
             flash(_("Session logged."), "success")
             return _back(project_id, "sessions")
-    return render_template("mentoring/log_session.html", form=form, project=project), 422 if form.errors else 200
+    return render_template("mentoring/log_session.html", form=form, project=project), 422 if error_list(form) else 200
 
 
 @bp.post("/action-items/<int:item_id>")

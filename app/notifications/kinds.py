@@ -81,7 +81,11 @@ for _kind in (
     Kind("application_outcome", _l("Application decided"), roles=FOUNDERS),
     Kind("review_requested", _l("Review of an application requested"), roles=MENTORS_AND_MANAGERS),
     Kind("call_closing", _l("Call closing soon"), roles=FOUNDERS),
+    Kind("call_changed", _l("Call extended, closed or withdrawn"), roles=FOUNDERS),
     Kind("invitation", _l("Invitation to a team")),
+    Kind("booking_confirmed", _l("Office hours booked"), roles=("founder", "mentor")),
+    Kind("booking_cancelled", _l("Office hours cancelled"), roles=("founder", "mentor")),
+    Kind("booking_reminder", _l("Office hours reminder"), roles=("founder", "mentor")),
     # Account and security emails: always sent, never listed.
     Kind("verify_email", _l("Email address confirmation"), switchable=False),
     Kind("password_reset", _l("Password reset"), switchable=False),

@@ -96,6 +96,11 @@ def build_message(email: OutgoingEmail, settings: SmtpSettings) -> EmailMessage:
     message["Subject"] = header_value(email.subject)
     message["Message-ID"] = make_msgid(idstring=f"parcours-{email.id}")
     message.set_content(email.body)
+    if email.ics:
+        # The part calendars act on: its METHOD (REQUEST, CANCEL) is repeated on the content type.
+        method = "CANCEL" if "METHOD:CANCEL" in email.ics else "REQUEST"
+        message.add_attachment(email.ics, subtype="calendar", params={"method": method},
+                               filename="invitation.ics")
     return message
 
 

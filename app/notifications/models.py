@@ -50,6 +50,8 @@ class OutgoingEmail(Base):
     to_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
+    #: An iCalendar invitation sent along as a text/calendar part (office hours bookings); NULL: none.
+    ics: Mapped[str | None] = mapped_column(Text)
     #: The notification kind it tells of ('' for account emails and digests).
     kind: Mapped[str] = mapped_column(String(32), default="")
     #: The page it links to (a path under BASE_URL): what the daily digest links to.

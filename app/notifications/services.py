@@ -43,6 +43,8 @@ class Message:
     dedupe_key: str
     subject: str = ""
     body: str = ""
+    #: An iCalendar object (METHOD:REQUEST or CANCEL) attached to the email.
+    ics: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,11 +116,12 @@ def queue(session: Session, messages: list[Message], *, now: dt.datetime) -> int
         if m.dedupe_key in known:
             continue
         subject, body = (m.subject, m.body) if m.subject else _render(session, m)
-        held = m.user.email_digest and (m.user.id, m.kind) in choices
+        # A calendar invitation goes at once: a digest would lose the event it carries.
+        held = m.user.email_digest and (m.user.id, m.kind) in choices and not m.ics
         rows.append({"to_address": m.user.email, "to_user_id": m.user.id, "subject": subject, "body": body,
                      "kind": m.kind, "link": m.link, "dedupe_key": m.dedupe_key,
-                     "status": "held" if held else "pending", "attempts": 0, "next_attempt_at": now,
-                     "last_error": "", "created_at": now})
+                     "ics": m.ics or None, "status": "held" if held else "pending", "attempts": 0,
+                     "next_attempt_at": now, "last_error": "", "created_at": now})
     return insert_ignoring_conflicts(session, OutgoingEmail, rows)
 
 

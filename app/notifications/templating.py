@@ -70,9 +70,25 @@ TEXTS = {
     "application_received": lambda p: gettext("Your application %(title)s was received.", title=p.get("title", "")),
     "review_requested": lambda p: gettext("You are asked to review the application %(title)s.",
                                           title=p.get("title", "")),
+    "booking_confirmed": lambda p: gettext(
+        "Office hours booked: %(project)s with %(mentor)s on %(when)s.", project=p.get("project", ""),
+        mentor=p.get("mentor", ""), when=format_datetime(dt.datetime.fromisoformat(p["due_at"]), "medium")),
+    "booking_cancelled": lambda p: gettext(
+        "%(by)s cancelled the meeting of %(project)s with %(mentor)s on %(when)s.", by=p.get("by", ""),
+        project=p.get("project", ""), mentor=p.get("mentor", ""),
+        when=format_datetime(dt.datetime.fromisoformat(p["due_at"]), "medium")),
+    "booking_reminder": lambda p: gettext(
+        "Reminder: %(project)s meets %(mentor)s on %(when)s.", project=p.get("project", ""),
+        mentor=p.get("mentor", ""), when=format_datetime(dt.datetime.fromisoformat(p["due_at"]), "medium")),
     "call_closing": lambda p: gettext("The call %(call)s closes on %(day)s: your application %(title)s is a draft.",
                                       call=p.get("call", ""), day=_day(p.get("closes_on", "")),
                                       title=p.get("title", "")),
+    "call_changed": lambda p: call_changed_text(p),
+    "gate_review_requested": lambda p: gettext("%(actor)s asks for a review of the gate of %(project)s.",
+                                               actor=p.get("actor", ""), project=p.get("project", "")),
+    "gate_decided": lambda p: (
+        gettext("The gate of %(project)s is approved.", project=p.get("project", "")) if p.get("decision") == "go"
+        else gettext("%(project)s was sent back to the previous stage.", project=p.get("project", ""))),
 }
 
 
@@ -84,3 +100,14 @@ def application_outcome_text(params: dict) -> str:
     if params.get("decision") == "rejected":
         return gettext("Your application %(title)s was not selected.", title=title)
     return gettext("More information is needed on your application %(title)s.", title=title)
+
+
+def call_changed_text(params: dict) -> str:
+    """The in-app sentence telling an applicant with a draft that the call changed."""
+    call = params.get("call", "")
+    if params.get("change") == "extended":
+        day = format_date(dt.date.fromisoformat(params["closes_on"]), "long") if params.get("closes_on") else ""
+        return gettext("The call “%(call)s” is extended until %(date)s.", call=call, date=day)
+    if params.get("change") == "closed":
+        return gettext("The call “%(call)s” closed early: your draft can no longer be submitted.", call=call)
+    return gettext("The call “%(call)s” was withdrawn.", call=call)

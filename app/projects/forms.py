@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField
 from wtforms import HiddenField
 from wtforms import IntegerField
@@ -15,6 +16,7 @@ from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import Optional
 
+from app.projects.evidence import URL_MAX
 from app.projects.services import COMMENT_MAX
 from app.projects.services import NAME_MAX
 from app.projects.services import SUMMARY_MAX
@@ -40,3 +42,15 @@ class EventForm(FlaskForm):
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=COMMENT_MAX)])
     override = BooleanField(_l("Override the gates"))
     version = IntegerField(validators=[InputRequired()])
+
+
+class EvidenceForm(FlaskForm):
+    """A file or a link for a deliverable, with a comment (the service checks which and what)."""
+
+    file = FileField(_l("File (PDF, office document or image)"))
+    url = StringField(_l("Link (http:// or https://)"), validators=[Optional(), Length(max=URL_MAX)])
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=COMMENT_MAX)])
+
+
+class EvidenceRemoveForm(FlaskForm):
+    """Removing evidence: the token only (the page asks first)."""

@@ -75,6 +75,9 @@ class Project(Base):
             name="gate_decision_known",
         ),
         Index("ix_projects_workflow_stage_status", "workflow_key", "stage", "status"),
+        CheckConstraint("(review_requested_at IS NULL) = (review_request_event_id IS NULL)",
+                        name="review_request_complete"),
+        Index("ix_projects_review_requested_at", "review_requested_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,6 +99,12 @@ class Project(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     #: The cohort the project goes through its programme with (managers set it; a call's label may).
     cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"), index=True)
+    #: A review of the current stage's gate was asked for then and awaits a decision (cleared by the
+    #: next gate decision or stage change).
+    review_requested_at: Mapped[dt.datetime | None]
+    #: The history row (`project_events.id`) of that pending request: who asked, with what comment.
+    #: No foreign key: history rows point at projects already, a cycle would need deferred constraints.
+    review_request_event_id: Mapped[int | None]
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -168,6 +177,9 @@ class ProjectEvent(Base):
     #: A manager fired the event although its gates failed.
     is_override: Mapped[bool] = mapped_column(default=False)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: What the event is about when it is not the whole project: a deliverable's key for
+    #: `deliverable_done`, `deliverable_undone`, `evidence_added` and `evidence_removed`.
+    subject: Mapped[str | None] = mapped_column(String(64))
 
     actor: Mapped[User | None] = relationship(lazy="joined")
 
@@ -192,9 +204,45 @@ class GateDecision(Base):
     rationale: Mapped[str] = mapped_column(Text, default="")
     #: {deliverable key: done?} for the stage when the decision was taken.
     deliverables: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: The evidence of the stage the decider saw: [{id, deliverable, kind, name}], oldest first.
+    evidence: Mapped[list] = mapped_column(JSON, default=list)
     decided_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     decider: Mapped[User | None] = relationship(lazy="joined")
+
+
+class DeliverableEvidence(Base):
+    """A file or a link that shows a deliverable of a stage is done, with a comment.
+
+    Files are stored like pitch decks (a random name under the uploads folder, see
+    `app/projects/evidence.py`); links are http(s) addresses. Evidence a gate decision saw stays."""
+
+    __tablename__ = "deliverable_evidence"
+    __table_args__ = (
+        CheckConstraint("kind IN ('file', 'link')", name="kind_known"),
+        CheckConstraint("(kind = 'file' AND storage_name IS NOT NULL AND url IS NULL) OR "
+                        "(kind = 'link' AND url IS NOT NULL AND storage_name IS NULL)", name="file_or_link"),
+        Index("ix_deliverable_evidence_project_stage", "project_id", "stage", "deliverable_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    stage: Mapped[str] = mapped_column(String(64))
+    deliverable_key: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(8))
+    #: The file's cleaned name, or the link's address (display only).
+    name: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    #: The stored file's random name in the evidence folder (never anything the user sent).
+    storage_name: Mapped[str | None] = mapped_column(String(64), unique=True)
+    size_bytes: Mapped[int | None]
+    #: The type found in the file's content (not the one the browser claimed).
+    content_type: Mapped[str | None] = mapped_column(String(120))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    added_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    added_by: Mapped[User | None] = relationship(lazy="joined")
 
 
 @event.listens_for(ProjectEvent, "before_update")

@@ -12,6 +12,7 @@ from app.projects import permissions
 from app.projects import queries
 from app.projects import services
 from app.projects.models import Project
+from app.projects.models import ProjectEvent
 from app.workflow.catalog import catalog_of
 from app.workflow.definition import Deliverable
 from app.workflow.definition import Stage
@@ -24,6 +25,8 @@ class DeliverableView:
     definition: Deliverable
     done: bool
     note: str
+    #: Its evidence at the current stage (`DeliverableEvidence` rows), oldest first.
+    evidence: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,14 @@ class ProjectOverview:
     options: list[EventOption]
     #: The reader may tick this stage's deliverables (`permissions.can_tick`).
     can_tick: bool = False
+    #: The history row of the pending gate review request (who asked, when, their comment), if any.
+    review_request: ProjectEvent | None = None
+    #: The evidence ids the reader may remove (`permissions.can_remove_evidence`).
+    removable_evidence: frozenset[int] = frozenset()
+
+    @property
+    def all_required_done(self) -> bool:
+        return all(d.done for d in self.deliverables if d.definition.required)
 
     @property
     def stage_index(self) -> int:
@@ -50,8 +61,10 @@ def build_overview(session: Session, project: Project, user: User) -> ProjectOve
     definition = services.definition_of(session, project)
     stage = definition.stage(project.stage)
     rows = queries.done_deliverables(session, project, project.stage)
+    evidence = queries.list_evidence(session, project, project.stage)
     deliverables = [
-        DeliverableView(d, bool(rows.get(d.key) and rows[d.key].is_done), rows[d.key].note if d.key in rows else "")
+        DeliverableView(d, bool(rows.get(d.key) and rows[d.key].is_done), rows[d.key].note if d.key in rows else "",
+                        tuple(evidence.get(d.key, ())))
         for d in stage.deliverables
     ]
     relations = queries.relations(session, project, user)
@@ -63,4 +76,7 @@ def build_overview(session: Session, project: Project, user: User) -> ProjectOve
         founders=[m.user for m in project.members],
         mentors=assignments,
         deliverables=deliverables, options=options, can_tick=permissions.can_tick(relations, project.status),
+        review_request=queries.get_review_request(session, project),
+        removable_evidence=frozenset(e.id for rows in evidence.values() for e in rows
+                                     if permissions.can_remove_evidence(relations, e.added_by_id, user.id)),
     )

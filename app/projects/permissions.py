@@ -36,3 +36,8 @@ def can_set_cohort(relations: frozenset[str]) -> bool:
 
 def can_override(relations: frozenset[str]) -> bool:
     return "manager" in relations
+
+
+def can_remove_evidence(relations: frozenset[str], added_by_id: int | None, user_id: int) -> bool:
+    """Managers, and the person who added it while still on the team, remove a piece of evidence."""
+    return "manager" in relations or (can_edit(relations) and added_by_id == user_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement
@@ -12,12 +13,14 @@ from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import true
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import aliased
 
 from app.auth.models import User
 from app.core.errors import NotFound
 from app.core.i18n import _l
 from app.projects import hooks
 from app.projects.models import Cohort
+from app.projects.models import DeliverableEvidence
 from app.projects.models import DeliverableState
 from app.projects.models import GateDecision
 from app.projects.models import Pole
@@ -153,3 +156,99 @@ def relations(session: Session, project: Project, user: User) -> frozenset[str]:
         held.add("member")
     held.update(role for role, holds in zip(others, held_others, strict=True) if holds)
     return frozenset(held)
+
+
+def list_evidence(session: Session, project: Project, stage: str) -> dict[str, list[DeliverableEvidence]]:
+    """The evidence of a stage's deliverables, by deliverable key, oldest first."""
+    rows = session.scalars(
+        select(DeliverableEvidence)
+        .where(DeliverableEvidence.project_id == project.id, DeliverableEvidence.stage == stage)
+        .order_by(DeliverableEvidence.id)
+    )
+    found: dict[str, list[DeliverableEvidence]] = {}
+    for row in rows:
+        found.setdefault(row.deliverable_key, []).append(row)
+    return found
+
+
+def get_evidence(session: Session, project: Project, evidence_id: int) -> DeliverableEvidence:
+    """One piece of the project's evidence (404 when it belongs to another project)."""
+    row = session.get(DeliverableEvidence, evidence_id)
+    if row is None or row.project_id != project.id:
+        raise NotFound(_l("No such evidence."))
+    return row
+
+
+def evidence_was_seen(session: Session, evidence: DeliverableEvidence) -> bool:
+    """True when a gate decision of its stage was taken since it was added: it is kept as seen."""
+    return bool(session.scalar(select(exists().where(
+        GateDecision.project_id == evidence.project_id, GateDecision.stage == evidence.stage,
+        GateDecision.decided_at >= evidence.added_at,
+    ))))
+
+
+@dataclass(frozen=True)
+class PendingReview:
+    """A gate review a project's team asked for, still waiting for a decision."""
+
+    project_id: int
+    project_name: str
+    workflow: str
+    stage: str
+    requested_at: dt.datetime
+    #: The history row of the request (`project_events.id`).
+    event_id: int
+    requested_by: User | None
+    comment: str
+
+
+def pending_review_requests(session: Session, *, viewer: User | None = None,
+                            project_ids: list[int] | None = None, limit: int | None = None) -> list[PendingReview]:
+    """The gate reviews asked for and not yet decided, oldest request first: one statement.
+
+    A request is pending from its `requests_review` event (the workflow's `request_review`) until
+    the next gate decision of the stage or a stage change (see `services.fire_event`).
+
+    :param viewer: only the projects this person sees (`visible_to`); None: every project.
+    :param project_ids: only these projects.
+    """
+    request = aliased(ProjectEvent)
+    stmt = (select(Project.id, Project.name, Project.workflow_key, Project.stage, Project.review_requested_at,
+                   request.id, request.comment, User)
+            .join(request, request.id == Project.review_request_event_id)
+            .outerjoin(User, User.id == request.actor_id)
+            .where(Project.review_requested_at.is_not(None))
+            .order_by(Project.review_requested_at, Project.id))
+    if viewer is not None:
+        stmt = stmt.where(visible_to(viewer))
+    if project_ids is not None:
+        stmt = stmt.where(Project.id.in_(project_ids))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [PendingReview(project_id=pid, project_name=name, workflow=workflow, stage=stage, requested_at=at,
+                          event_id=event_id, requested_by=user, comment=comment)
+            for pid, name, workflow, stage, at, event_id, comment, user in session.execute(stmt)]
+
+
+def get_review_request(session: Session, project: Project) -> ProjectEvent | None:
+    """The history row of the project's pending review request, if one is pending."""
+    if project.review_request_event_id is None:
+        return None
+    return session.get(ProjectEvent, project.review_request_event_id)
+
+
+def list_notice_recipients(session: Session, project: Project, roles: tuple[str, ...], *,
+                           exclude: int | None = None) -> list[User]:
+    """The active people holding `roles` on the project (a workflow event's `notifies.roles`):
+    `member` its founders, `assigned_mentor` the mentors of its current stage, `manager` every
+    manager and admin; each once, without `exclude` (whoever fired the event)."""
+    found: dict[int, User] = {}
+    if "member" in roles:
+        found.update((m.user.id, m.user) for m in project.members)
+    if "assigned_mentor" in roles:
+        found.update((a.mentor.id, a.mentor) for a in hooks.list_assignments(session, project)
+                     if a.stage == project.stage)
+    if "manager" in roles:
+        found.update((u.id, u) for u in session.scalars(
+            select(User).where(User.role.in_(("manager", "admin"))).order_by(User.id)))
+    return [u for uid, u in sorted(found.items()) if uid != exclude and u.is_active]

@@ -95,6 +95,7 @@ def guard_context(session: Session, project: Project, definition: WorkflowDefini
         done_deliverables=frozenset(k for k, row in done.items() if row.is_done),
         gate_approved=project.gate_decision == "go",
         mentor_count=len(mentors),
+        review_pending=project.review_requested_at is not None,
     )
 
 
@@ -267,8 +268,11 @@ def set_deliverable(session: Session, project: Project, key: str, *, done: bool,
                                note=[_l("At most %(n)s characters.", n=NOTE_MAX)])
     row = queries.done_deliverables(session, project, project.stage).get(key)
     if row is None:
-        row = DeliverableState(project_id=project.id, stage=project.stage, key=key)
+        row = DeliverableState(project_id=project.id, stage=project.stage, key=key, is_done=False)
         session.add(row)
+    if bool(row.is_done) != done:  # ticking what is ticked changes nothing worth a history line
+        record_history(session, project, "deliverable_done" if done else "deliverable_undone", actor=actor,
+                       now=now, subject=key)
     row.is_done = done
     if note is not None:
         row.note = note.strip()
@@ -279,6 +283,17 @@ def set_deliverable(session: Session, project: Project, key: str, *, done: bool,
     flag_modified(project, "updated_at")
     flush_project(session)
     return row
+
+
+def record_history(session: Session, project: Project, event: str, *, actor: User, now: dt.datetime,
+                   subject: str | None = None, comment: str = "") -> ProjectEvent:
+    """Write a history line about the project that moves neither its stage nor its status (a
+    deliverable ticked, evidence attached): `subject` names what it is about."""
+    record = ProjectEvent(project_id=project.id, event=event, from_stage=project.stage, to_stage=project.stage,
+                          from_status=project.status, to_status=project.status, actor_id=actor.id,
+                          comment=comment[:COMMENT_MAX], subject=subject, at=now)
+    session.add(record)
+    return record
 
 
 def fire_event(session: Session, project: Project, event_name: str, *, actor: User, now: dt.datetime,
@@ -308,6 +323,7 @@ def fire_event(session: Session, project: Project, event_name: str, *, actor: Us
     stage_changed = project.stage != from_stage
     if event.gate_decision:
         project.gate_decision = event.gate_decision
+        _close_review_request(project)  # a decision answers the pending request, whatever it is
     if stage_changed:
         _start_stage(project, now)
     project.updated_at = now
@@ -315,6 +331,10 @@ def fire_event(session: Session, project: Project, event_name: str, *, actor: Us
     # Every change to the project goes out in this one flush: one UPDATE, one version bump, and a
     # lost race surfaces here as ConcurrentEdit (not as a StaleDataError from a later autoflush).
     flush_project(session)
+    if event.requests_review:
+        # The request's history row exists now: the project points at it (a second, small UPDATE).
+        project.review_requested_at, project.review_request_event_id = now, record.id
+        flush_project(session)
     if event.gate_decision:
         _record_gate_decision(session, project, record, event.gate_decision, ctx, from_stage, actor, now)
     if stage_changed:
@@ -328,16 +348,23 @@ def fire_event(session: Session, project: Project, event_name: str, *, actor: Us
 
 def _record_gate_decision(session: Session, project: Project, record: ProjectEvent, decision: str,
                           ctx: GuardContext, stage: str, actor: User, now: dt.datetime) -> None:
-    evidence = {d.key: d.key in ctx.done_deliverables for d in ctx.stage.deliverables}
+    done = {d.key: d.key in ctx.done_deliverables for d in ctx.stage.deliverables}
+    seen = [{"id": e.id, "deliverable": e.deliverable_key, "kind": e.kind, "name": e.name}
+            for rows in queries.list_evidence(session, project, stage).values() for e in rows]
     session.add(GateDecision(project_id=project.id, event_id=record.id, stage=stage, decision=decision,
-                             decider_id=actor.id, rationale=record.comment, deliverables=evidence,
-                             decided_at=now))
+                             decider_id=actor.id, rationale=record.comment, deliverables=done,
+                             evidence=sorted(seen, key=lambda e: e["id"]), decided_at=now))
 
 
 def _start_stage(project: Project, now: dt.datetime) -> None:
-    """A new stage starts now, with no gate decision."""
+    """A new stage starts now, with no gate decision and no review request."""
     project.stage_entered_at = now
     project.gate_decision = None
+    _close_review_request(project)
+
+
+def _close_review_request(project: Project) -> None:
+    project.review_requested_at = project.review_request_event_id = None
 
 
 def _enter_stage(session: Session, project: Project, now: dt.datetime) -> None:

@@ -15,17 +15,25 @@ SYSTEM_EVENT_LABELS = {
     "create": _l("Project created"),
     "migrate_workflow": _l("Moved to a new version of the path"),
     "label": _l("Labelled through a call for projects"),
+    "deliverable_done": _l("Deliverable ticked"),
+    "deliverable_undone": _l("Deliverable unticked"),
+    "evidence_added": _l("Evidence added"),
+    "evidence_removed": _l("Evidence removed"),
 }
 #: The history's sentences of those events, in the past tense like the workflows' `history`.
 SYSTEM_EVENT_HISTORY = {
     "create": _l("Project created by %(actor)s"),
     "migrate_workflow": _l("Moved to a new version of the path by %(actor)s"),
     "label": _l("Labelled through a call for projects by %(actor)s"),
+    "deliverable_done": _l("Deliverable ticked by %(actor)s"),
+    "deliverable_undone": _l("Deliverable unticked by %(actor)s"),
+    "evidence_added": _l("Evidence added by %(actor)s"),
+    "evidence_removed": _l("Evidence removed by %(actor)s"),
 }
 
 
 def register(app: Flask) -> None:
-    for helper in (status_label, stage_label, event_label, history_label):
+    for helper in (status_label, stage_label, event_label, history_label, deliverable_label):
         app.add_template_global(helper)
 
 
@@ -61,3 +69,14 @@ def stage_label(workflow: str | None, stage: str | None) -> str:
         return catalog.latest(workflow).stage(stage).label
     except (KeyError, NotFound, StopIteration):
         return stage
+
+
+def deliverable_label(definition, stage: str | None, key: str | None) -> str:
+    """A deliverable's title in the reader's language (its key when the stage no longer has it)."""
+    if not key:
+        return ""
+    try:
+        found = definition.stage(stage).deliverable(key)
+    except KeyError:
+        found = None
+    return found.label if found is not None else key

@@ -9,20 +9,25 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
+from flask import send_file
 from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.core import blocks
 from app.core.bounds import whole_number
 from app.core.errors import DomainError
+from app.core.errors import NotFound
 from app.core.errors import TransitionNotAllowed
 from app.core.forms import choices
 from app.core.forms import one_write
 from app.core.problems import http_status
 from app.core.time import utcnow
+from app.extensions import csrf
 from app.extensions import db
+from app.projects import evidence
 from app.projects import panels
 from app.projects import permissions
 from app.projects import queries
@@ -30,9 +35,14 @@ from app.projects import services
 from app.projects.access import load_visible
 from app.projects.forms import DeliverableForm
 from app.projects.forms import EventForm
+from app.projects.forms import EvidenceForm
+from app.projects.forms import EvidenceRemoveForm
 from app.projects.forms import ProjectForm
 from app.projects.models import Project
+from app.projects.notify import send_event_messages
 from app.projects.overview import build_overview
+from app.projects.params import evidence_directory
+from app.projects.params import evidence_max_bytes
 from app.workflow.catalog import catalog_of
 from app.workflow.definition import STATUSES
 
@@ -118,7 +128,8 @@ def detail(project_id: int):
     return render_template(
         "projects/detail.html", view=view, team=panels.build("team", panel), label=panels.build("label", panel),
         members=panels.build("members", panel),
-        can_edit=permissions.can_edit(view.relations),
+        can_edit=permissions.can_edit(view.relations), evidence_form=EvidenceForm(), remove_form=EvidenceRemoveForm(),
+        evidence_max_mb=f"{evidence_max_bytes() / (1024 * 1024):g}",
         history=list(reversed(queries.list_history(db.session, project, LATEST_EVENTS))),
     )
 
@@ -235,14 +246,82 @@ def fire(project_id: int):
         flash(_("Please confirm “%(event)s”: it cannot be undone.", event=event.label), "error")
         return redirect(url_for("projects.detail", project_id=project_id))
     with one_write() as write:
-        record = services.fire_event(db.session, project, form.event.data, actor=current_user, now=utcnow(),
+        now = utcnow()
+        record = services.fire_event(db.session, project, form.event.data, actor=current_user, now=now,
                                      version=form.version.data, comment=form.comment.data or "",
                                      override=form.override.data)
+        send_event_messages(db.session, project, record, now=now)
     if not write.ok:
         return _refused(project_id, write.error)
     flash(_("Done: %(event)s.", event=services.definition_of(db.session, project).events[record.event].label),
           "success")
     return redirect(url_for("projects.detail", project_id=project_id))
+
+
+@bp.post("/<int:project_id>/deliverables/<key>/evidence")
+@csrf.exempt  # the form checks the token itself, once the larger body limit below is set
+@login_required
+def add_evidence(project_id: int, key: str):
+    project = load_visible(project_id)
+    # The app-wide body limit is small; a file may be larger (multipart adds a little overhead).
+    # Nothing may read the body before this line: CSRFProtect's global check would, hence the exemption.
+    request.max_content_length = evidence_max_bytes() + 64 * 1024
+    try:
+        form = EvidenceForm()
+        valid = form.validate_on_submit()
+    except RequestEntityTooLarge:
+        return _refused(project_id, evidence.EvidenceTooLarge(evidence_max_bytes()))
+    if form.errors.get("csrf_token"):
+        abort(400, form.errors["csrf_token"][0])
+    if not valid:
+        flash(_flat(form.errors), "error")
+        return redirect(url_for("projects.detail", project_id=project_id, _anchor=f"evidence-{key}"), code=303)
+    upload = form.file.data
+    with one_write() as write:
+        if upload is not None and upload.filename:
+            evidence.add_file(db.session, project, key, data=upload.stream.read(evidence_max_bytes() + 1),
+                              filename=upload.filename, comment=form.comment.data, actor=current_user, now=utcnow(),
+                              directory=evidence_directory(), max_bytes=evidence_max_bytes())
+        else:
+            evidence.add_link(db.session, project, key, url=form.url.data, comment=form.comment.data,
+                              actor=current_user, now=utcnow())
+    if not write.ok:
+        return _refused(project_id, write.error)
+    flash(_("Evidence added."), "success")
+    return redirect(url_for("projects.detail", project_id=project_id, _anchor=f"evidence-{key}"))
+
+
+@bp.post("/<int:project_id>/evidence/<int:evidence_id>/remove")
+@login_required
+def remove_evidence(project_id: int, evidence_id: int):
+    project = load_visible(project_id)
+    if not EvidenceRemoveForm().validate_on_submit():
+        abort(400)
+    with one_write(abort_on=(404,)) as write:
+        row = queries.get_evidence(db.session, project, evidence_id)
+        key = row.deliverable_key
+        stored = evidence.remove(db.session, project, row, actor=current_user, now=utcnow())
+    if not write.ok:
+        return _refused(project_id, write.error)
+    evidence.discard(evidence_directory(), stored)
+    flash(_("Evidence removed."), "success")
+    return redirect(url_for("projects.detail", project_id=project_id, _anchor=f"evidence-{key}"))
+
+
+@bp.get("/<int:project_id>/evidence/<int:evidence_id>")
+@login_required
+def download_evidence(project_id: int, evidence_id: int):
+    """Serve an evidence file, as a download, to those who see the project (others get a 404)."""
+    project = load_visible(project_id)
+    try:
+        row = queries.get_evidence(db.session, project, evidence_id)
+        path = evidence.path_of(evidence_directory(), row.storage_name)
+    except NotFound:
+        abort(404)
+    response = send_file(path, mimetype=row.content_type, as_attachment=True, download_name=row.name, max_age=0,
+                         etag=False)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _refused(project_id: int, exc: DomainError):

@@ -24,6 +24,7 @@ from app.notifications import digest
 from app.notifications import outbox
 from app.notifications import services as notifications
 from app.notifications.render import render_message
+from app.officehours import sweep as officehours_sweep
 
 log = logging.getLogger(__name__)
 #: The app the scheduler process serves; set by `app.scheduling.runner` before jobs run.
@@ -41,6 +42,7 @@ class SweepReport:
     kpi_reminders: int = 0
     action_items_due: int = 0
     calls_closing: int = 0
+    booking_reminders: int = 0
     digests: int = 0
     emails_sent: int = 0
     emails_failed: int = 0
@@ -91,6 +93,7 @@ def run_sweep(now: dt.datetime) -> SweepReport:
         report.escalations += len(claimed)
     report.kpi_reports_opened, report.kpi_reminders = run_kpi_step(now, options.base_url)
     report.action_items_due, report.calls_closing = run_notice_step(now)
+    report.booking_reminders = run_booking_step(now)
     report.digests = run_digest_step(now, options.base_url)
     report.emails_sent, report.emails_failed = deliver_emails(now)
     return report
@@ -119,6 +122,18 @@ def run_notice_step(now: dt.datetime) -> tuple[int, int]:
         session, now=now, days=current_app.config["CALL_CLOSING_NOTICE_DAYS"]), now=now)
     session.commit()
     return due, closing
+
+
+def run_booking_step(now: dt.datetime) -> int:
+    """Remind both sides of booked office hours a day and an hour before (once each); commit per batch."""
+    session = db.session
+    reminded = 0
+    for which in ("day", "hour"):
+        while claimed := officehours_sweep.claim_reminders(session, now=now, which=which):
+            notifications.queue(session, officehours_sweep.reminder_messages(claimed, now=now, which=which), now=now)
+            session.commit()
+            reminded += len(claimed)
+    return reminded
 
 
 def run_digest_step(now: dt.datetime, base_url: str) -> int:

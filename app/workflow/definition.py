@@ -12,6 +12,8 @@ STATUSES = ("active", "on_hold", "abandoned", "graduated")
 FINAL_STATUSES = frozenset({"abandoned", "graduated"})
 #: Gate decisions, in Stage-Gate terms: go, recycle, hold, kill.
 GATE_DECISIONS = ("go", "recycle", "hold", "kill")
+#: The messages an event may send (`notifies.kind`); each has its email template and in-app sentence.
+NOTICE_KINDS = ("gate_review_requested", "gate_decided")
 #: How a KPI figure is typed: a whole number, a decimal (4 places) or money (2 places, unit = currency).
 METRIC_TYPES = ("int", "decimal", "money")
 
@@ -139,6 +141,14 @@ class Transition:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """Whom an event notifies (roles on the project) and with which message (`kind`)."""
+
+    kind: str
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Event:
     """Parcours metadata for a trigger: who fires it, its gates, its effect on the status."""
 
@@ -154,6 +164,11 @@ class Event:
     override_roles: tuple[str, ...] = ()
     #: The UI asks for confirmation first (final or destructive events).
     confirm: bool = False
+    #: Firing it opens a review request on the stage's gate, pending until a gate decision or a
+    #: stage change (the project's `review_requested_at`).
+    requests_review: bool = False
+    #: Who hears of it, and as which notification kind (`notifies:`); None: nobody.
+    notifies: Notice | None = None
     #: How the history tells it happened, in the past tense: `{en: "Put on hold by %(actor)s", fr: …}`.
     history_text: dict[str, str] | None = None
 

@@ -27,6 +27,8 @@ class GuardContext:
     done_deliverables: frozenset[str]
     gate_approved: bool
     mentor_count: int
+    #: A review of this stage's gate was requested and awaits a decision.
+    review_pending: bool = False
 
 
 def guard(name: str) -> Callable[[GuardFn], GuardFn]:
@@ -72,3 +74,18 @@ def has_mentor(ctx: GuardContext) -> list[str]:
     if ctx.mentor_count:
         return []
     return [str(_l("No mentor is assigned for stage “%(stage)s”.", stage=ctx.stage.label))]
+
+
+@guard("gate_not_approved")
+def gate_not_approved(ctx: GuardContext) -> list[str]:
+    if not ctx.gate_approved:
+        return []
+    return [str(_l("The gate of stage “%(stage)s” is already approved.", stage=ctx.stage.label))]
+
+
+@guard("no_pending_review")
+def no_pending_review(ctx: GuardContext) -> list[str]:
+    if not ctx.review_pending:
+        return []
+    return [str(_l("A review of the gate of stage “%(stage)s” was already requested; it awaits a decision.",
+                   stage=ctx.stage.label))]

@@ -15,9 +15,11 @@ import yaml
 from app.workflow import guards
 from app.workflow import roles
 from app.workflow.definition import GATE_DECISIONS
+from app.workflow.definition import NOTICE_KINDS
 from app.workflow.definition import STATUSES
 from app.workflow.definition import Deliverable
 from app.workflow.definition import Event
+from app.workflow.definition import Notice
 from app.workflow.definition import Stage
 from app.workflow.definition import Transition
 from app.workflow.definition import WorkflowDefinition
@@ -30,8 +32,9 @@ STATE_KEYS = {"name", "label", "deliverables", "checkin_every_days", "expected_d
 
 EVENT_KEYS = {
     "label", "roles", "gates", "comment", "from_status", "to_status", "gate_decision",
-    "override_roles", "confirm", "history",
+    "override_roles", "confirm", "requests_review", "notifies", "history",
 }
+NOTIFIES_KEYS = {"kind", "roles"}
 TRANSITION_KEYS = {"trigger", "source", "dest"}
 
 
@@ -144,6 +147,10 @@ class _Checker(ReportingChecks):
             self.fail("initial", f"'{initial}' is not one of the states")
         transitions = self.transitions(doc.get("transitions"), set(stage_names))
         events = self.events(doc.get("events"), {t.trigger for t in transitions})
+        for trigger in sorted(n for n, e in events.items() if e.requests_review):
+            if any(t.dest is not None for t in transitions if t.trigger == trigger):
+                self.fail(f"events.{trigger}.requests_review", "a review is asked of the current stage: its "
+                          "transitions must keep the stage (dest: null)")
         readiness = self.readiness(doc.get("readiness", DEFAULT_READINESS), "readiness")
         if self.problems:
             return None
@@ -317,6 +324,11 @@ class _Checker(ReportingChecks):
         confirm = item.get("confirm", False)
         if not isinstance(confirm, bool):
             self.fail(f"{key}.confirm", "must be true or false")
+        requests_review = item.get("requests_review", False)
+        if not isinstance(requests_review, bool):
+            self.fail(f"{key}.requests_review", "must be true or false")
+        if requests_review and decision is not None:
+            self.fail(f"{key}.requests_review", "an event that requests a review cannot also decide the gate")
         return Event(
             name=name, label_text=self.label(item.get("label"), f"{key}.label", name),
             history_text=self.history(item.get("history"), f"{key}.history"),
@@ -326,8 +338,23 @@ class _Checker(ReportingChecks):
             to_status=to_status, gate_decision=decision,
             override_roles=self.names_in(item.get("override_roles"), f"{key}.override_roles",
                                          roles.ROLE_NAMES, "role"),
-            confirm=bool(confirm),
+            confirm=bool(confirm), requests_review=requests_review is True,
+            notifies=self.notice(item.get("notifies"), f"{key}.notifies"),
         )
+
+    def notice(self, value: Any, key: str) -> Notice | None:
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.fail(key, "must be a mapping with kind and roles")
+            return None
+        for extra in sorted(set(value) - NOTIFIES_KEYS):
+            self.fail(f"{key}.{extra}", "unknown key")
+        kind = value.get("kind")
+        if kind not in NOTICE_KINDS:
+            self.fail(f"{key}.kind", f"'{kind}' is not one of {', '.join(NOTICE_KINDS)}")
+        recipients = self.names_in(value.get("roles"), f"{key}.roles", roles.ROLE_NAMES, "role", required=True)
+        return Notice(kind=str(kind), roles=recipients)
 
     def names_in(self, value: Any, key: str, known: set[str] | frozenset[str], kind: str,
                  required: bool = False) -> tuple[str, ...]:

@@ -6,6 +6,8 @@
  * - forms marked `data-enhance` (ticking a deliverable or an action item) are sent with fetch and
  *   the sections named in `data-refresh` are replaced from the page the server answers, without a
  *   full reload: focus stays on the toggled button and the flash message is announced (role=status).
+ * - a form's error summary takes the focus (read first), and its links move to the field;
+ * - a text field with a length limit counts the characters left as the user types.
  * No inline script anywhere (the CSP allows only this file); nothing is fetched from elsewhere.
  */
 (function () {
@@ -154,9 +156,37 @@
     }).catch(fallBack);
   }
 
+  /* Forms that help ------------------------------------------------------------------------ */
+
+  function focusErrorSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) summary.focus();
+  }
+
+  function countOne(field) {
+    var counter = document.querySelector('[data-counter-for="' + field.id + '"]');
+    if (!counter) return;
+    var limit = parseInt(field.getAttribute("data-maxlength"), 10);
+    var left = limit - field.value.length;
+    var template = left >= 0 ? counter.getAttribute("data-left") : counter.getAttribute("data-over");
+    counter.textContent = (template || "%n").replace("%n", String(Math.abs(left)));
+    counter.classList.toggle("over", left < 0);
+    counter.hidden = false;
+  }
+
+  function setUpCounters() {
+    var fields = document.querySelectorAll("[data-maxlength]");
+    for (var i = 0; i < fields.length; i++) countOne(fields[i]);
+    document.addEventListener("input", function (event) {
+      if (event.target.hasAttribute && event.target.hasAttribute("data-maxlength")) countOne(event.target);
+    });
+  }
+
   function start() {
     setUpMenu();
     labelTableCells();
+    focusErrorSummary();
+    setUpCounters();
     markScrollingTables();
     window.addEventListener("resize", markScrollingTables);
   }

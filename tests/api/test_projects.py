@@ -252,7 +252,8 @@ def test_project_shows_its_team_mentors_and_deliverables(api, session, make_proj
                                 "stage": "idea"}]
     deliverables = {d["key"]: d for d in body["deliverables"]}
     assert deliverables["team_formed"] == {"key": "team_formed", "title": "Founding team formed",
-                                           "required": True, "done": True, "note": "Three of us"}
+                                           "required": True, "done": True, "note": "Three of us",
+                                           "evidence": []}
     assert deliverables["market_sketch"]["required"] is False
     assert deliverables["problem_statement"]["done"] is False
 
@@ -261,7 +262,7 @@ def test_project_shows_its_team_mentors_and_deliverables(api, session, make_proj
 
 
 @pytest.mark.parametrize("who, expected", [
-    ("founder", {"advance": False, "hold": True, "abandon": True}),
+    ("founder", {"request_review": False, "advance": False, "hold": True, "abandon": True}),
     ("assigned_mentor", {"approve_gate": False, "advance": False}),
     ("manager", {"approve_gate": False, "advance": False, "hold": True, "abandon": True}),
 ])
@@ -552,7 +553,7 @@ def test_member_ticks_and_unticks_a_deliverable(api, session, make_project, foun
 
     assert ticked.status_code == 200
     assert ticked.get_json() == {"key": "problem_statement", "title": "Problem statement", "required": True,
-                                 "done": True, "note": "Draft v2"}
+                                 "done": True, "note": "Draft v2", "evidence": []}
     row = session.scalars(select(DeliverableState)).one()
     assert (row.stage, row.key, row.is_done, row.note, row.updated_by_id) == (
         "idea", "problem_statement", True, "Draft v2", founder.id)
@@ -637,11 +638,15 @@ def test_history_lists_every_event_oldest_first(api, session, make_project, foun
     assert response.status_code == 200
     body = response.get_json()
     assert set(body) == {"items", "total", "page", "per_page"}
-    assert body["total"] == 3
+    assert body["total"] == 6
     for entry in body["items"]:
         assert HISTORY_KEYS <= set(entry)
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", entry["at"])
-    create, approve, advance = body["items"]
+    create, *ticks, approve, advance = body["items"]
+    # Ticking is history too: one line per deliverable, naming it, at the stage, status unchanged.
+    assert [(t["event"], t["subject"], t["from_stage"], t["to_stage"], t["to_status"]) for t in ticks] == [
+        ("deliverable_done", key, "idea", "idea", "active") for key in ("problem_statement", "team_formed",
+                                                                         "market_sketch")]
     assert create | {"at": None} == create | {
         "event": "create", "from_stage": None, "to_stage": "idea", "from_status": None, "to_status": "active",
         "actor": {"id": founder.id, "name": founder.name}, "comment": "", "override": False, "at": None}
@@ -770,7 +775,8 @@ def test_workflow_describes_stages_events_deliverables_and_cadence(api, founder)
     assert idea["checkin_every_days"] == 14
     assert {"key": "problem_statement", "title": "Problem statement", "required": True} in idea["deliverables"]
     events = {e["name"]: e for e in body["events"]}
-    assert set(events) == {"approve_gate", "advance", "send_back", "hold", "resume", "abandon", "graduate"}
+    assert set(events) == {"request_review", "approve_gate", "advance", "send_back", "hold", "resume", "abandon",
+                           "graduate"}
     assert events["advance"]["gates"] == ["all_deliverables_done", "gate_approved"]
     assert events["advance"]["override_roles"] == ["manager"]
     assert events["abandon"]["to_status"] == "abandoned"
@@ -862,7 +868,7 @@ def test_accelerator_sprint_runs_end_to_end(api, session, founder, manager, make
     assert "graduated" in reason
 
     history = founder_api.get(f"/api/v1/projects/{pid}/history").get_json()["items"]
-    assert [(h["event"], h["to_stage"]) for h in history] == [
+    assert [(h["event"], h["to_stage"]) for h in history if h["subject"] is None] == [
         ("create", "discovery"), ("advance", "build"), ("pivot", "discovery"), ("advance", "build"),
         ("advance", "demo_day"), ("graduate", "demo_day")]
     stored = reload(session, project)

@@ -8,21 +8,19 @@ import pytest
 
 from app.calls import services as call_services
 from app.kpis.models import KpiReport
+from app.projects import services as project_services
 from app.projects.models import Project
-from app.projects.models import ProjectEvent
 
 
 @pytest.fixture
-def request_review(session, now):
-    """Record a `request_review` event at the project's current stage, as the workflow event does."""
+def request_review(session, now, tick_all):
+    """The founder ticks the stage's deliverables and fires the workflow's `request_review` at `at`."""
 
-    def add(project: Project, actor, *, at: dt.datetime | None = None) -> ProjectEvent:
-        event = ProjectEvent(project_id=project.id, event="request_review", from_stage=project.stage,
-                             to_stage=project.stage, from_status=project.status, to_status=project.status,
-                             actor_id=actor.id, comment="Ready for the gate.", at=at or now)
-        session.add(event)
+    def add(project: Project, actor, *, at: dt.datetime | None = None) -> None:
+        tick_all(project, actor)
+        project_services.fire_event(session, project, "request_review", actor=actor, now=at or now,
+                                    version=project.version, comment="Ready for the gate.")
         session.commit()
-        return event
 
     return add
 

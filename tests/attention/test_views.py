@@ -115,7 +115,7 @@ def test_the_api_answers_each_role_its_own_kinds(api, founder, mentor, make_user
     assert [k["kind"] for k in api(founder).get("/api/v1/attention").get_json()["kinds"]] == [
         "next_step", "next_checkin", "action_items_open"]
     assert [k["kind"] for k in api(mentor).get("/api/v1/attention").get_json()["kinds"]] == [
-        "gate_review_requested", "session_to_log", "overdue_checkin", "action_items_due"]
+        "gate_review_requested", "session_to_log", "booking_to_log", "overdue_checkin", "action_items_due"]
     assert api(make_user("applicant")).get("/api/v1/attention").get_json() == {"kinds": []}
     assert api(None).get("/api/v1/attention").status_code == 401
 

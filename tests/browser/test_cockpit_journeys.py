@@ -11,9 +11,10 @@ import re
 import pytest
 from sqlalchemy import update
 
+from app.auth.models import User
 from app.core.time import utcnow
+from app.projects import services as project_services
 from app.projects.models import Project
-from app.projects.models import ProjectEvent
 from tests.browser.conftest import DESKTOP
 from tests.browser.conftest import LANGS
 from tests.browser.conftest import expect
@@ -25,12 +26,11 @@ MENTOR_PROFILE = {"poles": ["multimedia"], "stages": ["idea"], "capacity": 5, "l
 
 
 def ask_for_review(live_server, project_id: int, founder) -> None:
-    """The founder's `request_review`, as the workflow event records it in the project's history."""
+    """The founder's `request_review` (the founder's side is test_gates_journeys.py's)."""
     with live_server.session() as session:
         project = session.get(Project, project_id)
-        session.add(ProjectEvent(project_id=project.id, event="request_review", from_stage=project.stage,
-                                 to_stage=project.stage, from_status=project.status, to_status=project.status,
-                                 actor_id=founder.id, comment="Ready for the gate.", at=utcnow()))
+        project_services.fire_event(session, project, "request_review", actor=session.get(User, founder.id),
+                                    now=utcnow(), version=project.version, comment="Ready for the gate.")
         session.commit()
 
 

@@ -38,7 +38,8 @@ def test_a_manager_opens_a_call_with_its_grid_and_deadline_in_the_calls_zone(ses
                                                                              ("team", 1, 0)]
     # Midnight at the end of 31 March in Casablanca (UTC+1) is 23:00 UTC.
     assert call.closes_at == dt.datetime(2031, 3, 31, 23, 0, tzinfo=dt.UTC)
-    assert call.questions == [{"key": "q1", "text": "What problem do you solve?"},
+    assert [{k: q[k] for k in ("key", "text")} for q in call.questions] == [
+        {"key": "q1", "text": "What problem do you solve?"},
                               {"key": "q2", "text": "Who pays?"}]
 
 

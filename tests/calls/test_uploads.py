@@ -114,7 +114,7 @@ def test_the_deck_limit_is_independent_of_the_small_form_limit(app, author, draf
     app.config["MAX_CONTENT_LENGTH"] = 100 * 1024
     pages = pdf_bytes(1)
     large = pages + b"%" + b"x" * (300 * 1024)
-    assert author.post(f"/applications/{draft.id}", data={"title": "x" * (200 * 1024)}).status_code == 413
+    assert author.post(f"/applications/{draft.id}/partners", data={"role": "x" * (200 * 1024)}).status_code == 413
 
     assert upload(author, draft.id, large).status_code == 302
     assert deck_row(session, draft).size_bytes == len(large)

@@ -12,6 +12,7 @@ from sqlalchemy import update
 from app.calls.models import Application
 from app.calls.models import Call
 from app.calls.models import Review
+from app.core.dates import format_date
 from tests.calls.conftest import ANSWERS
 from tests.calls.conftest import pdf_bytes
 from tests.calls.test_uploads import upload
@@ -66,6 +67,16 @@ def test_visitors_see_open_calls_only_and_a_way_to_sign_up(client, make_call, se
     assert client.get(f"/calls/{closed.id}").status_code == 404
 
 
+def grid(*criteria, questions=()) -> dict:
+    """The call form's rows: criteria (title, weight, help) and questions (title, kind, options)."""
+    data = {}
+    for i, (title, weight, help_text) in enumerate(criteria):
+        data |= {f"criteria-{i}-title": title, f"criteria-{i}-weight": str(weight), f"criteria-{i}-help": help_text}
+    for i, (title, kind, options) in enumerate(questions):
+        data |= {f"questions-{i}-text": title, f"questions-{i}-kind": kind, f"questions-{i}-options": options}
+    return data
+
+
 def test_a_manager_opens_a_call_from_the_form(web, manager, session):
     client = web(manager)
     assert client.get("/calls/new").status_code == 200
@@ -74,25 +85,49 @@ def test_a_manager_opens_a_call_from_the_form(web, manager, session):
     response = client.post("/calls/new", data={
         "title": "Call 2027", "description": "For mobile start-ups.", "poles": ["mobile_services", "multimedia"],
         "opens_on": today.isoformat(), "closes_on": (today + dt.timedelta(days=30)).isoformat(),
-        "criteria": "Innovation | 3 | Copy / Minor / Clear / Strong / Unique\nMarket & customers | 2\nTeam",
-        "questions": "What problem do you solve?\nWho pays?", "stage": "innovation_path:project",
-        "requires_deck": "y"})
+        **grid(("Innovation", 3, "How new is it?"), ("Market & customers", 2, ""), ("Team", 1, ""),
+               questions=[("What problem do you solve?", "long_text", ""), ("Stage", "choice", "Idea\nPrototype")]),
+        "stage": "innovation_path:project", "requires_deck": "y"}, headers=EN)
 
     call = session.scalar(select(Call))
     assert response.status_code == 302 and response.location == f"/calls/{call.id}"
     assert [(c.key, c.weight) for c in call.criteria] == [("innovation", 3), ("market_customers", 2), ("team", 1)]
-    assert call.criteria[0].descriptors == ["Copy", "Minor", "Clear", "Strong", "Unique"]
+    assert call.criteria[0].help_text == "How new is it?"
+    assert [(q["key"], q["kind"], q["options"]) for q in call.questions] == [
+        ("q1", "long_text", []), ("q2", "choice", ["Idea", "Prototype"])]
     assert (call.workflow_key, call.stage, call.pole_keys) == ("innovation_path", "project",
                                                               ["mobile_services", "multimedia"])
+    assert f"open until {format_date(call.closes_on, 'long', locale='en')}" in text(client.get(response.location))
 
 
-def test_an_invalid_call_form_is_shown_again_with_errors(web, manager, session):
+def test_an_invalid_call_form_shows_every_error_at_once_naming_the_rows(web, manager, session):
     response = web(manager).post("/calls/new", data={
-        "title": "Bad", "poles": ["multimedia"], "opens_on": "2030-05-10", "closes_on": "2030-05-01",
-        "criteria": "Innovation | heavy", "stage": "innovation_path:idea"}, headers=EN)
+        "title": "", "poles": ["multimedia"], "opens_on": "2030-05-10", "closes_on": "2030-05-01",
+        **grid(("Innovation", 3, ""), ("Market", "heavy", ""), questions=[("Pick", "choice", "Only one")]),
+        "stage": "innovation_path:idea"}, headers=EN)
 
     assert response.status_code == 422
-    assert "the weight must be a whole number" in text(response)
+    page = text(response)
+    assert 'class="error-summary" role="alert"' in page
+    for message in ("Criterion 2: weight must be between 1 and 5", "The call cannot close before it opens",
+                    "Question 1: a choice needs 2 to 20 different options"):
+        assert message in page
+    assert 'href="#title"' in page and 'href="#closes_on"' in page and 'href="#criteria"' in page
+    assert 'value="heavy"' in page and "Only one" in page  # what was typed stays
+    assert session.scalar(select(Call)) is None
+
+
+def test_row_buttons_add_remove_and_move_rows_without_saving(web, manager, session):
+    client = web(manager)
+    base = {"title": "Call", **grid(("First", 1, ""), ("Second", 2, ""))}
+
+    added = text(client.post("/calls/new", data={**base, "row": "add-criteria"}))
+    moved = text(client.post("/calls/new", data={**base, "row": "up-criteria-1"}))
+    removed = text(client.post("/calls/new", data={**base, "row": "remove-criteria-0"}))
+
+    assert 'name="criteria-2-title"' in added
+    assert moved.index('value="Second"') < moved.index('value="First"')
+    assert 'value="First"' not in removed and 'name="criteria-1-title"' not in removed
     assert session.scalar(select(Call)) is None
 
 
@@ -297,3 +332,18 @@ def test_forms_need_the_csrf_token_when_it_is_on(app, web, make_call, founder):
     response = client.post(f"/calls/{call.id}/apply", data={"title": "No token", "pole": "multimedia"})
 
     assert response.status_code == 400
+
+
+def test_a_call_opening_later_is_confirmed_as_scheduled_and_is_editable(web, manager, session):
+    client = web(manager)
+    opens_on = dt.date.today() + dt.timedelta(days=5)
+    response = client.post("/calls/new", data={
+        "title": "Later", "poles": ["multimedia"], "opens_on": opens_on.isoformat(),
+        "closes_on": (opens_on + dt.timedelta(days=20)).isoformat(), **grid(("Innovation", 3, "")),
+        "stage": "innovation_path:idea"}, headers=EN)
+
+    call = session.scalar(select(Call))
+    page = text(client.get(response.location, headers=EN))
+    assert f"scheduled to open on {format_date(opens_on, 'long', locale='en')}" in page
+    assert f'href="/calls/{call.id}/edit"' in page
+    assert client.get(f"/calls/{call.id}/edit").status_code == 200

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.cluster import queries
 from app.cluster import services
+from app.cluster.models import CommissionMember
 from app.cluster.models import Funding
 from app.cluster.models import Organisation
 from app.core.errors import Conflict
@@ -209,3 +210,22 @@ def test_pipeline_csv_does_not_let_a_project_name_become_a_formula(login_as, man
     csv_text = client.get("/pipeline.csv").get_data(as_text=True)
 
     assert "=cmd|" not in csv_text.replace("'=cmd|", "")
+
+
+def test_commission_members_are_found_by_name_never_applicants(login_as, manager, make_user, session):
+    mentor = make_user("mentor", name="Nadia Bennani")
+    applicant = make_user("applicant", name="Nadia Applicant")
+    client = login_as(manager)
+
+    page = client.get("/commissions").get_data(as_text=True)
+    found = client.get("/commissions?pole=multimedia&q=nadia").get_data(as_text=True)
+    assert "Nadia Bennani" not in page and "No member: nobody can review" in page
+    assert f'name="user_id" value="{mentor.id}"' in found and "Nadia Applicant" not in found
+
+    assert client.post("/commissions", data={"pole": "multimedia", "user_id": mentor.id,
+                                             "action": "add"}).status_code == 302
+    refused = client.post("/commissions", data={"pole": "multimedia", "user_id": applicant.id, "action": "add"},
+                          follow_redirects=True)
+    assert "cannot sit on one" in refused.get_data(as_text=True)
+    assert set(session.scalars(select(CommissionMember.user_id).where(CommissionMember.pole_key == "multimedia"))) \
+        == {mentor.id}

@@ -3,6 +3,7 @@ select of the pipeline (page and exports), the projects' list, the funders' repo
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 import pytest
@@ -185,8 +186,10 @@ def test_a_manager_chooses_the_cohort_a_call_feeds(web, session, manager, make_c
 
 def test_a_call_is_opened_feeding_a_cohort(web, session, manager, make_cohort, now):
     cohort = make_cohort()
-    form = {"title": "Call 2027", "poles": ["multimedia"], "opens_on": now.date().isoformat(),
-            "closes_on": now.date().isoformat(), "criteria": "Innovation | 3", "stage": "innovation_path:project",
+    today = dt.date.today()  # the form compares with the real day
+    form = {"title": "Call 2027", "poles": ["multimedia"], "opens_on": today.isoformat(),
+            "closes_on": (today + dt.timedelta(days=30)).isoformat(), "criteria-0-title": "Innovation",
+            "criteria-0-weight": "3", "stage": "innovation_path:project",
             "cohort_id": str(cohort.id), "requires_deck": "y"}
 
     response = web(manager).post("/calls/new", data=form)

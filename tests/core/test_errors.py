@@ -17,6 +17,7 @@ from app.core.i18n import _l
 from app.core.problems import STATUS_BY_CODE
 from app.core.problems import http_status
 from app.projects import services as project_services
+from app.projects.evidence import EvidenceTooLarge
 
 
 def test_one_error_reads_in_each_language_when_the_boundary_renders_it(app, session, mentor, now):
@@ -38,6 +39,7 @@ def test_one_error_reads_in_each_language_when_the_boundary_renders_it(app, sess
     (errors.NotFound("x"), 404), (errors.Forbidden("x"), 403), (errors.ValidationFailed("x"), 422),
     (errors.ConcurrentEdit("x"), 409), (errors.Conflict("x"), 409), (errors.TransitionNotAllowed("x", []), 422),
     (errors.EventForbidden("x", []), 403), (errors.GateAlreadyApproved("x", []), 409), (DeckTooLarge(10), 413),
+    (EvidenceTooLarge(10), 413),
     (LinkInvalid(), 422),  # its own code is not listed: answered as the validation failure it is
 ])
 def test_the_boundary_chooses_the_status_from_the_code(error, status):
@@ -47,7 +49,7 @@ def test_the_boundary_chooses_the_status_from_the_code(error, status):
 
 def test_every_listed_code_belongs_to_an_error():
     codes = {cls.code for cls in vars(errors).values() if isinstance(cls, type) and issubclass(cls, errors.DomainError)}
-    assert codes | {"deck_too_large"} == set(STATUS_BY_CODE)
+    assert codes | {"deck_too_large", "evidence_too_large"} == set(STATUS_BY_CODE)
 
 
 def test_the_api_problem_carries_the_code_and_the_readers_words(api, make_user, make_project):

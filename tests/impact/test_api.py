@@ -23,7 +23,8 @@ def test_managers_get_every_figure_for_the_period(api, manager, world):
     assert body["survival"] == [{"years": 1, "cohort": 5, "alive": 4, "rate": 0.8},
                                 {"years": 2, "cohort": 2, "alive": 1, "rate": 0.5},
                                 {"years": 3, "cohort": 1, "alive": 0, "rate": 0.0}]
-    assert body["mentoring"] == {"hours": "2", "sessions": 2, "projects": 2}
+    assert body["mentoring"] == {"hours": "2", "sessions": 2, "projects": 2, "office_hours_booked": "0",
+                                 "office_hours_held": "0"}
     assert body["support_requests"] == {"received": 3, "served": 2}
     assert body["members"] == {"count": 3, "joined": 1, "target": 40}
 

@@ -43,7 +43,10 @@ def log(session, now):
     def make(project: Project, mentor: User, *, summary: str = "We talked about the market.", notes: str = "",
              items: list[services.ActionItemInput] | None = None,
              held_at: dt.datetime | None = None) -> AdviceSession:
-        record = services.log_session(session, project, actor=mentor, now=now, held_at=held_at or now,
+        # Items already overdue were set when the session was logged, before they fell due.
+        past = [i.due_on for i in items or [] if i.due_on is not None and i.due_on < now.date()]
+        then = now - dt.timedelta(days=(now.date() - min(past)).days + 1) if past else now
+        record = services.log_session(session, project, actor=mentor, now=then, held_at=held_at or then,
                                       duration_minutes=60, summary=summary, notes=notes, action_items=items)
         session.commit()
         return record

@@ -544,3 +544,21 @@ def test_update_profile_checks_fields_and_who(session, make_mentor, manager, now
         services.update_profile(session, mentor, actor=manager, now=now, poles=["nope"], stages=["later"],
                                 capacity=101, bio="b" * (services.BIO_MAX + 1), **known)
     assert set(caught.value.errors) == {"poles", "stages", "capacity", "bio"}
+
+
+def test_dates_that_make_no_sense_are_refused_with_a_reason(session, make_project, make_mentor, assign, now):
+    project = make_project()
+    mentor = make_mentor()
+    assign(project, mentor)
+    items = [services.ActionItemInput("Call customers", None, now.date() + dt.timedelta(days=7)),
+             services.ActionItemInput("Send the deck", None, now.date() - dt.timedelta(days=1))]
+
+    with pytest.raises(ValidationFailed) as caught:
+        services.log_session(session, project, actor=mentor, now=now, held_at=now + dt.timedelta(hours=2),
+                             duration_minutes=30, summary="Hello", action_items=items)
+    session.rollback()
+
+    errors = caught.value.field_errors()
+    assert "in the future" in errors["held_at"][0]
+    assert errors["action_items.1.due_on"] == ["The due date is already past."]
+    assert "action_items.0.due_on" not in errors

@@ -369,3 +369,16 @@ def test_forms_reject_a_missing_csrf_token(app, web, session, manager, project, 
 
     assert response.status_code == 400
     assert count(session, MentorAssignment) == 0
+
+
+def test_an_action_item_due_in_the_past_is_named_in_the_error_summary(web, session, project, staffed, now):
+    past = now.date() - dt.timedelta(days=2)
+    response = web(staffed).post(f"/projects/{project.id}/sessions/new", data=session_form(
+        now.astimezone(ZoneInfo(staffed.timezone)).replace(second=0) - dt.timedelta(hours=1),
+        **{"action_items-0-title": "", "action_items-1-title": "Send the deck",
+           "action_items-1-due_on": past.isoformat()}))
+
+    assert response.status_code == 422
+    html = text(response)
+    assert 'href="#action_items-1-due_on">Action item 2: The due date is already past.' in html
+    assert count(session, AdviceSession) == 0

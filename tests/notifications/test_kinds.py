@@ -200,7 +200,7 @@ def test_the_notifications_page_says_each_new_kind_in_the_readers_language(sessi
     params = {"project": "Atlas Pay", "mentor": "Salma", "title": "Atlas Pay", "call": "Appel 2026",
               "closes_on": "2031-03-06", "actions": [{"title": "x"}]}
     for i, kind in enumerate(("mentor_assigned", "mentor_ended", "session_logged", "action_item_due",
-                              "application_received", "review_requested", "call_closing", "gate_decided")):
+                              "application_received", "review_requested", "call_closing", "invitation")):
         session.add(Notification(user_id=reader.id, kind=kind, params=params, link=f"/projects/{i}",
                                  dedupe_key=f"page:{i}", created_at=now))
     session.commit()
@@ -214,6 +214,6 @@ def test_the_notifications_page_says_each_new_kind_in_the_readers_language(sessi
                      "Vous êtes invité à évaluer la candidature Atlas Pay.",
                      "L'appel Appel 2026 se clôt le 6 mars 2031\u00a0: votre candidature Atlas Pay est encore un "
                      "brouillon.",
-                     "Jalon validé ou renvoyé"):  # a kind without its own sentence: its label
+                     "Invitation dans une équipe"):  # a kind without its own sentence: its label
         assert sentence.replace("'", "&#39;") in page, sentence
     assert 'href="/projects/3"' in page

@@ -11,16 +11,6 @@ from app.mentoring.models import MentorAssignment
 from app.projects import hooks
 from app.projects import queries
 from app.projects import services
-from tests.test_architecture import app_imports
-from tests.test_architecture import package_of
-
-
-def test_projects_imports_none_of_the_areas_built_on_it():
-    above = {"mentoring", "checkins", "cluster", "kpis", "readiness", "calls", "impact", "pipeline"}
-    found = sorted(f"{where} imports {name}" for importer, name, where in app_imports()
-                   if package_of(importer) == "projects" and package_of(name) in above)
-
-    assert not found, "\n".join(found)
 
 
 def test_a_subscription_is_kept_once(app):

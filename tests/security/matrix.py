@@ -31,7 +31,8 @@ DEFAULT_ARGS = {"project_id": "project", "organisation_id": "organisation", "fun
                 "assignment_id": "assignment", "item_id": "action_item", "session_id": "advice_session",
                 "request_id": "support", "report_id": "kpi_report", "call_id": "call",
                 "application_id": "application", "mentor_id": "mentor", "cohort_id": "cohort", "number": "label",
-                "token": "link_token", "invitation_id": "invitation"}
+                "token": "link_token", "invitation_id": "invitation",
+                "booking_id": "booking"}
 #: Answers that are not an authorization refusal, for a state-changing call with an empty body.
 WRITE_OK = {400, 409, 413, 415, 422}
 

@@ -29,7 +29,9 @@ from app.kpis import sweep as kpi_sweep
 from app.kpis.models import KpiReport
 from app.mentoring import services as mentoring_services
 from app.mentoring.models import ActionItem
+from app.officehours import services as officehours_services
 from app.people import services as people_services
+from app.projects import evidence as project_evidence
 from app.projects import services as project_services
 from app.readiness import services as readiness_services
 from app.readiness.queries import scale_of
@@ -121,10 +123,22 @@ def build_world(session: Session, *, now: dt.datetime, uploads: Path) -> World:
                       comment="Welcome.")
     label = session.scalars(select(Label).where(Label.application_id == application.id)).one()
     deliverable = project_services.definition_of(session, atlas).stage(atlas.stage).deliverables[0].key
+    evidence_file = project_evidence.add_file(session, atlas, deliverable, data=pdf_bytes(), filename="plan.pdf",
+                                              comment="", actor=u["founder_a"], now=now,
+                                              directory=uploads / "evidence")
+    evidence_link = project_evidence.add_link(session, atlas, deliverable, url="https://example.org/plan",
+                                              comment="", actor=u["founder_a"], now=now)
 
     invitation = people_services.create_invitation(
         session, actor=u["founder_a"], email="cofounder@example.org", role="founder", project=atlas,
         relations=frozenset({"member"}), now=now).invitation
+
+    officehours_services.update_availability(session, u["mentor_m"], officehours_services.AvailabilityInput(
+        "Africa/Casablanca", windows=[{"weekday": d, "start": "09:00", "end": "12:00"} for d in range(7)]),
+        actor=u["mentor_m"], now=now)
+    slot = officehours_services.free_slots(session, u["mentor_m"].id, now=now)[0]
+    booking = officehours_services.book_slot(session, actor=u["founder_a"], mentor=u["mentor_m"], project=atlas,
+                                             starts_at=slot.starts_at, topic="Pricing", now=now)
 
     for persona, user in u.items():
         world.tokens[persona], _ = auth_services.issue_token(session, user, now=now, ttl=dt.timedelta(hours=24))
@@ -134,6 +148,7 @@ def build_world(session: Session, *, now: dt.datetime, uploads: Path) -> World:
         action_item=item.id, checkin=checkin.id if checkin else None, organisation=organisation.id,
         funding=funding.id, support=support.id, kpi_report=report.id, call=call.id, application=application.id,
         label=label.number, deliverable=deliverable, cohort=cohort.id, mentor=u["mentor_m"].id, pole="multimedia",
+        evidence_file=evidence_file.id, evidence_link=evidence_link.id,
         workflow="innovation_path", calendar_token=u["founder_a"].calendar_token, link_token="not-a-real-token",
-        invitation=invitation.id, founder_a=u["founder_a"].id)
+        invitation=invitation.id, founder_a=u["founder_a"].id, booking=booking.id)
     return world

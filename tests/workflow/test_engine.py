@@ -334,7 +334,7 @@ def options_by_event(path_engine, ctx, roles) -> dict:
 
 def test_options_list_blocked_events_with_their_reasons(path_engine, context):
     options = options_by_event(path_engine, context("idea"), frozenset({"member"}))
-    assert set(options) == {"advance", "hold", "abandon"}
+    assert set(options) == {"request_review", "advance", "hold", "abandon"}
     advance = options["advance"]
     assert advance.allowed is False
     assert advance.reasons == (

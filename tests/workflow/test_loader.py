@@ -300,6 +300,58 @@ def test_checksum_changes_when_the_stage_order_changes(write, document):
     assert load_file(write(document, "after.yaml")).checksum != before
 
 
+# Review requests and notifications --------------------------------------------------------------
+
+
+def with_review_request(document: dict, **event) -> dict:
+    document["transitions"].append({"trigger": "request_review", "source": "*", "dest": None})
+    document["events"]["request_review"] = {"roles": ["member"], **event}
+    return document
+
+
+def test_an_event_requests_a_review_and_notifies_by_role(write, document):
+    definition = load_file(write(with_review_request(
+        document, gates=["all_deliverables_done", "gate_not_approved", "no_pending_review"], requests_review=True,
+        notifies={"kind": "gate_review_requested", "roles": ["assigned_mentor", "manager"]})))
+
+    event = definition.events["request_review"]
+    assert event.requests_review is True
+    assert (event.notifies.kind, event.notifies.roles) == ("gate_review_requested", ("assigned_mentor", "manager"))
+    assert definition.events["advance"].notifies is None and definition.events["advance"].requests_review is False
+
+
+@pytest.mark.parametrize(("event", "key", "fragment"), [
+    ({"requests_review": "yes"}, "events.request_review.requests_review", "true or false"),
+    ({"requests_review": True, "gate_decision": "go"}, "events.request_review.requests_review",
+     "cannot also decide the gate"),
+    ({"notifies": ["manager"]}, "events.request_review.notifies", "mapping with kind and roles"),
+    ({"notifies": {"kind": "sms", "roles": ["manager"]}}, "events.request_review.notifies.kind",
+     "'sms' is not one of gate_review_requested, gate_decided"),
+    ({"notifies": {"kind": "gate_decided", "roles": ["investor"]}}, "events.request_review.notifies.roles",
+     "unknown role 'investor'"),
+    ({"notifies": {"kind": "gate_decided"}}, "events.request_review.notifies.roles", "at least one role"),
+    ({"notifies": {"kind": "gate_decided", "roles": ["member"], "via": "sms"}},
+     "events.request_review.notifies.via", "unknown key"),
+])
+def test_a_bad_review_or_notification_setting_is_refused_naming_the_key(write, document, event, key, fragment):
+    problems = problems_of(write(with_review_request(document, **event)))
+
+    assert key in problems, problems
+    assert fragment in problems[key]
+
+
+def test_an_event_that_requests_a_review_keeps_the_stage(write, document):
+    document["events"]["advance"]["requests_review"] = True
+
+    problems = problems_of(write(document))
+
+    assert "dest: null" in problems["events.advance.requests_review"]
+
+
+def test_a_path_with_a_review_request_keeps_its_name(write, document):
+    assert load_file(write(with_review_request(document, requests_review=True))).key == "mini_path"
+
+
 # The history's sentences -----------------------------------------------------------------------
 
 

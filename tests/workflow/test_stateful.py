@@ -35,10 +35,10 @@ from app.workflow.definition import FINAL_STATUSES
 
 STAGES = ("idea", "project", "industrialisation", "commercialisation", "internationalisation")
 # Hypothesis leans towards the first value of each list: lead with the ones that move the project.
-EVENTS = ("approve_gate", "advance", "send_back", "hold", "resume", "graduate", "abandon")
+EVENTS = ("approve_gate", "advance", "send_back", "hold", "resume", "graduate", "request_review", "abandon")
 ACTORS = ("manager", "member", "mentor", "outsider")
 #: What `steer` fires with well-formed requests; `abandon` is left to chance, as it ends the run.
-STEERING_EVENTS = ("approve_gate", "advance", "send_back", "hold", "resume", "graduate")
+STEERING_EVENTS = ("approve_gate", "advance", "send_back", "hold", "resume", "graduate", "request_review")
 COMMENTS = ("Discussed with the team.", "", "  ")
 #: Who fires what (API.md), in workflow roles.
 WHO = {
@@ -49,6 +49,7 @@ WHO = {
     "resume": {"member", "manager"},
     "abandon": {"member", "manager"},
     "graduate": {"manager"},
+    "request_review": {"member"},
 }
 FROM_STATUSES = {"resume": {"on_hold"}, "abandon": {"active", "on_hold"}}
 COMMENT_REQUIRED = {"send_back", "hold", "abandon"}
@@ -80,6 +81,8 @@ class Model:
     stage: int = 0
     status: str = "active"
     gate: str | None = None
+    #: A founder asked for a gate review that no decision nor stage change answered yet.
+    review_pending: bool = False
     mentor_assigned: bool = False
     #: (stage, deliverable key) -> done; rows survive leaving a stage and coming back.
     done: dict[tuple[str, str], bool] = field(default_factory=dict)
@@ -104,6 +107,8 @@ class Model:
             return not self.required_done() or self.gate != "go"
         if event == "graduate":
             return self.gate != "go"
+        if event == "request_review":
+            return not self.required_done() or self.gate == "go" or self.review_pending
         return False
 
     def stage_allows(self, event: str) -> bool:
@@ -145,7 +150,11 @@ class Model:
         self.status = TO_STATUS.get(event, self.status)
         if event in GATE_DECISION:
             self.gate = GATE_DECISION[event]
+            self.review_pending = False
+        if event == "request_review":
+            self.review_pending = True
         if event in MOVE:
+            self.review_pending = False
             self.gate = None  # a new stage starts without a gate decision or a mentor
             self.mentor_assigned = False
         if self.status in FINAL_STATUSES:
@@ -240,6 +249,10 @@ def lifecycle(session, make_user, make_project, assign, founder, mentor, manager
                 expected,
             )
             if expected is None:
+                if self.model.done.get((self.model.stage_name, key), False) != done:  # a change is history
+                    stage, status = self.model.stage_name, self.model.status
+                    self.model.history.append(("deliverable_done" if done else "deliverable_undone", stage, stage,
+                                               status, status))
                 self.model.done[(self.model.stage_name, key)] = done
 
         @rule(actor=st.sampled_from(ACTORS), done=st.booleans(), stale=STALE, data=st.data())
@@ -272,6 +285,7 @@ def lifecycle(session, make_user, make_project, assign, founder, mentor, manager
             project = self.project
             assert (project.stage, project.status, project.gate_decision) == (
                 self.model.stage_name, self.model.status, self.model.gate)
+            assert (project.review_requested_at is not None) is self.model.review_pending
             assert project.version == self.version
             self.check_stage_moves_one_step_at_most(project)
             self.check_final_status_stays_final(project)
@@ -318,7 +332,7 @@ def test_a_gate_is_approved_once_per_stage_visit_and_repeats_change_nothing(life
     for _ in range(3):
         state.fire("approve_gate", "manager")  # the second and third are refused, the version unchanged
         state.consistent_with_the_model()
-    assert [row[0] for row in state.model.history] == ["create", "approve_gate"]
+    assert [row[0] for row in state.model.history if row[0] in EVENTS] == ["approve_gate"]
 
 
 def test_walk_to_graduation_then_nothing_more(lifecycle):
@@ -352,4 +366,5 @@ def test_hold_send_back_and_abandon_with_refusals_between(lifecycle):
     state.fire("abandon", "member", comment="Stopping.", stale=True)  # refused: stale version
     state.fire("abandon", "member", comment="Stopping.")
     state.consistent_with_the_model()
-    assert [row[0] for row in state.model.history] == ["create", "advance", "hold", "resume", "send_back", "abandon"]
+    assert [row[0] for row in state.model.history if row[0] in EVENTS] == [
+        "advance", "hold", "resume", "send_back", "abandon"]
