@@ -47,6 +47,7 @@ PAGES = [
     ("manager", "/calls/new"), ("manager", "/cohorts"), ("manager", "/cohorts/{cohort}/edit"),
     ("manager", "/commissions"), ("manager", "/projects/999999"),
     ("admin", "/people"), ("applicant", "/applications"), ("applicant", "/calls"),
+    ("mentor", "/office-hours"), ("founder", "/projects/{AtlasTV}/office-hours"), ("manager", "/bookings"),
 ]
 #: Words that are the same in both languages or names: demo people, organisations, products.
 ALLOWED = {"Parcours", "Founder", "Manager", "Mentor", "Admin", "Applicant", "Former", "Women in Tech Maroc",
@@ -55,7 +56,9 @@ ALLOWED = {"Parcours", "Founder", "Manager", "Mentor", "Admin", "Applicant", "Fo
            "Total", "Stop", "Action", "Actions", "Budget", "Contact", "Description", "Minimum", "Maximum",
            "Demo day", "Date", "Note", "Notes", "Source", "Sources", "Type", "Pipeline", "Commission",
            "Commissions", "Organisation", "Organisations", "Mentors", "Cohorte", "Impact", "Transitions",
-           "Innovation", "Industrialisation", "Commercialisation", "Internationalisation", "Important"}
+           "Innovation", "Industrialisation", "Commercialisation", "Internationalisation", "Important",
+           # A field's hint showing the format it takes (IANA zone names), not a zone shown to the reader.
+           "Par exemple Africa/Casablanca ou Europe/Paris."}
 #: Common English words that no French sentence uses.
 ENGLISH_WORDS = {"the", "and", "with", "your", "you", "is", "are", "this", "that", "has", "have", "was", "were",
                  "for", "of", "to", "not", "will", "from", "which", "who", "what", "by", "on", "at", "it"}
