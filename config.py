@@ -130,6 +130,14 @@ class Config:
     #: Applicants with a draft hear that a call closes this many days before its last day.
     CALL_CLOSING_NOTICE_DAYS = int(os.environ.get("CALL_CLOSING_NOTICE_DAYS", "3"))
     WTF_CSRF_TIME_LIMIT = None
+    #: The cluster's name and logo (a PNG, JPEG or SVG file) on the funders' report and the label
+    #: certificate; without a logo the name stands alone.
+    CLUSTER_NAME = os.environ.get("CLUSTER_NAME", "Parcours")
+    CLUSTER_LOGO = os.environ.get("CLUSTER_LOGO") or None
+    #: Who people write to about their personal data (law 09-08), shown on /privacy.
+    PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "privacy@localhost")
+    #: The version of the privacy notice a sign-up accepts (recorded on the account); change it with the notice.
+    PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "2026-11")
     #: Sign-in throttling: failed attempts allowed per address and per account in the window.
     LOGIN_ATTEMPTS_LIMIT = os.environ.get("LOGIN_ATTEMPTS_LIMIT", "10 per 15 minutes")
     #: Sign-ups and password-reset requests per address (each sends an email).

@@ -159,6 +159,7 @@ def register_blueprints(app: Flask) -> None:
     from app.officehours.views import bp as officehours_bp
     from app.people.views import bp as people_bp
     from app.pipeline.views import bp as pipeline_bp
+    from app.privacy.views import bp as privacy_bp
     from app.projects.views import bp as projects_bp
     from app.readiness.views import bp as readiness_bp
 
@@ -180,6 +181,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(attention_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(officehours_bp)
+    app.register_blueprint(privacy_bp)
     # The API authenticates with bearer tokens, never cookies, so CSRF cannot apply to it.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

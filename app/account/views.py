@@ -20,6 +20,7 @@ from app.account.forms import SettingsForm
 from app.account.forms import notifications_form
 from app.auth import services
 from app.auth.urls import calendar_url
+from app.core import blocks
 from app.core.forms import one_write
 from app.core.dates import zone_name
 from app.core.locale import note_user
@@ -63,7 +64,8 @@ def _notifications_form():
 def _settings_page(form, notices):
     return render_template("account/settings.html", form=form, notices=notices,
                            kinds=notification_kinds.listed_for(current_user.role),
-                           calendar_url=calendar_url(current_user))
+                           calendar_url=calendar_url(current_user),
+                           deletion=blocks.build("privacy", db.session, current_user))
 
 
 @bp.post("/notifications")

@@ -22,6 +22,7 @@ from app.api import officehours  # noqa: E402,F401
 from app.api import openapi  # noqa: E402,F401
 from app.api import people  # noqa: E402,F401
 from app.api import pipeline  # noqa: E402,F401
+from app.api import privacy  # noqa: E402,F401
 from app.api import projects  # noqa: E402,F401
 from app.api import readiness  # noqa: E402,F401
 from app.api import reference  # noqa: E402,F401

@@ -35,7 +35,8 @@ def signup():
     now = utcnow()
     request_ = links.sign_up(db.session, email=data.email, name=data.name, password=data.password,
                              locale=select_locale() or "fr", now=now, secret=current_app.secret_key,
-                             ttl=link_lifetimes()["verify"], reset_ttl=link_lifetimes()["reset"])
+                             ttl=link_lifetimes()["verify"], reset_ttl=link_lifetimes()["reset"],
+                             consent_notice=current_app.config["PRIVACY_NOTICE_VERSION"] if data.consent else None)
     key = send_link(db.session, request_, now=now)
     db.session.commit()
     outbox.deliver_after_response([key])

@@ -28,6 +28,9 @@ class SignupIn(Strict):
     email: str = Field(max_length=254)
     name: str = Field(min_length=1, max_length=120)
     password: str = Field(max_length=200)
+    #: The person accepted the privacy notice (`/privacy`); recorded with its version and the time. Optional
+    #: in the API (the contract is `{email, name, password}`); the web form requires it.
+    consent: bool | None = None
 
 
 class PasswordResetIn(Strict):

@@ -19,6 +19,7 @@ from app.auth.models import User
 from app.cluster import permissions
 from app.cluster import queries
 from app.cluster import services
+from app.cluster.models import ExchangeRate
 from app.cluster.models import Funding
 from app.cluster.models import Organisation
 from app.cluster.models import SupportRequest
@@ -158,6 +159,9 @@ def list_funding(project_id: int):
     body = paginated(queries.select_fundings(project), funding_out)
     body["totals"] = {status: {c: str(a) for c, a in by_currency.items()}
                       for status, by_currency in queries.funding_totals(db.session, project).items()}
+    body["totals_mad"] = {status: {"mad": str(t.mad), "complete": t.is_complete,
+                                   "unconverted": {c: str(a) for c, a in t.unconverted.items()}}
+                          for status, t in queries.funding_totals_in_mad(db.session, project).items()}
     return body
 
 
@@ -250,3 +254,28 @@ def put_commission(key: str):
     _, people = queries.list_commissions(db.session).get(key, (commission, []))
     return schemas.CommissionOut(pole=key, chair=person(commission.chair),
                                  members=[person(u) for u in people]).model_dump(mode="json")
+
+
+def exchange_rate_out(r: ExchangeRate) -> dict:
+    return schemas.ExchangeRateOut(id=r.id, currency=r.currency, rate_to_mad=str(r.rate_to_mad), valid_on=r.valid_on,
+                                   source=r.source, recorded_by=person(r.recorded_by),
+                                   recorded_at=r.recorded_at).model_dump(mode="json")
+
+
+@bp.get("/exchange-rates")
+@doc("The exchange rates to the dirham managers recorded, the latest first", list_response=schemas.ExchangeRatePage,
+     errors=(403,), query=params.PageQuery, tag="cluster")
+@roles("manager")
+def list_exchange_rates():
+    return paginated(queries.select_exchange_rates(), exchange_rate_out)
+
+
+@bp.post("/exchange-rates")
+@doc("Record an exchange rate: dirhams for one unit of a currency from a day, and its source",
+     body=schemas.ExchangeRateIn, response=schemas.ExchangeRateOut, status=201, errors=(403, 409), tag="cluster")
+@roles("manager")
+def create_exchange_rate():
+    data = json_body(schemas.ExchangeRateIn)
+    rate = services.record_exchange_rate(db.session, actor=current_user(), now=utcnow(), **data.model_dump())
+    db.session.commit()
+    return exchange_rate_out(rate), 201

@@ -29,8 +29,8 @@ from app.projects.models import Project
 from app.projects.models import ProjectEvent
 from app.projects.notify import send_event_messages
 from app.projects.overview import build_overview
-from app.projects.params import evidence_directory
-from app.projects.params import evidence_max_bytes
+from app.projects.storage import evidence_directory
+from app.projects.storage import evidence_max_bytes
 
 PROJECT_ERRORS = (403, 404)
 

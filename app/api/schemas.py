@@ -599,9 +599,41 @@ class FundingOut(BaseModel):
     version: int
 
 
+class MoneyTotalOut(BaseModel):
+    #: Exact decimal string: every amount that converts at a recorded rate, in dirhams.
+    mad: str
+    #: True when every amount is in `mad`; otherwise `unconverted` holds the rest, per currency.
+    complete: bool
+    unconverted: dict[str, str]
+
+
 class FundingPage(Page):
     items: list[FundingOut]
     totals: dict[str, dict[str, str]]
+    #: status → the total in dirhams at the recorded exchange rates (amounts without a rate apart).
+    totals_mad: dict[str, MoneyTotalOut] = {}
+
+
+class ExchangeRateIn(Strict):
+    currency: str = Field(min_length=3, max_length=3)
+    #: Dirhams for one unit; an exact decimal string ("10.85") is safest.
+    rate_to_mad: Decimal = Field(gt=0, max_digits=12, decimal_places=6)
+    valid_on: dt.date
+    source: str = Field(min_length=1, max_length=200)
+
+
+class ExchangeRateOut(BaseModel):
+    id: int
+    currency: str
+    rate_to_mad: str
+    valid_on: dt.date
+    source: str
+    recorded_by: PersonRef | None
+    recorded_at: dt.datetime
+
+
+class ExchangeRatePage(Page):
+    items: list[ExchangeRateOut]
 
 
 class SupportRequestIn(Strict):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import BooleanField
 from wtforms import EmailField
 from wtforms import PasswordField
 from wtforms import StringField
@@ -21,6 +22,10 @@ class SignupForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=10, max=200)])
+    #: Law 09-08: the web form requires it (the API records it when given).
+    consent = BooleanField(_l("I have read the privacy notice and agree that the cluster keeps my data for its "
+                              "programme"),
+                           validators=[DataRequired(message=_l("Tick the box to accept the privacy notice."))])
 
 
 class ResetRequestForm(FlaskForm):

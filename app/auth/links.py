@@ -116,7 +116,8 @@ def _use(session: Session, token: str, purpose: str, *, now: dt.datetime, secret
 
 
 def sign_up(session: Session, *, email: str, name: str, password: str, locale: str, now: dt.datetime,
-            secret: str, ttl: dt.timedelta = VERIFY_TTL, reset_ttl: dt.timedelta = RESET_TTL) -> LinkRequest:
+            secret: str, ttl: dt.timedelta = VERIFY_TTL, reset_ttl: dt.timedelta = RESET_TTL,
+            consent_notice: str | None = None) -> LinkRequest:
     """Create an unverified applicant account and a link to confirm its address.
 
     Self-registered accounts are applicants: they reach the portfolio through a call and its
@@ -125,6 +126,8 @@ def sign_up(session: Session, *, email: str, name: str, password: str, locale: s
     An email already registered gets no new account and no error: its owner is sent a note
     instead (a link to confirm the address by choosing the password if it was never confirmed,
     a reset link if the account is in use), so the answer never tells who has an account.
+
+    `consent_notice`: the version of the privacy notice the person accepted, recorded with the time.
 
     :raises ValidationFailed: a malformed email, a missing name, a short password.
     """
@@ -139,6 +142,8 @@ def sign_up(session: Session, *, email: str, name: str, password: str, locale: s
         if not existing.is_verified:
             return _claimed_twice(session, existing, now=now, secret=secret, ttl=reset_ttl)
         return _request(session, existing, PASSWORD_RESET, "account_exists", now=now, secret=secret, ttl=reset_ttl)
+    if consent_notice:
+        user.consented_at, user.consent_notice_version = now, consent_notice
     return _request(session, user, VERIFY_EMAIL, "verify_email", now=now, secret=secret, ttl=ttl)
 
 

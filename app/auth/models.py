@@ -59,6 +59,13 @@ class User(Base):
     #: When the owner proved the address by following an emailed link; NULL: a self-signed-up
     #: account that cannot sign in yet. Accounts created by managers are verified at creation.
     email_verified_at: Mapped[dt.datetime | None]
+    #: When the person accepted the privacy notice at sign-up, and which version of it (law 09-08);
+    #: NULL for accounts made by the cluster's staff or through the API without `consent`.
+    consented_at: Mapped[dt.datetime | None]
+    consent_notice_version: Mapped[str | None] = mapped_column(String(32))
+    #: When the account was anonymised at its owner's request: the row stays, so history keeps a
+    #: pseudonymised actor ("Former member #id").
+    anonymised_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")

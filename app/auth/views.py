@@ -133,7 +133,8 @@ def signup():
         with one_write(form) as write:
             request_ = links.sign_up(db.session, email=form.email.data, name=form.name.data,
                                      password=form.password.data, locale=select_locale() or "fr", now=now,
-                                     secret=current_app.secret_key, **_signup_lifetimes())
+                                     secret=current_app.secret_key, **_signup_lifetimes(),
+                                     consent_notice=current_app.config["PRIVACY_NOTICE_VERSION"])
             key = send_link(db.session, request_, now=now)
         if write.ok:
             outbox.deliver_after_response([key])

@@ -12,6 +12,9 @@ from pathlib import Path
 
 from fpdf import FPDF
 
+from app.core.branding import Branding
+from app.core.branding import draw_logo
+
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"),
              Path("/usr/local/share/fonts"))
 
@@ -57,8 +60,8 @@ class _Writer:
             self.pdf.ln(gap)
 
 
-def build_certificate(text: CertificateText, *, title: str) -> bytes:
-    """Render the certificate; return the PDF's bytes."""
+def build_certificate(text: CertificateText, *, title: str, brand: Branding | None = None) -> bytes:
+    """Render the certificate under the cluster's logo and name (when given); return the PDF's bytes."""
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_title(title)
     pdf.set_creator("Parcours")
@@ -69,8 +72,12 @@ def build_certificate(text: CertificateText, *, title: str) -> bytes:
     pdf.rect(10, 10, pdf.w - 20, pdf.h - 20)
     pdf.set_line_width(0.3)
     pdf.rect(14, 14, pdf.w - 28, pdf.h - 28)
-    pdf.set_y(32)
     writer = _Writer(pdf)
+    if brand is not None:
+        logo_width = draw_logo(pdf, brand.logo, x=20, y=18, height=12)
+        pdf.set_y(19 if not logo_width else 31)
+        writer.line(brand.name, size=12, bold=True, height=6)
+    pdf.set_y(max(pdf.get_y() + 4, 32))
     writer.line(text.heading, size=30, bold=True, height=14, gap=8)
     writer.line(text.intro, size=14, height=8, gap=2)
     writer.line(text.project, size=24, bold=True, height=12, gap=4)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask import Response
 from flask import abort
+from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -29,6 +30,7 @@ from app.calls.overview import build_page
 from app.calls.web import load_application
 from app.calls.web import load_call
 from app.calls.web import refused
+from app.core.branding import branding
 from app.core.dates import format_date
 from app.core.errors import NotFound
 from app.core.forms import one_write
@@ -136,7 +138,7 @@ def certificate(number: str):
         number_line=_("Label number: %(number)s", number=label.number),
         date_line=_("Labelled on %(date)s", date=format_date(label.labelled_on, "long")),
         footer=_("Parcours — check this label with the cluster under its number."))
-    pdf = build_certificate(text, title=f"{label.number} — {project.name}")
+    pdf = build_certificate(text, title=f"{label.number} — {project.name}", brand=branding(current_app.config))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{label.number}.pdf"', "Cache-Control": "private, no-store"})
 

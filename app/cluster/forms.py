@@ -56,3 +56,10 @@ class SupportRequestForm(FlaskForm):
 class SupportAnswerForm(FlaskForm):
     assignee_id = IntegerField(validators=[Optional()])
     answer = TextAreaField(_l("Answer"), validators=[Optional(), Length(max=DESCRIPTION_MAX)])
+
+
+class ExchangeRateForm(FlaskForm):
+    currency = SelectField(_l("Currency"), choices=choices((c, c) for c in CURRENCIES if c != "MAD"))
+    rate_to_mad = StringField(_l("Dirhams for one unit"), validators=[DataRequired(), Length(max=32)])
+    valid_on = DateField(_l("Valid from"), validators=[DataRequired()])
+    source = StringField(_l("Source"), validators=[DataRequired(), Length(max=200)])

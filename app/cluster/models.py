@@ -13,6 +13,7 @@ from sqlalchemy import Index
 from sqlalchemy import Numeric
 from sqlalchemy import String
 from sqlalchemy import Text
+from sqlalchemy import UniqueConstraint
 from sqlalchemy import text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
@@ -162,3 +163,30 @@ class SupportRequest(Base):
 
     requester: Mapped[User | None] = relationship(foreign_keys=[requester_id], lazy="joined")
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="joined")
+
+
+class ExchangeRate(Base):
+    """What one unit of a currency is worth in dirhams from `valid_on`, as a manager recorded it.
+
+    Totals in MAD convert each amount at the latest rate valid on or before the amount's date;
+    an amount without such a rate is never converted (its currency is totalled apart)."""
+
+    __tablename__ = "exchange_rates"
+    __table_args__ = (
+        CheckConstraint("rate_to_mad > 0", name="rate_positive"),
+        CheckConstraint("currency <> 'MAD'", name="not_mad"),
+        UniqueConstraint("currency", "valid_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: ISO 4217 code.
+    currency: Mapped[str] = mapped_column(String(3))
+    #: Dirhams for one unit of `currency` (exact, six decimals).
+    rate_to_mad: Mapped[Decimal] = mapped_column(Numeric(18, 6))
+    valid_on: Mapped[dt.date] = mapped_column(Date)
+    #: Where the rate comes from (Bank Al-Maghrib's reference rate, a bank's statement…).
+    source: Mapped[str] = mapped_column(String(200))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    recorded_by: Mapped[User | None] = relationship(lazy="joined")

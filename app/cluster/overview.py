@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
@@ -14,6 +13,7 @@ from app.cluster.models import Funding
 from app.cluster.models import Organisation
 from app.cluster.models import ProjectPartner
 from app.cluster.models import SupportRequest
+from app.cluster.money import Totals
 from app.projects.models import Project
 
 
@@ -21,7 +21,8 @@ from app.projects.models import Project
 class ClusterPanel:
     partners: list[ProjectPartner]
     fundings: list[Funding]
-    totals: dict[str, dict[str, Decimal]]
+    #: status → its lines totalled in dirhams where rates allow, per currency otherwise.
+    totals: dict[str, Totals]
     support_requests: list[SupportRequest]
     organisations: list[Organisation]
     can_manage: bool
@@ -34,7 +35,7 @@ def build_panel(session: Session, project: Project, user: User, relations: froze
     return ClusterPanel(
         partners=queries.project_partners(session, project),
         fundings=list(session.scalars(queries.select_fundings(project))),
-        totals=queries.funding_totals(session, project),
+        totals=queries.funding_totals_in_mad(session, project),
         support_requests=list(session.scalars(queries.select_support_requests(project=project))),
         organisations=list(session.scalars(queries.select_organisations())) if can_manage else [],
         can_manage=can_manage,

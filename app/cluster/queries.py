@@ -14,8 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
+from app.cluster import money
 from app.cluster.models import Commission
 from app.cluster.models import CommissionMember
+from app.cluster.models import ExchangeRate
 from app.cluster.models import Funding
 from app.cluster.models import Organisation
 from app.cluster.models import OrganisationMember
@@ -138,3 +140,42 @@ def search_reviewers(session: Session, text: str, *, exclude: set[int] = frozens
                                func.lower(User.email).contains(needle, autoescape=True)),
                            User.id.not_in(exclude))
         .order_by(User.role != "mentor", User.name, User.id).limit(limit)))
+
+
+# Exchange rates: totals in dirhams ------------------------------------------------------------
+
+
+def select_exchange_rates(*, currency: str | None = None) -> Select:
+    """The recorded rates, the latest first."""
+    stmt = select(ExchangeRate).order_by(ExchangeRate.valid_on.desc(), ExchangeRate.currency, ExchangeRate.id.desc())
+    return stmt.where(ExchangeRate.currency == currency) if currency else stmt
+
+
+def rate_book(session: Session) -> money.RateBook:
+    """Every recorded rate (a few per currency and month: small), ready to convert."""
+    return money.RateBook(money.Rate(r.currency, r.rate_to_mad, r.valid_on)
+                          for r in session.execute(select(ExchangeRate.currency, ExchangeRate.rate_to_mad,
+                                                          ExchangeRate.valid_on)))
+
+
+def granted_amounts(session: Session, project_ids: list[int]) -> dict[int, list[money.Amount]]:
+    """project id → its granted financing lines as amounts to total."""
+    found: dict[int, list[money.Amount]] = defaultdict(list)
+    if not project_ids:
+        return found
+    for project_id, amount, currency, decided, applied, created in session.execute(
+            select(Funding.project_id, Funding.amount, Funding.currency, Funding.decided_on, Funding.applied_on,
+                   Funding.created_at)
+            .where(Funding.project_id.in_(project_ids), Funding.status == "granted")):
+        found[project_id].append(money.Amount(Decimal(amount), currency, decided or applied or created.date()))
+    return found
+
+
+def funding_totals_in_mad(session: Session, project: Project) -> dict[str, money.Totals]:
+    """status → the project's financing totalled in dirhams where rates allow (per currency otherwise)."""
+    book = rate_book(session)
+    lines: dict[str, list[money.Amount]] = defaultdict(list)
+    for funding in session.scalars(select(Funding).where(Funding.project_id == project.id)):
+        day = funding.decided_on or funding.applied_on or funding.created_at.date()
+        lines[funding.status].append(money.Amount(funding.amount, funding.currency, day))
+    return {status: money.total(amounts, book) for status, amounts in lines.items()}

@@ -26,6 +26,7 @@ from app.cluster.models import PARTNER_ROLES
 from app.cluster.models import SUPPORT_KINDS
 from app.cluster.models import Commission
 from app.cluster.models import CommissionMember
+from app.cluster.models import ExchangeRate
 from app.cluster.models import Funding
 from app.cluster.models import Organisation
 from app.cluster.models import OrganisationMember
@@ -270,3 +271,40 @@ def close_support_request(session: Session, request: SupportRequest, *, actor: U
     request.answer, request.status, request.closed_at = answer.strip(), "closed", now
     session.flush()
     return request
+
+
+#: Above this, a rate to the dirham is a typo (the strongest currencies are worth about 13 MAD).
+RATE_MAX = Decimal("100000")
+SOURCE_MAX = 200
+
+
+def record_exchange_rate(session: Session, *, actor: User, now: dt.datetime, currency: str, rate_to_mad,
+                         valid_on: dt.date | None, source: str) -> ExchangeRate:
+    """Record what one unit of `currency` is worth in dirhams from `valid_on` (managers only)."""
+    _require_manager(actor)
+    errors: dict[str, list] = {}
+    if currency not in CURRENCIES or currency == "MAD":
+        errors["currency"] = [_l("Choose a currency other than the dirham.")]
+    parsed = parse_amount(rate_to_mad)
+    if parsed is None or parsed <= 0 or parsed > RATE_MAX:
+        errors["rate_to_mad"] = [_l("A rate above 0, such as 10.85.")]
+    elif parsed.as_tuple().exponent < -6:
+        errors["rate_to_mad"] = [_l("At most six decimals.")]
+    if valid_on is None:
+        errors["valid_on"] = [_l("Give the day the rate is valid from.")]
+    elif valid_on > now.date() + dt.timedelta(days=31):
+        errors["valid_on"] = [_l("More than a month ahead: check the date.")]
+    if not source.strip() or len(source) > SOURCE_MAX:
+        errors["source"] = [_l("Say where the rate comes from, in 1 to %(n)s characters.", n=SOURCE_MAX)]
+    if errors:
+        raise ValidationFailed(_l("The exchange rate has invalid fields."), **errors)
+    rate = ExchangeRate(currency=currency, rate_to_mad=parsed, valid_on=valid_on, source=source.strip(),
+                        recorded_by_id=actor.id, recorded_at=now)
+    try:
+        with session.begin_nested():  # a refused duplicate leaves nothing pending behind
+            session.add(rate)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(_l("A rate for %(currency)s on that day is already recorded.", currency=currency),
+                       valid_on=[_l("A rate for this currency and day is already recorded.")]) from None
+    return rate

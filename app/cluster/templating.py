@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import format_decimal
 
 from app.cluster import labels
 
 
 def register(app: Flask) -> None:
-    for helper in (funding_source_label, funding_status_label, cluster_labels):
+    for helper in (funding_source_label, funding_status_label, cluster_labels, rate_text):
         app.add_template_global(helper)
 
 
@@ -23,3 +24,8 @@ def funding_status_label(status: str) -> str:
 def cluster_labels():
     """The cluster vocabularies, for templates: `cluster_labels().KINDS[key]`."""
     return labels
+
+
+def rate_text(value) -> str:
+    """An exchange rate in the reader's locale, with its significant decimals (10,85 or 0,091234)."""
+    return format_decimal(value, format="#,##0.00####")

@@ -20,6 +20,7 @@ from app.auth.models import User
 from app.cluster import permissions
 from app.cluster import queries
 from app.cluster import services
+from app.cluster.forms import ExchangeRateForm
 from app.cluster.forms import FundingForm
 from app.cluster.forms import OrganisationForm
 from app.cluster.forms import PartnerForm
@@ -27,6 +28,8 @@ from app.cluster.forms import SupportAnswerForm
 from app.cluster.forms import SupportRequestForm
 from app.cluster.notify import support_closed_message
 from app.cluster.overview import build_panel
+from app.cluster.templating import rate_text
+from app.core.dates import format_date
 from app.core.errors import DomainError
 from app.core.errors import NotFound
 from app.core.forms import choices
@@ -269,3 +272,22 @@ def _int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+@bp.route("/exchange-rates", methods=["GET", "POST"])
+@role_required("manager")
+def exchange_rates():
+    """The rates managers recorded (the latest first) and the form to record one."""
+    form = ExchangeRateForm()
+    if form.validate_on_submit():
+        with one_write(form) as write:
+            rate = services.record_exchange_rate(
+                db.session, actor=current_user, now=utcnow(), currency=form.currency.data,
+                rate_to_mad=form.rate_to_mad.data, valid_on=form.valid_on.data, source=form.source.data)
+        if write.ok:
+            flash(_("Rate recorded: 1 %(currency)s = %(rate)s MAD from %(day)s.", currency=rate.currency,
+                    rate=rate_text(rate.rate_to_mad), day=format_date(rate.valid_on, "long")), "success")
+            return redirect(url_for("cluster.exchange_rates"), code=303)
+    page = db.paginate(queries.select_exchange_rates(currency=request.args.get("currency") or None), per_page=30,
+                       error_out=False)
+    return render_template("cluster/exchange_rates.html", form=form, page=page), 422 if form.errors else 200

@@ -22,11 +22,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import aliased
 
+from app.cluster import money
 from app.cluster.models import Funding
 from app.cluster.models import Organisation
 from app.cluster.models import SupportRequest
 from app.core.sqltime import days_between
 from app.core.sqltime import instant
+from app.impact import series
+from app.impact.series import Quarter
 from app.kpis.models import KpiReport
 from app.kpis.models import KpiValue
 from app.mentoring.models import AdviceSession
@@ -139,6 +142,10 @@ class FundersReport:
     members: int = 0
     members_joined: int = 0
     members_target: int = 0
+    #: Jobs and revenue per calendar quarter of the period.
+    quarters: list[Quarter] = field(default_factory=list)
+    #: source → money granted in the period, in dirhams where rates allow (per currency otherwise).
+    money_in_mad: dict[str, money.Totals] = field(default_factory=dict)
 
     @property
     def gates_passed(self) -> int:
@@ -189,6 +196,8 @@ def funders_report(session: Session, filters: ReportFilters, *, members_target: 
     report.stages = list(stages.values())
     report.kpis, report.kpi_reports_due, report.kpi_reports_submitted = _kpis(session, ids, filters)
     report.money_raised = _money_raised(session, ids, filters)
+    report.money_in_mad = series.money_by_source(session, ids, filters.start, filters.end)
+    report.quarters = series.quarterly(session, ids, filters.start_at, filters.end_at)
     report.survival = _survival(session, ids, filters)
     _mentoring_and_support(session, ids, filters, report)
     report.members, report.members_joined = session.execute(

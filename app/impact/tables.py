@@ -48,6 +48,7 @@ def summary(r: FundersReport) -> Table:
         raised[line.currency] = raised.get(line.currency, Decimal(0)) + line.amount
     rows += [[str(_l("Money raised (financing granted)")), amount, currency] for currency, amount in
              sorted(raised.items())]
+    rows += money_in_mad(r)
     rows += [
         [str(_l("Mentoring hours delivered")), r.mentoring_hours, str(_l("hours"))],
         [str(_l("Advice sessions")), r.mentoring_sessions, ""],
@@ -60,6 +61,23 @@ def summary(r: FundersReport) -> Table:
         [str(_l("KPI reports submitted")), r.kpi_reports_submitted, str(_l("of %(n)s due", n=r.kpi_reports_due))],
     ]
     return str(_l("Key figures")), [str(_l("Figure")), str(_l("Value")), str(_l("Unit"))], rows
+
+
+def money_in_mad(r: FundersReport) -> list[list]:
+    """When money came in several currencies: its total in dirhams at the recorded rates, and apart, per
+    currency, what no rate converts (never added to the dirhams)."""
+    totals = list(r.money_in_mad.values())
+    if not any(t.is_mixed for t in totals):
+        return []
+    unconverted: dict[str, Decimal] = {}
+    for t in totals:
+        for currency, amount in t.unconverted.items():
+            unconverted[currency] = unconverted.get(currency, Decimal(0)) + amount
+    rows: list[list] = [[str(_l("Money raised, in dirhams at the recorded exchange rates")),
+                         sum((t.mad for t in totals), Decimal(0)), "MAD"]]
+    rows += [[str(_l("…not converted, for want of an exchange rate")), amount, currency]
+             for currency, amount in sorted(unconverted.items())]
+    return rows
 
 
 def sections(r: FundersReport) -> list[Table]:

@@ -12,17 +12,18 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.auth.decorators import role_required
+from app.core.branding import branding
 from app.core.dates import format_date
 from app.core.i18n import current_language
 from app.core.time import utcnow
 from app.extensions import db
+from app.impact import charts as impact_charts
 from app.impact import pdf
 from app.impact import tables
 from app.impact.filters import BadFilters
 from app.impact.filters import parse_filters
 from app.impact.queries import FundersReport
 from app.impact.queries import funders_report
-from app.pipeline import charts
 from app.pipeline.exports import to_xlsx
 from app.projects import queries as project_queries
 
@@ -52,14 +53,10 @@ def language() -> str:
 def funders():
     report = compute()
     poles = {p.key: p.name for p in project_queries.list_poles(db.session)}
-    chart = charts.bars(
-        chart_id="funders-stages", title=_("Projects per stage at the end of the period"),
-        description=_("For each stage, the projects there at the end of the period."),
-        categories=[s.label for s in report.stages], values=[s.at_end for s in report.stages],
-        x_label=_("Projects"), y_label=_("Stage"))
+    drawn = [(chart, impact_charts.svg(chart)) for chart in impact_charts.funder_charts(report)]
     cohorts = project_queries.list_cohorts(db.session)
     return render_template("impact/funders.html", r=report, sections=tables.sections(report), poles=poles,
-                           chart=chart, text=tables.text, languages=current_app.config["LANGUAGES"],
+                           charts=drawn, text=tables.text, languages=current_app.config["LANGUAGES"],
                            cohorts=cohorts, cohort_name=cohort_name(report.filters.cohort))
 
 
@@ -78,9 +75,11 @@ def funders_pdf():
     lang = language()
     with force_locale(lang):
         report = compute()
+        brand = branding(current_app.config)
         body = pdf.render(title=_("Funders' report"), subtitle=subtitle(report), tables=tables.sections(report),
-                          footer=_("Parcours · generated on %(date)s", date=format_date(utcnow(), "long")),
-                          language=lang)
+                          footer=_("%(cluster)s · generated on %(date)s", cluster=brand.name,
+                                   date=format_date(utcnow(), "long")),
+                          language=lang, charts=impact_charts.funder_charts(report), brand=brand)
     return _download(body, "application/pdf", report, "pdf")
 
 

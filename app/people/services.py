@@ -97,7 +97,7 @@ def update_account(session: Session, target: User, *, actor: User, now: dt.datet
     if active is True:
         target.is_disabled = False
     elif active is False and not target.is_disabled:
-        _deactivate(session, target, now=now)
+        end_access(session, target, now=now)
     session.flush()
     return target
 
@@ -113,7 +113,8 @@ def _check_leaves_no_team(session: Session, user: User, role: str) -> None:
         raise ValidationFailed(message, role=[message])
 
 
-def _deactivate(session: Session, user: User, *, now: dt.datetime) -> None:
+def end_access(session: Session, user: User, *, now: dt.datetime) -> None:
+    """Deactivate `user`: their web sessions and API tokens stop at once (their history stays)."""
     user.is_disabled = True
     user.session_epoch += 1  # every signed-in browser stops at its next request
     session.execute(delete(UserSession).where(UserSession.user_id == user.id))

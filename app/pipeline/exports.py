@@ -1,17 +1,39 @@
-"""CSV and XLSX exports of exactly the tables the pipeline page shows."""
+"""CSV and XLSX exports: the pipeline page's tables, and one row per project (`/projects.csv|.xlsx`).
+
+Headers and values are in the reader's language (labels, not keys; yes/no, not True/False; dates
+spelled by Babel). A CSV opens in the reader's spreadsheet as it is: UTF-8 with a byte order mark
+(Excel otherwise reads it as the Windows code page), and `;` between fields where the locale writes
+decimals with a comma (French Excel expects `;` then, and numbers carry a decimal comma). No `sep=`
+line is written: Excel honours one but then ignores the byte order mark, and every other reader
+(LibreOffice, pandas, a database import) takes it for data; see the README.
+"""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
 
+from babel.numbers import format_currency
+from babel.numbers import format_decimal
+from babel.numbers import get_decimal_symbol
 from openpyxl import Workbook
 
+from app.core.dates import format_date
+from app.core.dates import to_local
+from app.core.i18n import _l
+from app.core.i18n import lazy_pgettext
 from app.pipeline.queries import Pipeline
+from app.pipeline.roster import RosterRow
 
 #: A cell starting with one of these is a formula to a spreadsheet: prefix it so it stays text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"
+Section = tuple[str, list[str], Iterable[list]]
 
 
 def safe_cell(value):
@@ -21,46 +43,157 @@ def safe_cell(value):
     return value
 
 
-def tables(p: Pipeline, labels: dict[str, str]) -> list[tuple[str, list[str], list[list]]]:
-    """(title, header, rows) for each table of the page, in page order."""
-    stages = [["workflow", "stage", "projects", "active", "stalled", "median days in stage (now)",
-               "p90 days in stage (now)", "median days per stay (done)", "p90 days per stay (done)",
-               "ever reached", "conversion from previous"]]
-    for s in p.stages:
-        stages.append([s.workflow, s.label, s.count, s.active, s.stalled, s.median_days_now, s.p90_days_now,
-                       s.median_days_done, s.p90_days_done, s.reached, s.conversion])
-    by_pole = [["workflow", "stage", *p.poles]] + [[s.workflow, s.label, *[s.by_pole.get(pole, 0) for pole in p.poles]]
-                                                    for s in p.stages]
-    stalled = [["project", "workflow", "stage", "days in stage", "too long in stage", "overdue check-in", "no mentor"]]
-    stalled += [[x.name, x.workflow, x.stage, x.days_in_stage, x.too_long, x.overdue_checkin, x.no_mentor]
-                for x in p.stalled]
-    load = [["mentor", "active mentees", "capacity", "sessions 30 days", "sessions 90 days", "overdue check-ins"]]
-    load += [[m.name, m.active, m.capacity, m.sessions_30, m.sessions_90, m.overdue_checkins] for m in p.mentor_load]
-    return [(labels["stages"], stages[0], stages[1:]), (labels["by_pole"], by_pole[0], by_pole[1:]),
-            (labels["stalled"], stalled[0], stalled[1:]), (labels["mentors"], load[0], load[1:])]
+@dataclass(frozen=True)
+class Dialect:
+    """How the reader's spreadsheet reads a CSV: their locale's numbers, and the separator it expects."""
+
+    locale: str
+    delimiter: str
+
+    @classmethod
+    def of(cls, locale: str, separator: str | None = None) -> Dialect:
+        """`;` where the locale's decimal sign is a comma, `,` elsewhere; `separator` (`comma`,
+        `semicolon`) overrides it for a reader whose spreadsheet is set otherwise."""
+        chosen = {"comma": ",", "semicolon": ";"}.get(separator or "")
+        if chosen is None:
+            chosen = ";" if get_decimal_symbol(locale) == "," else ","
+        return cls(locale=locale, delimiter=chosen)
 
 
-def to_csv(sections: Iterable[tuple[str, list[str], list[list]]]) -> str:
-    """One CSV document: each table under its title, separated by a blank line."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for title, header, rows in sections:
-        writer.writerow([safe_cell(title)])
+def yes_no(value: bool) -> str:
+    return str(_l("yes") if value else _l("no"))
+
+
+def text(value, locale: str) -> str:
+    """A cell as a CSV shows it: numbers with the locale's decimal sign and no grouping (a spreadsheet
+    reads them back as numbers), dates spelled the locale's way, text guarded against formulas."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        return format_decimal(value, format="0.00", locale=locale)
+    if isinstance(value, float):
+        return format_decimal(value, format="0.###", locale=locale)
+    if isinstance(value, dt.date):
+        return format_date(value, "medium", locale=locale)
+    return safe_cell(str(value))
+
+
+def cell(value):
+    """A cell as an XLSX holds it: numbers and dates stay typed, booleans become words, text is guarded."""
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, str):
+        return safe_cell(value)
+    return value
+
+
+class _Line:
+    """A file-like buffer for `csv.writer` that hands back each written line."""
+
+    def __init__(self) -> None:
+        self.value = ""
+
+    def write(self, value: str) -> None:
+        self.value = value
+
+
+def stream_csv(sections: Iterable[Section], dialect: Dialect, *, titles: bool = True) -> Iterator[str]:
+    """The CSV, line by line: each table under its title (when `titles`), separated by a blank line."""
+    line = _Line()
+    writer = csv.writer(line, delimiter=dialect.delimiter)
+    yield BOM
+    for index, (title, header, rows) in enumerate(sections):
+        if titles:
+            if index:
+                writer.writerow([])
+                yield line.value
+            writer.writerow([safe_cell(title)])
+            yield line.value
         writer.writerow([safe_cell(h) for h in header])
-        writer.writerows([[safe_cell(c) for c in row] for row in rows])
-        writer.writerow([])
+        yield line.value
+        for row in rows:
+            writer.writerow([text(c, dialect.locale) for c in row])
+            yield line.value
+
+
+def to_csv(sections: Iterable[Section], dialect: Dialect) -> str:
+    """The whole CSV document at once (small tables)."""
+    return "".join(stream_csv(sections, dialect))
+
+
+def to_xlsx(sections: Iterable[Section]) -> bytes:
+    """One worksheet per table, written in openpyxl's write-only mode (rows are not kept)."""
+    out = io.BytesIO()
+    _workbook(sections).save(out)
     return out.getvalue()
 
 
-def to_xlsx(sections: Iterable[tuple[str, list[str], list[list]]]) -> bytes:
-    """One worksheet per table."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+def _workbook(sections: Iterable[Section]) -> Workbook:
+    workbook = Workbook(write_only=True)
     for title, header, rows in sections:
         sheet = workbook.create_sheet(title=title[:31])
         sheet.append([safe_cell(h) for h in header])
         for row in rows:
-            sheet.append([safe_cell(c) for c in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+            sheet.append([cell(c) for c in row])
+    return workbook
+
+
+# The pipeline's tables ---------------------------------------------------------------------------
+
+
+def tables(p: Pipeline, labels: dict[str, str], paths: dict[str, str]) -> list[Section]:
+    """(title, header, rows) for each table of the page, in page order; `paths`: workflow key → label."""
+    def path(key: str) -> str:
+        return paths.get(key, key)
+
+    stages = [[path(s.workflow), s.label, s.count, s.active, s.stalled, s.median_days_now, s.p90_days_now,
+               s.median_days_done, s.p90_days_done, s.reached, s.conversion] for s in p.stages]
+    stage_header = [str(h) for h in (
+        _l("Path"), _l("Stage"), _l("Projects"), _l("Active"), _l("Stalled"), _l("Median days in stage (now)"),
+        _l("90th percentile of days in stage (now)"), _l("Median days per stay (done)"),
+        _l("90th percentile of days per stay (done)"), _l("Ever reached"), _l("Conversion from the previous stage"))]
+    by_pole = [[path(s.workflow), s.label, *[s.by_pole.get(pole, 0) for pole in p.poles]] for s in p.stages]
+    poles = labels.get("poles") or {}
+    stage_labels = {(s.workflow, s.stage): s.label for s in p.stages}
+    stalled = [[x.name, path(x.workflow), stage_labels.get((x.workflow, x.stage), x.stage), x.days_in_stage,
+                x.too_long, x.overdue_checkin, x.no_mentor] for x in p.stalled]
+    load = [[m.name, m.active, m.capacity, m.sessions_30, m.sessions_90, m.overdue_checkins] for m in p.mentor_load]
+    return [
+        (labels["stages"], stage_header, stages),
+        (labels["by_pole"], [str(_l("Path")), str(_l("Stage")), *[poles.get(k, k) for k in p.poles]], by_pole),
+        (labels["stalled"], [str(h) for h in (_l("Project"), _l("Path"), _l("Stage"), _l("Days in stage"),
+                                              _l("Too long in stage"), _l("Overdue check-in"), _l("No mentor"))],
+         stalled),
+        (labels["mentors"], [str(h) for h in (_l("Mentor"), _l("Active mentees"), _l("Capacity"),
+                                              _l("Sessions in 30 days"), _l("Sessions in 90 days"),
+                                              _l("Overdue check-ins"))], load),
+    ]
+
+
+# One row per project -----------------------------------------------------------------------------
+
+
+def roster_header() -> list[str]:
+    return [str(h) for h in (
+        _l("Name"), _l("Pole"), _l("Path"), _l("Stage"), _l("Status"), _l("Days in stage"), _l("Founders"),
+        _l("Mentors"), _l("Cohort"), lazy_pgettext("cluster label", "Label"), _l("Last session"),
+        _l("Next check-in"), _l("Funding granted (MAD)"), _l("Funding granted without an exchange rate"))]
+
+
+def roster_values(row: RosterRow, locale: str) -> list:
+    """A project's cells: dates in the reader's zone, the granted financing in dirhams (empty when none),
+    and apart, in their own currency, the amounts no recorded rate converts."""
+    funding = row.funding
+    unconverted = " + ".join(format_currency(amount, currency, locale=locale)
+                             for currency, amount in sorted(funding.unconverted.items()))
+    return [row.name, row.pole, row.path, row.stage, row.status, row.days_in_stage, ", ".join(row.founders),
+            ", ".join(row.mentors), row.cohort, row.label, _day(row.last_session), _day(row.next_checkin),
+            funding.mad if set(funding.by_currency) - set(funding.unconverted) else None, unconverted or None]
+
+
+def _day(value: dt.datetime | None) -> dt.date | None:
+    return to_local(value).date() if value else None

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from flask import Blueprint
 from flask import Response
 from flask import current_app
 from flask import render_template
 from flask import request
+from flask import stream_with_context
 from flask_babel import format_percent
 from flask_babel import gettext as _
+from flask_login import current_user
+from flask_login import login_required
 
 from app.auth.decorators import role_required
+from app.core.i18n import current_language
 from app.core.time import utcnow
 from app.extensions import db
 from app.pipeline import charts
@@ -18,11 +24,16 @@ from app.pipeline import exports
 from app.pipeline.filters import filters_from
 from app.pipeline.queries import mentor_choices
 from app.pipeline.queries import pipeline
+from app.pipeline.roster import iter_roster
 from app.projects import queries as project_queries
+from app.projects.params import list_filters
+from app.projects.params import list_sort
 from app.workflow.catalog import catalog_of
 from app.workflow.definition import STATUSES
 
 bp = Blueprint("pipeline", __name__)
+CSV = "text/csv; charset=utf-8"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.get("/pipeline")
@@ -65,22 +76,54 @@ def _charts(figures, poles: dict[str, str]) -> dict:
 def _export_tables():
     figures = pipeline(db.session, filters_from(request.args), now=utcnow(), mentor_rows=None)  # every mentor
     labels = {"stages": _("Stages"), "by_pole": _("By pole"), "stalled": _("Stalled projects"),
-              "mentors": _("Mentor load")}
-    return exports.tables(figures, labels)
+              "mentors": _("Mentor load"), "poles": {p.key: p.name for p in project_queries.list_poles(db.session)}}
+    paths = {d.key: d.label for d in catalog_of(db.session).all_latest()}
+    return exports.tables(figures, labels, paths)
+
+
+def _dialect() -> exports.Dialect:
+    """The reader's CSV dialect; `?sep=comma|semicolon` overrides the one their language implies."""
+    return exports.Dialect.of(current_language(), request.args.get("sep"))
+
+
+def _attachment(response: Response, name: str) -> Response:
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @bp.get("/pipeline.csv")
 @role_required("manager")
 def export_csv():
-    response = Response(exports.to_csv(_export_tables()), mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="pipeline.csv"'
-    return response
+    return _attachment(Response(exports.to_csv(_export_tables(), _dialect()), mimetype=CSV), "pipeline.csv")
 
 
 @bp.get("/pipeline.xlsx")
 @role_required("manager")
 def export_xlsx():
-    response = Response(exports.to_xlsx(_export_tables()),
-                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response.headers["Content-Disposition"] = 'attachment; filename="pipeline.xlsx"'
-    return response
+    return _attachment(Response(exports.to_xlsx(_export_tables()), mimetype=XLSX), "pipeline.xlsx")
+
+
+def _roster() -> tuple[list[str], Iterator[list]]:
+    """The header and the rows of the projects list the reader sees, with the list's filters and sort."""
+    stmt = project_queries.select_projects(current_user, list_filters(request.args), list_sort(request.args))
+    language = current_language()
+    rows = (exports.roster_values(row, language) for row in iter_roster(db.session, stmt, now=utcnow()))
+    return exports.roster_header(), rows
+
+
+@bp.get("/projects.csv")
+@login_required
+def projects_csv():
+    """Streamed: 50,000 projects are written chunk by chunk, never held whole."""
+    header, rows = _roster()
+    dialect = _dialect()
+    body = stream_with_context(exports.stream_csv([("", header, rows)], dialect, titles=False))
+    return _attachment(Response(body, mimetype=CSV), "projects.csv")
+
+
+@bp.get("/projects.xlsx")
+@login_required
+def projects_xlsx():
+    header, rows = _roster()
+    # Write-only mode streams the rows into the compressed file; what is held is the file, not the rows.
+    return _attachment(Response(exports.to_xlsx([(_("Projects"), header, rows)]), mimetype=XLSX), "projects.xlsx")

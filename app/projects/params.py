@@ -1,20 +1,34 @@
-"""Where evidence files live and how large they may be: read from the configuration by the project
-pages and the API alike (both boundaries, so it sits below them rather than in either)."""
+"""The projects list's filters and sort read from a query string: the page and its spreadsheets
+(`/projects.csv`, `/projects.xlsx`, in the pipeline area) read them the same way, a malformed id a 400."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from flask import abort
+from flask_babel import gettext as _
 
-from flask import current_app
+from app.core.bounds import whole_number
+from app.projects.queries import SORTS
+from app.projects.queries import ProjectFilters
 
-from app.projects import evidence
-
-
-def evidence_directory() -> Path:
-    """The evidence folder: `evidence/` in the uploads folder, outside `static/`, never served directly."""
-    uploads = current_app.config.get("UPLOADS_DIR") or Path(current_app.instance_path) / "uploads"
-    return Path(uploads) / "evidence"
+DEFAULT_SORT = "-created"
 
 
-def evidence_max_bytes() -> int:
-    return int(current_app.config.get("EVIDENCE_MAX_BYTES", evidence.DEFAULT_MAX_BYTES))
+def list_filters(args) -> ProjectFilters:
+    """`?stage=&pole=&status=&workflow=&q=&cohort=` of the list."""
+    return ProjectFilters(stage=args.get("stage") or None, pole=args.get("pole") or None,
+                          status=args.get("status") or None, workflow=args.get("workflow") or None,
+                          q=args.get("q") or None, cohort=_cohort(args.get("cohort")))
+
+
+def list_sort(args) -> str:
+    sort = args.get("sort") or DEFAULT_SORT
+    return sort if sort in SORTS else DEFAULT_SORT
+
+
+def _cohort(value: str | None) -> int | None:
+    if not value:
+        return None
+    try:
+        return whole_number(value)
+    except ValueError:
+        abort(400, _("%(name)s must be a whole number.", name="cohort"))

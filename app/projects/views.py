@@ -17,7 +17,6 @@ from flask_login import login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.core import blocks
-from app.core.bounds import whole_number
 from app.core.errors import DomainError
 from app.core.errors import NotFound
 from app.core.errors import TransitionNotAllowed
@@ -29,6 +28,7 @@ from app.extensions import csrf
 from app.extensions import db
 from app.projects import evidence
 from app.projects import panels
+from app.projects import params
 from app.projects import permissions
 from app.projects import queries
 from app.projects import services
@@ -41,8 +41,8 @@ from app.projects.forms import ProjectForm
 from app.projects.models import Project
 from app.projects.notify import send_event_messages
 from app.projects.overview import build_overview
-from app.projects.params import evidence_directory
-from app.projects.params import evidence_max_bytes
+from app.projects.storage import evidence_directory
+from app.projects.storage import evidence_max_bytes
 from app.workflow.catalog import catalog_of
 from app.workflow.definition import STATUSES
 
@@ -70,11 +70,7 @@ def project_form(project: Project | None = None, relations: frozenset[str] = fro
 @bp.get("")
 @login_required
 def index():
-    args = request.args
-    filters = queries.ProjectFilters(stage=args.get("stage") or None, pole=args.get("pole") or None,
-                                     status=args.get("status") or None, workflow=args.get("workflow") or None,
-                                     q=args.get("q") or None, cohort=_cohort_arg())
-    sort = args.get("sort", "-created")
+    filters, sort = params.list_filters(request.args), request.args.get("sort", params.DEFAULT_SORT)
     page = db.paginate(queries.select_projects(current_user, filters, sort), per_page=PER_PAGE, error_out=False)
     # A founder's next step comes first (what blocks the next stage, the next check-in, their action items).
     attention = (blocks.build("attention", db.session, current_user, utcnow()) if current_user.role == "founder"
@@ -86,17 +82,6 @@ def index():
         cohorts=queries.list_cohorts(db.session) if current_user.is_manager else [],
         can_create=permissions.can_create_project(current_user),
     )
-
-
-def _cohort_arg() -> int | None:
-    """`?cohort=<id>` of the list (a 400 when it is not an id)."""
-    value = request.args.get("cohort")
-    if not value:
-        return None
-    try:
-        return whole_number(value)
-    except ValueError:
-        abort(400, _("%(name)s must be a whole number.", name="cohort"))
 
 
 @bp.route("/new", methods=["GET", "POST"])

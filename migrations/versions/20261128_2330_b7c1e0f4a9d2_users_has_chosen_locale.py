@@ -5,7 +5,7 @@ landed in French. `has_chosen_locale` tells a choice from a default. Existing va
 account whose language differs from the default `fr` chose it (or signed up in it), so it stays.
 
 Revision ID: b7c1e0f4a9d2
-Revises: 5963dc96a1a3
+Revises: c60c0780b0a0
 Create Date: 2026-11-28 23:00:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7c1e0f4a9d2'
-down_revision = '5963dc96a1a3'
+down_revision = 'c60c0780b0a0'
 branch_labels = None
 depends_on = None
 

@@ -226,10 +226,12 @@ def test_only_the_nonces_hash_is_stored(session, now):
 
 def test_the_signup_page_creates_the_account_and_says_the_same_for_any_email(client, founder, session, smtp_server):
     page = client.get("/signup")
-    new = client.post("/signup", data={"email": "web@example.org", "name": "Web", "password": PASSWORD})
+    new = client.post("/signup", data={"email": "web@example.org", "name": "Web", "password": PASSWORD,
+                                       "consent": "y"})
     with client.session_transaction() as state:
         new_flashes = state.pop("_flashes")
-    known = client.post("/signup", data={"email": founder.email, "name": "Web", "password": PASSWORD})
+    known = client.post("/signup", data={"email": founder.email, "name": "Web", "password": PASSWORD,
+                                         "consent": "y"})
     with client.session_transaction() as state:
         known_flashes = state.pop("_flashes")
 
@@ -242,7 +244,7 @@ def test_the_signup_page_creates_the_account_and_says_the_same_for_any_email(cli
 
 
 def test_an_unverified_account_cannot_sign_in_on_the_web_and_is_told_why(client, session, smtp_server):
-    client.post("/signup", data={"email": "web@example.org", "name": "Web", "password": PASSWORD})
+    client.post("/signup", data={"email": "web@example.org", "name": "Web", "password": PASSWORD, "consent": "y"})
 
     response = client.post("/login", data={"email": "web@example.org", "password": PASSWORD},
                            headers={"Accept-Language": "en"})
@@ -299,7 +301,8 @@ def test_the_migration_marks_every_existing_account_verified(tmp_path):
 
 
 @pytest.mark.parametrize("signup", [
-    lambda client: client.post("/signup", data={"email": "web@example.org", "name": "Web", "password": PASSWORD}),
+    lambda client: client.post("/signup", data={"email": "web@example.org", "name": "Web", "password": PASSWORD,
+                                                "consent": "y"}),
     lambda client: client.post("/api/v1/signup", json={"email": "web@example.org", "name": "Web",
                                                        "password": PASSWORD}),
 ], ids=["page", "api"])

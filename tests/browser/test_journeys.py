@@ -202,7 +202,7 @@ def test_manager_assigns_a_suggested_mentor_reads_the_pipeline_and_exports_it(op
     assert download.suggested_filename == "pipeline.csv"
     path = tmp_path / "pipeline.csv"
     download.save_as(path)
-    content = Path(path).read_text(encoding="utf-8")
+    content = Path(path).read_text(encoding="utf-8-sig")  # the byte order mark Excel needs
     assert content.splitlines()[0] == t(lang, "Stages")
     assert t(lang, "Mentor load") in content and mentor.name in content
 

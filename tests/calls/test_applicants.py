@@ -28,7 +28,8 @@ def applicant(make_user):
 def test_the_signup_page_makes_an_applicant(client, session):
     from app.auth.models import User
 
-    client.post("/signup", data={"email": "leila@example.org", "name": "Leila", "password": "correct-horse-battery"})
+    client.post("/signup", data={"email": "leila@example.org", "name": "Leila", "password": "correct-horse-battery",
+                                "consent": "y"})
 
     assert session.scalar(select(User.role).where(User.email == "leila@example.org")) == "applicant"
 

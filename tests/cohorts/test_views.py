@@ -155,7 +155,7 @@ def test_the_pipeline_page_and_its_exports_filter_by_cohort(web, manager, placed
     assert ">Inside</a>" in page and ">Outside</a>" not in page
     assert f"/pipeline.csv?cohort={cohort.id}" in page
     stages = csv.split("\n\n")[0]
-    assert "innovation_path,Idea,1," in stages
+    assert "Innovation path,Idea,1," in stages  # the path's label, not its key
     assert client.get(f"/pipeline.xlsx?cohort={cohort.id}").status_code == 200
 
 

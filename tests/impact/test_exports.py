@@ -94,7 +94,7 @@ def test_the_page_shows_the_tables_and_links_both_languages(web, manager, world)
     assert "<h1>Funders&#39; report</h1>" in html or "<h1>Funders' report</h1>" in html
     assert "/reports/funders.pdf?lang=fr&amp;from=2030-01-01&amp;to=2030-12-31" in html
     assert "/reports/funders.xlsx?lang=en&amp;from=2030-01-01&amp;to=2030-12-31" in html
-    assert "Projects per stage at the end of the period" in html  # the chart's title
+    assert "Projects per stage and their moves" in html  # the funnel chart's title
     assert "Money raised, by source" in html
 
 
@@ -119,3 +119,47 @@ def test_the_managers_menu_links_the_report(web, manager, founder):
                                                 ("coût “net”", "coût “net”"), ("日本", "??")])
 def test_text_the_standard_fonts_cannot_draw_is_replaced(given, printed):
     assert printable(given) == printed
+
+
+# Charts and the cluster's name --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang, titles", [
+    ("en", ["Projects per stage and their moves", "Money raised by source (MAD)", "Jobs created per quarter",
+            "Revenue per quarter (MAD)"]),
+    ("fr", ["Projets par étape et leurs mouvements", "Fonds levés par source (MAD)", "Emplois créés par trimestre",
+            "Chiffre d'affaires par trimestre (MAD)"]),
+])
+def test_the_pdf_has_the_charts_and_the_cluster_name_on_every_page(web, manager, world, app, lang, titles):
+    app.config["CLUSTER_NAME"] = "Technopark Cluster"
+
+    reader, text = pdf_text(web(manager).get(f"/reports/funders.pdf?{PERIOD}&lang={lang}"))
+
+    assert len(reader.pages) > 1
+    assert all("Technopark Cluster" in page.extract_text() for page in reader.pages)
+    assert all(title in text for title in titles)
+    assert ("Q1 2030" if lang == "en" else "T1 2030") in text
+
+
+def test_the_pdf_prints_the_configured_logo(web, manager, world, app, tmp_path):
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (40, 20), (11, 92, 173)).save(logo)
+    app.config["CLUSTER_LOGO"] = str(logo)
+
+    with_logo = web(manager).get(f"/reports/funders.pdf?{PERIOD}&lang=en").data
+    app.config["CLUSTER_LOGO"] = str(tmp_path / "missing.png")
+    without = web(manager).get(f"/reports/funders.pdf?{PERIOD}&lang=en")
+
+    assert without.status_code == 200  # a missing file leaves the name alone
+    assert b"/Subtype /Image" in with_logo and b"/Subtype /Image" not in without.data
+
+
+def test_the_page_draws_the_charts_as_svg(web, manager, world):
+    html = web(manager).get(f"/reports/funders?{PERIOD}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+    charts = html[html.index("data-funder-charts"):]
+    for key in ("funnel", "money", "jobs", "revenue"):
+        assert f'data-chart="{key}"><svg' in charts
+    assert "<title id=\"funders-money-title\">Money raised by source (MAD)</title>" in charts

@@ -169,3 +169,35 @@ def test_a_gate_approved_twice_in_one_stage_visit_counts_once(session, founder, 
     # of a gate approved the year before is no new gate.
     assert stages(r)["idea"][5] == 2
     assert r.gates_passed == 2
+
+
+def test_money_in_several_currencies_is_totalled_in_dirhams_only_where_a_rate_exists(session, world, manager):
+    import datetime as dt
+    from decimal import Decimal
+
+    from app.cluster import services as cluster_services
+    from app.cluster.models import Funding
+    from app.impact import tables
+    from app.impact.queries import ReportFilters
+    from app.impact.queries import funders_report
+
+    project = next(iter(world.projects.values()))
+    for currency, amount in (("EUR", "1000.00"), ("USD", "10.00")):
+        session.add(Funding(project_id=project.id, source="grant", amount=Decimal(amount), currency=currency,
+                            status="granted", decided_on=dt.date(2030, 6, 1), created_by_id=manager.id))
+    cluster_services.record_exchange_rate(session, actor=manager, now=dt.datetime(2030, 1, 1, tzinfo=dt.UTC),
+                                          currency="EUR", rate_to_mad="10.9", valid_on=dt.date(2030, 1, 1),
+                                          source="BAM")
+    session.commit()
+
+    report = funders_report(session, ReportFilters(dt.date(2030, 1, 1), dt.date(2030, 12, 31)), members_target=40)
+    rows = {(row[0], row[2]): row[1] for row in tables.money_in_mad(report)}
+
+    def granted(currency: str) -> Decimal:
+        return sum((f.amount for f in report.money_raised if f.currency == currency), Decimal(0))
+
+    expected = granted("MAD") + granted("EUR") * Decimal("10.9")  # every euro at the one EUR rate
+    in_mad = rows[("Money raised, in dirhams at the recorded exchange rates", "MAD")]
+    assert in_mad == expected.quantize(Decimal("0.01"))
+    assert granted("USD") == Decimal("10.00")
+    assert rows[("…not converted, for want of an exchange rate", "USD")] == Decimal("10.00")

@@ -105,7 +105,7 @@ def test_the_file_backend_writes_each_email_and_logs_it_with_its_links(app, clie
 
     with caplog.at_level(logging.INFO, logger="app.notifications.mailer"):
         response = client.post("/signup", data={"email": "web@example.org", "name": "Web",
-                                                "password": "correct-horse-battery"})
+                                                "password": "correct-horse-battery", "consent": "y"})
 
     assert response.status_code == 302
     (written,) = (tmp_path / "mail").glob("*.eml")

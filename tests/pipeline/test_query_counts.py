@@ -112,7 +112,7 @@ def test_the_pipeline_runs_a_fixed_number_of_statements(session, engine, grow, n
     assert len(small) <= PIPELINE_STATEMENTS_MAX
 
 
-@pytest.mark.parametrize("path", ["/pipeline", "/api/v1/pipeline", "/pipeline.csv"])
+@pytest.mark.parametrize("path", ["/pipeline", "/api/v1/pipeline", "/pipeline.csv", "/projects.csv", "/projects.xlsx"])
 def test_the_pipeline_page_and_api_run_a_fixed_number_of_statements(engine, grow, manager, login_as, api, path):
     client = api(manager) if path.startswith("/api/") else login_as(manager)
     grow(1)

@@ -31,6 +31,7 @@ from app.mentoring import services as mentoring_services
 from app.mentoring.models import ActionItem
 from app.officehours import services as officehours_services
 from app.people import services as people_services
+from app.privacy import services as privacy_services
 from app.projects import evidence as project_evidence
 from app.projects import services as project_services
 from app.readiness import services as readiness_services
@@ -139,6 +140,9 @@ def build_world(session: Session, *, now: dt.datetime, uploads: Path) -> World:
     slot = officehours_services.free_slots(session, u["mentor_m"].id, now=now)[0]
     booking = officehours_services.book_slot(session, actor=u["founder_a"], mentor=u["mentor_m"], project=atlas,
                                              starts_at=slot.starts_at, topic="Pricing", now=now)
+    leaver = auth_services.create_user(session, email="leaver@example.org", name="Leaver", role="founder",
+                                       password=PASSWORD)
+    deletion = privacy_services.request_deletion(session, leaver, now=now)
 
     for persona, user in u.items():
         world.tokens[persona], _ = auth_services.issue_token(session, user, now=now, ttl=dt.timedelta(hours=24))
@@ -150,5 +154,5 @@ def build_world(session: Session, *, now: dt.datetime, uploads: Path) -> World:
         label=label.number, deliverable=deliverable, cohort=cohort.id, mentor=u["mentor_m"].id, pole="multimedia",
         evidence_file=evidence_file.id, evidence_link=evidence_link.id,
         workflow="innovation_path", calendar_token=u["founder_a"].calendar_token, link_token="not-a-real-token",
-        invitation=invitation.id, founder_a=u["founder_a"].id, booking=booking.id)
+        invitation=invitation.id, founder_a=u["founder_a"].id, booking=booking.id, deletion=deletion.id)
     return world
