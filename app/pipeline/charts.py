@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import format_decimal
 from markupsafe import Markup
 from markupsafe import escape
 
@@ -61,7 +62,7 @@ def stacked_bars(*, chart_id: str, title: str, description: str, categories: lis
     names are never truncated, and the bars get the whole width. The legend flows onto rows."""
     margin, bar_h = 10, 18
     title_lines = wrap(title, WIDTH - 2 * margin, FONT + 2)
-    values = value_labels or [f"{sum(s.values[i] for s in series):g}" for i in range(len(categories))]
+    values = value_labels or [format_decimal(sum(s.values[i] for s in series)) for i in range(len(categories))]
     value_room = max((text_width(v, FONT) for v in values), default=0) + 10
     left, plot = margin + 2, WIDTH - 2 * margin - 2 - value_room
     totals = [sum(s.values[i] for s in series) for i in range(len(categories))]
@@ -83,7 +84,7 @@ def stacked_bars(*, chart_id: str, title: str, description: str, categories: lis
                 w = plot * value / peak
                 parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" '
                              f'fill="{_fill(j, chart_id)}" stroke="#1c2430" stroke-width="0.5">'
-                             f'<title>{escape(category)} · {escape(serie.label)}: {value:g}</title></rect>')
+                             f'<title>{escape(category)} · {escape(serie.label)}: {escape(format_decimal(value))}</title></rect>')
                 x += w
         parts.append(f'<text x="{x + 6:.1f}" y="{y + bar_h - 4}" class="chart-value">{escape(values[i])}</text>')
         y += bar_h + 10
