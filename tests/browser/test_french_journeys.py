@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from app.auth.models import User
 from app.core.time import utcnow
 from app.projects import services as project_services
+from app.projects.models import Project
 from tests.browser.conftest import BROWSER_LOCALES
 from tests.browser.conftest import LANGS
 from tests.browser.conftest import PHONE
@@ -111,6 +112,11 @@ def test_at_phone_width_tables_are_cards_links_wrap_and_charts_fit(phone_page, l
     assert summary.evaluate("e => e.getBoundingClientRect().right") <= PHONE["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert_accessible(page)
+    with live_server.session() as session:  # off the boards (12 cards a stage) other journeys read
+        project = session.get(Project, project_id)
+        project_services.fire_event(session, project, "abandon", actor=live_server.user(session, founder.email),
+                                    now=utcnow(), version=project.version, comment="Fin du test.")
+        session.commit()
 
     manager = phone_page(lang)
     sign_in(manager, live_server.make_user("manager", lang).email, lang, t)
