@@ -98,9 +98,11 @@ def migrate_workflow(key: str, to_version: int, mappings: tuple[str, ...]) -> No
 
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Only load when the database has no account at all.")
+@click.option("--locale", type=click.Choice(["fr", "en"]), default=None,
+              help="The language of the demo's content (default: the cluster's default language).")
 @with_appcontext  # `flask` pushes one for any command; `app.cli` (the test runner) only for AppGroup ones
-def demo_command(if_empty: bool) -> None:
-    """Load demo data (accounts, projects at every stage); running it twice changes nothing."""
+def demo_command(if_empty: bool, locale: str | None) -> None:
+    """Load demo data (accounts, projects at every stage) in LOCALE; running it twice changes nothing."""
     from sqlalchemy import func
     from sqlalchemy import select
 
@@ -111,7 +113,9 @@ def demo_command(if_empty: bool) -> None:
         click.echo("The database has accounts; demo data not loaded.")
         return
 
-    created = load_demo(db.session, now=utcnow(), default_workflow=current_app.config["DEFAULT_WORKFLOW"])
+    locale = locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "fr")
+    created = load_demo(db.session, now=utcnow(), default_workflow=current_app.config["DEFAULT_WORKFLOW"],
+                        locale=locale if locale in ("fr", "en") else "fr")
     db.session.commit()
     click.echo("Demo data loaded." if created else "Demo data already present; nothing changed.")
 

@@ -56,41 +56,92 @@ DEMO_TIMING = {
 }
 #: The days between two stage moves in the demo projects' past.
 DAYS_PER_PAST_STAGE = 20
+#: The demo's words, in each language it can be loaded in (`flask demo --locale fr|en`): the cluster's
+#: staff see a demo that speaks their language, not English content on French pages.
+DEMO_TEXTS = {
+    "en": {
+        "summary": "%(name)s: a demo project of the cluster.",
+        "review_request": "Everything for the project stage is done; the evidence is attached.",
+        "evidence_plan": "The version reviewed with the bank.",
+        "evidence_prototype": "A two-minute video of the prototype with a pilot channel.",
+        "room": "Technopark, room B2",
+        "topic": "Pricing of the first subscription",
+        "gate_passed": "Gate review passed.",
+        "advance": "Ready for the next stage.",
+        "hold": "Waiting for funding.",
+        "bio_mentor": "Former product lead at a telecom operator.",
+        "bio_mentor2": "Serial founder; e-payment and export.",
+        "session_summary": "Reviewed progress on the stage deliverables and the next customer meetings.",
+        "session_notes": "Team is strong on tech, weaker on sales: push for a commercial co-founder.",
+        "action_pitch": "Draft the one-page pitch",
+        "action_interviews": "Book three customer interviews",
+        "rating": "Concrete advice.",
+        "support": "We need advice on protecting our payment protocol before showing it to operators.",
+        "assessment": "Demo assessment.",
+        "kpi_reason": "An invoice of the period was missing.",
+        "cohorts": ("Spring 2026 cohort", "Autumn 2026 cohort"),
+    },
+    "fr": {
+        "summary": "%(name)s : un projet de démonstration du cluster.",
+        "review_request": "Tout est fait pour l'étape projet ; les justificatifs sont joints.",
+        "evidence_plan": "La version revue avec la banque.",
+        "evidence_prototype": "Une vidéo de deux minutes du prototype avec une chaîne pilote.",
+        "room": "Technopark, salle B2",
+        "topic": "Tarif du premier abonnement",
+        "gate_passed": "Revue de jalon réussie.",
+        "advance": "Prêt pour l'étape suivante.",
+        "hold": "En attente de financement.",
+        "bio_mentor": "Ancienne responsable produit chez un opérateur télécom.",
+        "bio_mentor2": "Fondateur en série ; paiement électronique et export.",
+        "session_summary": "Point sur les livrables de l'étape et les prochains rendez-vous clients.",
+        "session_notes": "Équipe solide en technique, plus faible en vente : chercher un cofondateur commercial.",
+        "action_pitch": "Rédiger le pitch d'une page",
+        "action_interviews": "Organiser trois entretiens clients",
+        "rating": "Des conseils concrets.",
+        "support": "Nous avons besoin de conseils pour protéger notre protocole de paiement avant de le présenter "
+                   "aux opérateurs.",
+        "assessment": "Évaluation de démonstration.",
+        "kpi_reason": "Une facture de la période manquait.",
+        "cohorts": ("Cohorte printemps 2026", "Cohorte automne 2026"),
+    },
+}
 
 
-def load_demo(session: Session, *, now: dt.datetime, default_workflow: str) -> bool:
+def load_demo(session: Session, *, now: dt.datetime, default_workflow: str, locale: str = "fr") -> bool:
     """Create the demo cluster unless it exists; return whether anything was created.
 
     Histories lie in the past; each mentored project had a session a few days ago, so its
-    next check-in falls in the coming weeks.
+    next check-in falls in the coming weeks. Its words are in `locale` (see DEMO_TEXTS); its
+    accounts follow their browser's language until they choose one.
     """
-    return _load(session, now=now, default_workflow=default_workflow)
+    text = DEMO_TEXTS.get(locale, DEMO_TEXTS["fr"])
+    return _load(session, now=now, default_workflow=default_workflow, text=text, locale=locale)
 
 
-def _load(session: Session, *, now: dt.datetime, default_workflow: str) -> bool:
+def _load(session: Session, *, now: dt.datetime, default_workflow: str, text: dict, locale: str) -> bool:
     if session.scalar(select(User).where(User.email == DEMO_USERS[0][0])) is not None:
         return False
     users = {
         email.split("@")[0]: auth_services.create_user(session, email=email, name=name, role=role,
-                                                       password=DEMO_PASSWORD)
+                                                       password=DEMO_PASSWORD, locale=locale)
         for email, name, role in DEMO_USERS
     }
     session.flush()
-    _demo_profiles(session, users, now)
+    _demo_profiles(session, users, now, text)
     projects = [
         _demo_project(session, users, name, pole, workflow, stage, founder, mentor, status,
                       _created_at(session, name, workflow, stage, now), default_workflow,
-                      recent=now - dt.timedelta(days=DEMO_TIMING[name][1]))
+                      recent=now - dt.timedelta(days=DEMO_TIMING[name][1]), text=text)
         for name, pole, workflow, stage, founder, mentor, status in DEMO_PROJECTS
     ]
-    _demo_cluster(session, users, projects, now)
-    autumn = _demo_cohorts(session, users, projects, now)
-    load_calls_demo(session, users, now, cohort=autumn)
-    _demo_readiness(session, users, projects, now)
-    _demo_kpis(session, projects, now)
-    _demo_people(session, users, now)
-    _demo_gate_review(session, users, projects, now)
-    _demo_office_hours(session, users, next(p for p in projects if p.name == "AtlasTV"), now)
+    _demo_cluster(session, users, projects, now, text)
+    autumn = _demo_cohorts(session, users, projects, now, text)
+    load_calls_demo(session, users, now, cohort=autumn, locale=locale)
+    _demo_readiness(session, users, projects, now, text)
+    _demo_kpis(session, projects, now, text)
+    _demo_people(session, users, now, locale)
+    _demo_gate_review(session, users, projects, now, text)
+    _demo_office_hours(session, users, next(p for p in projects if p.name == "AtlasTV"), now, text)
     # The check-ins whose time came: due (a session to log) or, past the grace period, overdue.
     checkin_sweep.advance_statuses(session, now=now, grace=checkin_sweep.SweepSettings().grace)
     return True
@@ -104,9 +155,9 @@ def _created_at(session: Session, name: str, workflow: str, stage: str, now: dt.
 
 def _demo_project(session: Session, users: dict[str, User], name: str, pole: str, workflow: str, stage: str,
                   founder: str, mentor: str | None, status: str, when: dt.datetime, default_workflow: str,
-                  recent: dt.datetime) -> Project:
+                  recent: dt.datetime, text: dict) -> Project:
     project = services.create_project(
-        session, name=name, summary=f"{name}: a demo project of the cluster.", pole=pole, workflow=workflow,
+        session, name=name, summary=text["summary"] % {"name": name}, pole=pole, workflow=workflow,
         default_workflow=default_workflow, actor=users[founder], now=when)
     definition = catalog_of(session).latest(workflow)
     manager = users["manager"]
@@ -116,15 +167,15 @@ def _demo_project(session: Session, users: dict[str, User], name: str, pole: str
         event = "approve_gate" if "approve_gate" in definition.events else None
         if event:
             services.fire_event(session, project, event, actor=manager, now=when, version=project.version,
-                                comment="Gate review passed.")
+                                comment=text["gate_passed"])
         services.fire_event(session, project, "advance", actor=manager, now=when, version=project.version,
-                            comment="Ready for the next stage.", override=True)
+                            comment=text["advance"], override=True)
     if mentor:
         mentoring_services.assign_mentor(session, project, users[mentor], actor=manager, now=when)
-        _demo_session(session, project, users[mentor], users[founder], recent)
+        _demo_session(session, project, users[mentor], users[founder], recent, text)
     if status == "on_hold":
         services.fire_event(session, project, "hold", actor=users[founder], now=when + dt.timedelta(days=1),
-                            version=project.version, comment="Waiting for funding.")
+                            version=project.version, comment=text["hold"])
     session.flush()
     return project
 
@@ -135,38 +186,39 @@ def _complete_stage(session: Session, project: Project, founder: User, when: dt.
         services.set_deliverable(session, project, deliverable.key, done=True, actor=founder, now=when)
 
 
-def _demo_profiles(session: Session, users: dict[str, User], now: dt.datetime) -> None:
+def _demo_profiles(session: Session, users: dict[str, User], now: dt.datetime, text: dict) -> None:
     known_poles = {"mobile_services", "security_payment_digital_rights", "multimedia", "software_packages"}
     known_stages = {s.name for d in catalog_of(session).all_latest() for s in d.stages}
     mentoring_services.update_profile(
         session, users["mentor"], actor=users["manager"], now=now, known_poles=known_poles, known_stages=known_stages,
         poles=["mobile_services", "multimedia"], stages=["idea", "project", "commercialisation", "build"],
-        capacity=4, languages=["fr", "ar", "en"], bio="Former product lead at a telecom operator.",
+        capacity=4, languages=["fr", "ar", "en"], bio=text["bio_mentor"],
         dimensions=["customer", "business_model"], known_dimensions=set(DIMENSION_KEYS))
     mentoring_services.update_profile(
         session, users["mentor2"], actor=users["manager"], now=now, known_poles=known_poles,
         known_stages=known_stages, poles=["security_payment_digital_rights", "software_packages"],
         stages=["industrialisation", "internationalisation"], capacity=3, languages=["fr", "en"],
-        bio="Serial founder; e-payment and export.", dimensions=["ip", "funding", "technology"],
+        bio=text["bio_mentor2"], dimensions=["ip", "funding", "technology"],
         known_dimensions=set(DIMENSION_KEYS))
 
 
-def _demo_session(session: Session, project: Project, mentor: User, founder: User, when: dt.datetime) -> None:
+def _demo_session(session: Session, project: Project, mentor: User, founder: User, when: dt.datetime,
+                  text: dict) -> None:
     checkin = checkin_services.open_checkin(session, project)
     record = mentoring_services.log_session(
         session, project, actor=mentor, now=when, held_at=when, duration_minutes=60,
         checkin_id=checkin.id if checkin else None,
-        summary="Reviewed progress on the stage deliverables and the next customer meetings.",
-        notes="Team is strong on tech, weaker on sales: push for a commercial co-founder.",
+        summary=text["session_summary"],
+        notes=text["session_notes"],
         action_items=[
-            mentoring_services.ActionItemInput("Draft the one-page pitch", founder.id,
+            mentoring_services.ActionItemInput(text["action_pitch"], founder.id,
                                                (when + dt.timedelta(days=7)).date()),
-            mentoring_services.ActionItemInput("Book three customer interviews", founder.id,
+            mentoring_services.ActionItemInput(text["action_interviews"], founder.id,
                                                (when + dt.timedelta(days=21)).date()),
         ])
     relations = project_queries.relations(session, project, founder)
     mentoring_services.rate_session(session, record, actor=founder, relations=relations, usefulness=4,
-                                    comment="Concrete advice.", now=when)
+                                    comment=text["rating"], now=when)
 
 
 DEMO_ORGANISATIONS = [
@@ -189,7 +241,8 @@ DEMO_FUNDING = [
 ]
 
 
-def _demo_cluster(session: Session, users: dict[str, User], projects: list[Project], now: dt.datetime) -> None:
+def _demo_cluster(session: Session, users: dict[str, User], projects: list[Project], now: dt.datetime,
+                  text: dict) -> None:
     """Organisations of every kind, partners, commissions, financing of every source, a support request."""
     from app.cluster import services as cluster_services
 
@@ -221,24 +274,26 @@ def _demo_cluster(session: Session, users: dict[str, User], projects: list[Proje
     cluster_services.set_commission(session, "multimedia", chair=users["mentor2"], members=[], actor=manager)
     cluster_services.create_support_request(
         session, projects[0], actor=next(iter(projects[0].members)).user, now=now, kind="advice",
-        description="We need advice on protecting our payment protocol before showing it to operators.")
+        description=text["support"])
 
 
-#: (name, start, end, demo day) in days from today, and the demo projects (by name) in each.
+#: (start, end, demo day) in days from today, and the demo projects (by name) in each; their names
+#: are DEMO_TEXTS' "cohorts", in the same order.
 DEMO_COHORTS = [
-    ("Cohorte printemps 2026", -240, -30, -45, ("SoukERP", "Darija Voice", "SecureID")),
-    ("Cohorte automne 2026", -60, 90, 21, ("PayMobile", "AtlasTV", "AgriSMS")),
+    (-240, -30, -45, ("SoukERP", "Darija Voice", "SecureID")),
+    (-60, 90, 21, ("PayMobile", "AtlasTV", "AgriSMS")),
 ]
 
 
-def _demo_cohorts(session: Session, users: dict[str, User], projects: list[Project], now: dt.datetime) -> Cohort:
+def _demo_cohorts(session: Session, users: dict[str, User], projects: list[Project], now: dt.datetime,
+                  text: dict) -> Cohort:
     """Two cohorts of the innovation path: spring (over) and autumn (running, its demo day in three weeks),
     the demo projects spread across them; return the autumn one, which the demo call feeds."""
     from app.cohorts import services as cohort_services
 
     manager, today, by_name = users["manager"], now.date(), {p.name: p for p in projects}
     cohort = None
-    for name, start, end, demo_day, members in DEMO_COHORTS:
+    for name, (start, end, demo_day, members) in zip(text["cohorts"], DEMO_COHORTS, strict=True):
         cohort = cohort_services.create_cohort(session, cohort_services.CohortInput(
             name, "innovation_path", today + dt.timedelta(days=start), today + dt.timedelta(days=end),
             today + dt.timedelta(days=demo_day)), actor=manager, now=now + dt.timedelta(days=start))
@@ -248,7 +303,8 @@ def _demo_cohorts(session: Session, users: dict[str, User], projects: list[Proje
     return cohort
 
 
-def _demo_readiness(session: Session, users: dict[str, User], projects: list[Project], now: dt.datetime) -> None:
+def _demo_readiness(session: Session, users: dict[str, User], projects: list[Project], now: dt.datetime,
+                    text: dict) -> None:
     """Four assessments a side over each project's life, rising, with one dimension lagging behind."""
     from app.readiness import services as readiness_services
 
@@ -265,10 +321,10 @@ def _demo_readiness(session: Session, users: dict[str, User], projects: list[Pro
                 scores = {key: max(1, min(9, 1 + stage + step + optimism - (2 if key == lagging[i % 4] else 0)
                                           - (j % 2))) for j, key in enumerate(DIMENSION_KEYS)}
                 readiness_services.log_assessment(session, project, actor=actor, now=at, scores=scores,
-                                                  comment="Demo assessment.")
+                                                  comment=text["assessment"])
 
 
-def _demo_kpis(session: Session, projects: list[Project], now: dt.datetime) -> None:
+def _demo_kpis(session: Session, projects: list[Project], now: dt.datetime, text: dict) -> None:
     """Open every KPI period since projects entered a stage with KPIs; fill all but the latest (left late)."""
     from app.kpis import services as kpi_services
     from app.kpis import sweep as kpi_sweep
@@ -296,7 +352,7 @@ def _demo_kpis(session: Session, projects: list[Project], now: dt.datetime) -> N
         kpi_services.submit_report(session, first, actor=founder_of[first.project_id],
                                    now=first.period_end + dt.timedelta(days=20),
                                    values={"revenue": kpi_services.ValueInput("48000.00")},
-                                   reason="An invoice of the period was missing.")
+                                   reason=text["kpi_reason"])
 
 
 def _demo_figure(metric: dict, n: int) -> str:
@@ -305,18 +361,19 @@ def _demo_figure(metric: dict, n: int) -> str:
     return str({"jobs": n % 3, "customers": 2 + n % 5, "countries": 1 + n % 2}.get(metric["key"], n % 4))
 
 
-def _demo_people(session: Session, users: dict[str, User], now: dt.datetime) -> None:
+def _demo_people(session: Session, users: dict[str, User], now: dt.datetime, locale: str) -> None:
     """A mentor invited three days ago who has not answered yet, and a founder who left the cluster
     (deactivated: they cannot sign in, their history stays)."""
     people_services.create_invitation(session, actor=users["manager"], email="mentor3@example.org", role="mentor",
-                                      locale="fr", now=now - dt.timedelta(days=3))
+                                      locale=locale, now=now - dt.timedelta(days=3))
     former = auth_services.create_user(session, email="former@example.org", name="Rachid Former", role="founder",
                                        password=DEMO_PASSWORD, now=now - dt.timedelta(days=200))
     session.flush()
     people_services.update_account(session, former, actor=users["manager"], now=now, active=False)
 
 
-def _demo_gate_review(session: Session, users: dict[str, User], projects: list[Project], now: dt.datetime) -> None:
+def _demo_gate_review(session: Session, users: dict[str, User], projects: list[Project], now: dt.datetime,
+                      text: dict) -> None:
     """AtlasTV's founder asked yesterday for the review of its gate: the stage's deliverables are
     done, two of them with evidence (links: the demo stores no file), and the request awaits Salma
     Mentor and the managers."""
@@ -324,18 +381,19 @@ def _demo_gate_review(session: Session, users: dict[str, User], projects: list[P
     founder, when = users["founder"], now - dt.timedelta(days=1)
     _complete_stage(session, project, founder, when - dt.timedelta(hours=2))
     project_evidence.add_link(session, project, "business_plan", url="https://example.org/atlastv/business-plan",
-                              comment="The version reviewed with the bank.", actor=founder,
+                              comment=text["evidence_plan"], actor=founder,
                               now=when - dt.timedelta(hours=1))
     project_evidence.add_link(session, project, "prototype", url="https://example.org/atlastv/prototype-demo",
-                              comment="A two-minute video of the prototype with a pilot channel.", actor=founder,
+                              comment=text["evidence_prototype"], actor=founder,
                               now=when - dt.timedelta(hours=1))
     services.fire_event(session, project, "request_review", actor=founder, now=when, version=project.version,
-                        comment="Everything for the project stage is done; the evidence is attached.")
+                        comment=text["review_request"])
 
 
-def _demo_office_hours(session: Session, users: dict[str, User], project: Project, now: dt.datetime) -> None:
+def _demo_office_hours(session: Session, users: dict[str, User], project: Project, now: dt.datetime,
+                       text: dict) -> None:
     """Both mentors publish office hours; AtlasTV's founder booked the first free slot of its mentor."""
-    weekdays = [{"weekday": day, "start": "09:00", "end": "12:00", "place": "Technopark, room B2"} for day in range(5)]
+    weekdays = [{"weekday": day, "start": "09:00", "end": "12:00", "place": text["room"]} for day in range(5)]
     officehours_services.update_availability(session, users["mentor"], officehours_services.AvailabilityInput(
         "Africa/Casablanca", slot_minutes=45, buffer_minutes=15, windows=weekdays, weekly_cap=6),
         actor=users["mentor"], now=now)
@@ -345,4 +403,4 @@ def _demo_office_hours(session: Session, users: dict[str, User], project: Projec
         "Africa/Casablanca", slot_minutes=30, windows=video), actor=users["mentor2"], now=now)
     slot = officehours_services.free_slots(session, users["mentor"].id, now=now)[0]
     officehours_services.book_slot(session, actor=users["founder"], mentor=users["mentor"], project=project,
-                                   starts_at=slot.starts_at, topic="Pricing of the first subscription", now=now)
+                                   starts_at=slot.starts_at, topic=text["topic"], now=now)

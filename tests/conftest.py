@@ -315,11 +315,14 @@ def make_user(session):
     """Create and commit a user: `make_user("mentor", name="Salma")`."""
 
     def make(role: str = "founder", *, email: str | None = None, name: str | None = None,
-             password: str = PASSWORD, locale: str = "en") -> User:
+             password: str = PASSWORD, locale: str = "en", chosen_locale: bool = True) -> User:
         n = next(_counter)
         user = auth_services.create_user(session, email=email or f"{role}{n}@example.org",
                                          name=name or f"{role.title()} {n}", role=role, password=password,
                                          locale=locale)
+        # Most tests speak as someone who chose their language; `chosen_locale=False` is an account
+        # that follows the browser (its language is the cluster's default until it chooses).
+        user.has_chosen_locale = chosen_locale
         session.commit()
         return user
 

@@ -366,3 +366,26 @@ def test_edited_workflow_with_a_new_version_is_taken_by_new_projects(
     start_app()
     new = make_project(name="On v2")
     assert (old.workflow_version, new.workflow_version) == (1, 2)
+
+
+def test_demo_speaks_french_by_default_and_english_on_request(runner, session):
+    from app.calls.models import Call
+    from app.mentoring.models import AdviceSession
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    call = session.scalars(sa.select(Call)).first()
+    assert call.title.startswith("Appel à projets 2026")
+    assert "Quel problème résolvez-vous, et pour qui ?" in str(call.questions)
+    assert session.scalars(sa.select(AdviceSession.summary)).first().startswith("Point sur les livrables")
+
+
+def test_demo_in_english(runner, session):
+    from app.calls.models import Call
+    from app.projects.models import Project as P
+
+    result = runner.invoke(args=["demo", "--locale", "en"])
+    assert result.exit_code == 0, result.output
+    assert session.scalars(sa.select(Call.title)).first().startswith("Call for projects 2026")
+    assert session.scalars(sa.select(P.summary).where(P.name == "AtlasTV")).one() == \
+        "AtlasTV: a demo project of the cluster."
+    assert runner.invoke(args=["demo", "--locale", "de"]).exit_code == 2

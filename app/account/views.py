@@ -22,7 +22,9 @@ from app.auth import services
 from app.auth.urls import calendar_url
 from app.core import blocks
 from app.core.forms import one_write
+from app.core.dates import zone_name
 from app.core.locale import note_user
+from app.core.locale import select_locale
 from app.core.time import utcnow
 from app.extensions import db
 from app.notifications import kinds as notification_kinds
@@ -35,8 +37,12 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 @login_required
 def settings():
     form = SettingsForm(obj=current_user)
+    if request.method == "GET":
+        form.locale.data = select_locale() or current_user.locale  # the language the pages are in
     if current_user.timezone not in {choice.value for choice in form.timezone.choices}:
         form.timezone.choices.append(SelectChoice(current_user.timezone))
+    # Named the reader's way ("heure : Maroc"); the IANA key stays the value sent.
+    form.timezone.choices = [SelectChoice(c.value, zone_name(c.value)) for c in form.timezone.choices]
     if form.validate_on_submit():
         with one_write(form) as write:
             services.update_preferences(db.session, current_user, locale=form.locale.data,

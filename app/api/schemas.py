@@ -68,6 +68,13 @@ class UserOut(BaseModel):
     active: bool = True
 
 
+class MeIn(Strict):
+    """`PATCH /me`: the signed-in person's own settings; a language set here is a choice."""
+    locale: Literal["fr", "en"] | None = None
+    timezone: str | None = Field(default=None, max_length=64)
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+
+
 class MeOut(UserOut):
     calendar_url: str
     timezone: str

@@ -19,6 +19,8 @@ from app.auth import services
 from app.auth.models import ROLES
 from app.auth.models import User
 from app.auth.urls import calendar_url
+from app.core.locale import note_user
+from app.core.locale import select_locale
 from app.extensions import db
 
 
@@ -31,9 +33,26 @@ def user_out(user: User) -> dict:
 @doc("The signed-in user", response=schemas.MeOut, tag="auth")
 @authenticated
 def me():
+    return _me_out(current_user())
+
+
+@bp.patch("/me")
+@doc("Change the signed-in user's language, time zone or name (a language set here is their choice)",
+     body=schemas.MeIn, response=schemas.MeOut, errors=(422,), tag="auth")
+@authenticated
+def update_me():
+    data = json_body(schemas.MeIn)
     user = current_user()
+    services.update_preferences(db.session, user, locale=data.locale, timezone=data.timezone, name=data.name)
+    db.session.commit()
+    note_user(user)
+    return _me_out(user)
+
+
+def _me_out(user: User) -> dict:
+    """The person, with the language their pages are in (chosen, else the browser's)."""
     return schemas.MeOut(
-        id=user.id, email=user.email, name=user.name, role=user.role, locale=user.locale,
+        id=user.id, email=user.email, name=user.name, role=user.role, locale=select_locale() or user.locale,
         active=user.is_active, timezone=user.timezone,
         calendar_url=calendar_url(user),
     ).model_dump(mode="json")

@@ -10,6 +10,7 @@ from sqlalchemy import Date
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import String
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -40,7 +41,11 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(120))
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(255))
+    #: The language emails are written in, and pages too once the person chose it.
     locale: Mapped[str] = mapped_column(String(8), default="fr")
+    #: Whether the person chose `locale` (the switcher, the settings, `PATCH /me`); until then the
+    #: pages follow the browser's Accept-Language and `locale` is only the latest best guess.
+    has_chosen_locale: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     timezone: Mapped[str] = mapped_column(String(64), default="Africa/Casablanca")
     #: Secret part of the private iCalendar feed URL; regenerating it revokes old links.
     calendar_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_calendar_token)

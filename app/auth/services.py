@@ -115,11 +115,20 @@ def revoke_token(record: ApiToken, *, now: dt.datetime) -> None:
 LOCALES = ("fr", "en")
 
 
-def update_preferences(session: Session, user: User, *, locale: str, timezone: str) -> User:
-    """Change a user's language and time zone (notification choices: `app.notifications.services`)."""
+def update_preferences(session: Session, user: User, *, locale: str | None, timezone: str | None,
+                       name: str | None = None) -> User:
+    """Change a user's language, time zone or name (None keeps it; notification choices:
+    `app.notifications.services`). A language given here is the person's choice."""
     from zoneinfo import available_timezones
 
     errors: dict[str, list[str]] = {}
+    if name is not None:
+        name = name.strip()
+        if not name or len(name) > NAME_MAX:
+            errors["name"] = [_l("A name of 1 to %(n)s characters is required.", n=NAME_MAX)]
+    chosen = locale is not None
+    locale = user.locale if locale is None else locale
+    timezone = user.timezone if timezone is None else timezone
     if locale not in LOCALES:
         errors["locale"] = [_l("Choose one of: %(locales)s.", locales=", ".join(LOCALES))]
     if timezone not in available_timezones():
@@ -127,8 +136,33 @@ def update_preferences(session: Session, user: User, *, locale: str, timezone: s
     if errors:
         raise ValidationFailed(_l("The settings have invalid fields."), **errors)
     user.locale, user.timezone = locale, timezone
+    user.has_chosen_locale = user.has_chosen_locale or chosen
+    if name is not None:
+        user.name = name
     session.flush()
     return user
+
+
+def choose_locale(session: Session, user: User, locale: str) -> User:
+    """The person picked a language (the switcher): pages and emails speak it from now on."""
+    if locale not in LOCALES:
+        raise ValidationFailed(_l("The settings have invalid fields."),
+                               locale=[_l("Choose one of: %(locales)s.", locales=", ".join(LOCALES))])
+    user.locale, user.has_chosen_locale = locale, True
+    session.flush()
+    return user
+
+
+def adopt_browser_locale(session: Session, user: User, *, picked: str | None, browser: str | None) -> None:
+    """On signing in, an account that never chose a language takes the one picked with the switcher
+    before signing in (a choice), else follows the browser (a guess, for its emails too)."""
+    if user.has_chosen_locale:
+        return
+    if picked in LOCALES:
+        user.locale, user.has_chosen_locale = picked, True
+    elif browser in LOCALES:
+        user.locale = browser
+    session.flush()
 
 
 def regenerate_calendar_token(session: Session, user: User) -> str:

@@ -18,6 +18,7 @@ from flask_login import current_user
 from app.auth import links
 from app.auth import services
 from app.auth.forms import LoginForm
+from app.auth.services import LOCALES
 from app.auth.forms import NewPasswordForm
 from app.auth.forms import ResetRequestForm
 from app.auth.forms import SignupForm
@@ -29,6 +30,8 @@ from app.auth.session import sign_out
 from app.auth.throttle import account_requests_throttled
 from app.auth.throttle import sign_in_throttled
 from app.core.forms import one_write
+from app.core.locale import LOCALE_COOKIE
+from app.core.locale import cookie_locale
 from app.core.locale import note_user
 from app.core.locale import select_locale
 from app.core.time import utcnow
@@ -61,6 +64,8 @@ def login():
             form.email.errors.append(_("Confirm your email address first: follow the link we emailed you."))
         elif user is not None:
             sign_in(user)
+            services.adopt_browser_locale(db.session, user, picked=cookie_locale(),
+                                          browser=request.accept_languages.best_match(LOCALES))
             db.session.commit()
             note_user(user)
             refresh()  # greet them in their own language, not the browser's
@@ -74,6 +79,22 @@ def login():
                                           "ask the cluster's team to reactivate it."))
     status = 422 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/language")
+def switch_language():
+    """The language switcher of every page: remembered in a cookie, and on the account when signed in."""
+    locale = request.form.get("locale", "")
+    if locale not in LOCALES:
+        flash(_("Choose one of: %(locales)s.", locales=", ".join(LOCALES)), "error")
+        return redirect(_safe_next(request.form.get("next")) or url_for("core.home"), code=303)
+    if current_user.is_authenticated:
+        services.choose_locale(db.session, current_user, locale)
+        db.session.commit()
+    response = redirect(_safe_next(request.form.get("next")) or url_for("core.home"), code=303)
+    response.set_cookie(LOCALE_COOKIE, locale, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                        secure=request.is_secure)
+    return response
 
 
 @bp.post("/logout")

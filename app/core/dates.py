@@ -59,12 +59,21 @@ def to_local(value: dt.datetime, tz: ZoneInfo | str | None = None) -> dt.datetim
 
 
 def format_datetime(value: dt.datetime | None, fmt: str = "medium", *, tz: ZoneInfo | str | None = None,
-                    locale=None) -> str:
-    """An instant written in the reader's language and zone ("" for none)."""
+                    locale=None, seconds: bool = False) -> str:
+    """An instant written in the reader's language and zone ("" for none).
+
+    A named format ("short", "medium", "long", "full") gives the day in that length and the time
+    of day to the minute: seconds say nothing to a reader (`seconds=True` keeps Babel's own)."""
     if value is None:
         return ""
     local = to_local(value, tz)
-    return babel_dates.format_datetime(local, fmt, tzinfo=local.tzinfo, locale=_locale(locale))
+    if seconds or fmt not in ("short", "medium", "long", "full"):
+        return babel_dates.format_datetime(local, fmt, tzinfo=local.tzinfo, locale=_locale(locale))
+    language = _locale(locale)
+    pattern = babel_dates.get_datetime_format(fmt, locale=language)
+    time = babel_dates.format_time(local, "short", tzinfo=local.tzinfo, locale=language)
+    day = babel_dates.format_date(local.date(), fmt, locale=language)
+    return pattern.replace("'", "").replace("{0}", time).replace("{1}", day)
 
 
 def format_date(value: dt.date | dt.datetime | None, fmt: str = "medium", *, tz: ZoneInfo | str | None = None,
@@ -84,3 +93,15 @@ def format_time(value: dt.datetime | None, fmt: str = "short", *, tz: ZoneInfo |
         return ""
     local = to_local(value, tz)
     return babel_dates.format_time(local, fmt, tzinfo=local.tzinfo, locale=_locale(locale))
+
+
+def zone_name(name: str | None, *, locale=None) -> str:
+    """A time zone the reader's way ("heure : Maroc", "Morocco Time"), not its IANA key."""
+    if not name:
+        return ""
+    if name in ("UTC", "Etc/UTC"):
+        return "UTC"
+    try:
+        return babel_dates.get_timezone_location(zone(name), locale=_locale(locale))
+    except (LookupError, ValueError):
+        return name

@@ -11,16 +11,22 @@ from flask import request
 from flask_login import current_user
 
 
+#: The cookie that remembers the language picked with the switcher, signed in or not.
+LOCALE_COOKIE = "parcours_locale"
+
+
 def note_user(user) -> None:
     """Remember the signed-in user's language and zone for this request, read while the row is fresh.
 
     A failed flush later in the request expires every loaded object; the error message raised
-    after it must still be translatable without querying the broken transaction.
+    after it must still be translatable without querying the broken transaction. A language the
+    person never chose is only a fallback: the switcher's cookie and the browser come first.
     """
-    g.user_preferences = (user.locale, user.timezone)
+    chosen = user.locale if user.has_chosen_locale else None
+    g.user_preferences = (chosen, user.timezone, user.locale)
 
 
-def _user_preferences() -> tuple[str | None, str | None] | None:
+def _user_preferences() -> tuple[str | None, ...] | None:
     """The (locale, timezone) of the API's bearer user or of the web session's user."""
     if "user_preferences" not in g and has_request_context():
         current_user._get_current_object()  # loading the web session's user notes it (load_user)
@@ -37,15 +43,29 @@ def terminal_language() -> str:
     return "en"
 
 
+def cookie_locale() -> str | None:
+    """The language picked with the switcher on this browser, if any (and still shipped)."""
+    value = request.cookies.get(LOCALE_COOKIE) if has_request_context() else None
+    return value if value in current_app.config["LANGUAGES"] else None
+
+
+def browser_locale() -> str | None:
+    """The language the browser asks for (switcher's cookie first, then Accept-Language)."""
+    if not has_request_context():
+        return None
+    return cookie_locale() or request.accept_languages.best_match(current_app.config["LANGUAGES"])
+
+
 def select_locale() -> str | None:
-    """The signed-in user's language, else the browser's best match; outside a request (the
-    command line, the scheduler) the terminal's language."""
+    """The language the signed-in user chose, else the switcher's cookie, else the browser's best
+    match, else the account's stored language; outside a request (the command line, the
+    scheduler) the terminal's language."""
     preferences = _user_preferences()
     if preferences and preferences[0]:
         return preferences[0]
     if not has_request_context():
-        return terminal_language()
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"])
+        return preferences[2] if preferences else terminal_language()
+    return browser_locale() or (preferences[2] if preferences else None)
 
 
 def select_timezone() -> str | None:

@@ -8,6 +8,9 @@ from flask import Flask
 from flask import request
 from flask import url_for
 from flask_babel import format_currency
+from flask_babel import format_decimal
+from flask_babel import format_percent
+from flask_babel import gettext
 from flask_babel import format_number
 from flask_babel import get_locale
 from flask_babel import get_translations
@@ -16,6 +19,7 @@ from markupsafe import Markup
 
 from app.core.dates import format_date
 from app.core.dates import format_datetime
+from app.core.dates import zone_name
 from app.core.forms import error_list
 from app.core.forms import max_length
 from app.core.i18n import localized
@@ -24,6 +28,11 @@ from app.core.i18n import localized
 def register(app: Flask) -> None:
     app.add_template_filter(_datetime, "datetime")
     app.add_template_filter(format_day, "day")
+    app.add_template_filter(_zone_name, "zone_name")
+    app.add_template_filter(number, "number")
+    app.add_template_filter(filesize, "filesize")
+    app.add_template_filter(percent, "percent")
+    app.add_template_global(period)
     app.add_template_global(url_with)
     app.add_template_global(money)
     app.add_template_global(localized)
@@ -42,6 +51,47 @@ def _datetime(value, fmt: str = "medium") -> str:
 def format_day(value, fmt: str = "long") -> str:
     """A calendar day in the reader's language ("3 décembre 2026"), never an ISO date in a sentence."""
     return format_date(value, fmt) if value else ""
+
+
+def _zone_name(value) -> str:
+    """A time zone named in the reader's language ("heure : Maroc"), never `Africa/Casablanca`."""
+    return zone_name(value)
+
+
+def number(value, digits: int | None = None) -> str:
+    """A number in the reader's locale ("400,0" in French); `digits` fixes the decimals shown."""
+    if value is None or value == "":
+        return ""
+    if digits is None:
+        return format_decimal(value, format="#,##0.####")
+    return format_decimal(value, format="#,##0" + ("." + "0" * digits if digits else ""))
+
+
+def percent(value) -> str:
+    """A share (0.45) as a percentage in the reader's locale ("45 %" in French, "45%" in English)."""
+    return "" if value is None else format_percent(value)
+
+
+#: Units of file sizes, by language: Babel has no unit for bytes' multiples in every locale.
+_SIZE_UNITS = {"fr": ("o", "ko", "Mo", "Go"), "en": ("B", "KB", "MB", "GB")}
+
+
+def filesize(value) -> str:
+    """A file size in the reader's language and units ("1 ko", "2,5 Mo"; "1 KB" in English)."""
+    if value is None:
+        return ""
+    locale = get_locale()
+    units = _SIZE_UNITS.get(locale.language if locale else "en", _SIZE_UNITS["en"])
+    size, unit = float(value), 0
+    while size >= 1024 and unit < len(units) - 1:
+        size, unit = size / 1024, unit + 1
+    shown = format_decimal(round(size) if unit == 0 or size >= 10 else round(size, 1))
+    return f"{shown}\N{NO-BREAK SPACE}{units[unit]}"
+
+
+def period(start, end) -> str:
+    """A span of days in a sentence: "du 28 nov. 2026 au 15 janv. 2027" ("from … to …")."""
+    return gettext("from %(start)s to %(end)s", start=format_date(start), end=format_date(end))
 
 
 def url_with(**changes) -> str:

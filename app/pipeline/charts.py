@@ -8,8 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import format_decimal
 from markupsafe import Markup
 from markupsafe import escape
+
+from app.core.svgtext import flow
+from app.core.svgtext import text_lines
+from app.core.svgtext import text_width
+from app.core.svgtext import wrap
 
 #: (fill colour, pattern id) per series: colour-blind-safe hues, each with its own texture.
 SERIES_STYLES = [("#0b5cad", "solid"), ("#d9822b", "hatch"), ("#2a9d8f", "dots"), ("#8e44ad", "cross"),
@@ -41,49 +47,67 @@ def _fill(index: int, prefix: str) -> str:
     return colour if pattern == "solid" else f"url(#{prefix}-{pattern})"
 
 
+#: The charts' width in user units: narrow enough that 13 px text stays readable on a 390 px phone
+#: (the chart is drawn about 340 px wide there), and labels never cut off: they wrap onto lines.
+WIDTH = 420
+FONT = 13
+LINE = 16
+
+
 def stacked_bars(*, chart_id: str, title: str, description: str, categories: list[str], series: list[Series],
                  x_label: str, y_label: str, value_labels: list[str] | None = None) -> Markup:
-    """Horizontal bars, one per category, stacked by series, with totals (or `value_labels`) at the end."""
-    row, left, top, width = 30, 170, 40, 360
+    """Horizontal bars, one per category, stacked by series, with totals (or `value_labels`) at the end.
+
+    Each category's label sits above its bar, on as many lines as it needs: long pole or stage
+    names are never truncated, and the bars get the whole width. The legend flows onto rows."""
+    margin, bar_h = 10, 18
+    title_lines = wrap(title, WIDTH - 2 * margin, FONT + 2)
+    values = value_labels or [format_decimal(sum(s.values[i] for s in series)) for i in range(len(categories))]
+    value_room = max((text_width(v, FONT) for v in values), default=0) + 10
+    left, plot = margin + 2, WIDTH - 2 * margin - 2 - value_room
     totals = [sum(s.values[i] for s in series) for i in range(len(categories))]
     peak = max(totals, default=0) or 1
-    height = top + row * max(len(categories), 1) + 70 + 18 * ((len(series) + 2) // 3)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {left + width + 60} {height}" '
-             f'aria-labelledby="{chart_id}-title {chart_id}-desc" class="chart">',
-             f'<title id="{chart_id}-title">{escape(title)}</title>',
-             f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
-             PATTERNS.format(p=chart_id),
-             f'<text x="{left}" y="20" class="chart-title">{escape(title)}</text>']
+    parts = [PATTERNS.format(p=chart_id),
+             text_lines(title_lines, x=margin, y=FONT + 4, css_class="chart-title", line_height=LINE + 2)]
+    y = FONT + 4 + (LINE + 2) * (len(title_lines) - 1) + 14
+    parts.append(text_lines([y_label], x=margin, y=y + FONT, css_class="chart-axis", line_height=LINE))
+    y += LINE + 6
+    top = y
     for i, category in enumerate(categories):
-        y = top + i * row
-        parts.append(f'<text x="{left - 8}" y="{y + 18}" text-anchor="end" class="chart-label">'
-                     f'{escape(category)}</text>')
+        lines = wrap(category, WIDTH - 2 * margin, FONT)
+        parts.append(text_lines(lines, x=left, y=y + FONT, css_class="chart-label", line_height=LINE))
+        y += LINE * len(lines) + 2
         x = left
-        for j, s in enumerate(series):
-            value = s.values[i]
+        for j, serie in enumerate(series):
+            value = serie.values[i]
             if value:
-                w = width * value / peak
-                parts.append(f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="{row - 10}" '
+                w = plot * value / peak
+                parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" '
                              f'fill="{_fill(j, chart_id)}" stroke="#1c2430" stroke-width="0.5">'
-                             f'<title>{escape(category)} · {escape(s.label)}: {value:g}</title></rect>')
+                             f'<title>{escape(category)} · {escape(serie.label)}: {escape(format_decimal(value))}</title></rect>')
                 x += w
-        label = value_labels[i] if value_labels else f"{totals[i]:g}"
-        parts.append(f'<text x="{x + 6:.1f}" y="{y + 18}" class="chart-value">{escape(label)}</text>')
-    axis_y = top + row * max(len(categories), 1)
-    parts.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{axis_y}" stroke="#1c2430"/>')
-    parts.append(f'<line x1="{left}" y1="{axis_y}" x2="{left + width}" y2="{axis_y}" stroke="#1c2430"/>')
-    parts.append(f'<text x="{left + width / 2}" y="{axis_y + 24}" text-anchor="middle" class="chart-axis">'
-                 f'{escape(x_label)}</text>')
-    parts.append(f'<text x="12" y="{top + (axis_y - top) / 2}" transform="rotate(-90 12 {top + (axis_y - top) / 2})" '
-                 f'text-anchor="middle" class="chart-axis">{escape(y_label)}</text>')
+        parts.append(f'<text x="{x + 6:.1f}" y="{y + bar_h - 4}" class="chart-value">{escape(values[i])}</text>')
+        y += bar_h + 10
+    parts.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{y - 4}" stroke="#1c2430"/>')
+    parts.append(f'<line x1="{left}" y1="{y - 4}" x2="{left + plot}" y2="{y - 4}" stroke="#1c2430"/>')
+    parts.append(text_lines([x_label], x=left + plot / 2, y=y + 14, css_class="chart-axis", line_height=LINE,
+                            anchor="middle"))
+    y += 24
     if len(series) > 1:
-        for j, s in enumerate(series):
-            lx, ly = left + (j % 3) * 130, axis_y + 46 + 18 * (j // 3)
-            parts.append(f'<rect x="{lx}" y="{ly - 11}" width="14" height="14" fill="{_fill(j, chart_id)}" '
-                         f'stroke="#1c2430" stroke-width="0.5"/><text x="{lx + 20}" y="{ly}" class="chart-legend">'
-                         f'{escape(s.label)}</text>')
-    parts.append("</svg>")
-    return Markup("".join(parts))
+        labels = [serie.label for serie in series]
+        places = flow(labels, width=WIDTH - 2 * margin, font_size=FONT, swatch=14, line_height=LINE + 6)
+        for j, (label, (lx, ly)) in enumerate(zip(labels, places, strict=True)):
+            bx, by = margin + lx, y + 8 + ly
+            parts.append(f'<rect x="{bx:.1f}" y="{by:.1f}" width="14" height="14" fill="{_fill(j, chart_id)}" '
+                         f'stroke="#1c2430" stroke-width="0.5"/>')
+            parts.append(text_lines([label], x=bx + 20, y=by + 12, css_class="chart-legend", line_height=LINE))
+        y += 8 + (places[-1][1] if places else 0) + LINE + 6
+    height = int(y + 6)
+    head = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {WIDTH} {height}" '
+            f'aria-labelledby="{chart_id}-title {chart_id}-desc" class="chart">',
+            f'<title id="{chart_id}-title">{escape(title)}</title>',
+            f'<desc id="{chart_id}-desc">{escape(description)}</desc>']
+    return Markup("".join(head + [str(part) for part in parts]) + "</svg>")
 
 
 def bars(*, chart_id: str, title: str, description: str, categories: list[str], values: list[float],

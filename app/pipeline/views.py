@@ -10,6 +10,7 @@ from flask import current_app
 from flask import render_template
 from flask import request
 from flask import stream_with_context
+from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
@@ -65,7 +66,7 @@ def _charts(figures, poles: dict[str, str]) -> dict:
                 chart_id=f"funnel-{workflow}", title=_("Funnel: projects that reached each stage"),
                 description=_("How many projects ever reached each stage, and the share of the previous stage."),
                 categories=labels, values=[s.reached for s in stages],
-                value_labels=[f"{s.reached}" + (f" ({s.conversion:.0%})" if s.conversion is not None else "")
+                value_labels=[f"{s.reached}" + (f" ({format_percent(s.conversion)})" if s.conversion is not None else "")
                               for s in stages],
                 x_label=_("Projects"), y_label=_("Stage")),
         }

@@ -20,10 +20,20 @@ SYSTEM_EVENT_LABELS = {
     "evidence_added": _l("Evidence added"),
     "evidence_removed": _l("Evidence removed"),
 }
+#: The history's sentences of those events, in the past tense like the workflows' `history`.
+SYSTEM_EVENT_HISTORY = {
+    "create": _l("Project created by %(actor)s"),
+    "migrate_workflow": _l("Moved to a new version of the path by %(actor)s"),
+    "label": _l("Labelled through a call for projects by %(actor)s"),
+    "deliverable_done": _l("Deliverable ticked by %(actor)s"),
+    "deliverable_undone": _l("Deliverable unticked by %(actor)s"),
+    "evidence_added": _l("Evidence added by %(actor)s"),
+    "evidence_removed": _l("Evidence removed by %(actor)s"),
+}
 
 
 def register(app: Flask) -> None:
-    for helper in (status_label, stage_label, event_label, deliverable_label):
+    for helper in (status_label, stage_label, event_label, history_label, deliverable_label):
         app.add_template_global(helper)
 
 
@@ -34,13 +44,30 @@ def event_label(definition, name: str) -> str:
     return str(SYSTEM_EVENT_LABELS.get(name, name))
 
 
-def stage_label(workflow: str, stage: str | None) -> str:
-    """A stage's label in the reader's language, from its workflow's file (its name when unknown)."""
+def history_label(definition, name: str, actor) -> str:
+    """What happened, in the past tense and naming who did it ("Mis en pause par Omar"): the
+    workflow's `history` sentence, else a generic one around the event's label."""
+    who = actor.name if actor is not None else str(_l("someone"))
+    event = definition.events.get(name)
+    sentence = event.history(who) if event is not None else None
+    if sentence:
+        return sentence
+    if name in SYSTEM_EVENT_HISTORY:
+        return str(SYSTEM_EVENT_HISTORY[name]) % {"actor": who}
+    return str(_l("%(actor)s did “%(event)s”", actor=who, event=event_label(definition, name)))
+
+
+def stage_label(workflow: str | None, stage: str | None) -> str:
+    """A stage's label in the reader's language, from its workflow's file (its name when unknown);
+    without a workflow (totals across paths), the first path that has a stage of that name."""
     if not stage:
         return ""
+    catalog = current_app.extensions["workflow_catalog"]
     try:
-        return current_app.extensions["workflow_catalog"].latest(workflow).stage(stage).label
-    except (KeyError, NotFound):
+        if workflow is None:
+            return next(d.stage(stage).label for d in catalog.all_latest() if stage in d.stage_names)
+        return catalog.latest(workflow).stage(stage).label
+    except (KeyError, NotFound, StopIteration):
         return stage
 
 

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from markupsafe import Markup
 from markupsafe import escape
 
+from app.core.svgtext import flow
+from app.core.svgtext import text_lines
+from app.core.svgtext import wrap
 from app.workflow.definition import ReadinessScale
 
 #: side → (colour, dash pattern, marker)
@@ -46,22 +49,39 @@ def _open(chart_id: str, width: int, height: int, title: str, description: str) 
             f'<desc id="{chart_id}-desc">{escape(description)}</desc>']
 
 
-def _legend(parts: list[str], x: float, y: float, labels: Mapping[str, str]) -> None:
-    for i, (side, label) in enumerate(labels.items()):
+#: The charts' width in user units: 13 px text stays readable on a 390 px phone (drawn ~340 px wide).
+WIDTH = 420
+FONT = 13
+LINE = 16
+
+
+def _legend(parts: list[str], x: float, y: float, labels: Mapping[str, str]) -> float:
+    """The sides' keys, side by side while they fit, else on further rows; returns the height used."""
+    places = flow(list(labels.values()), width=WIDTH - 2 * x, font_size=FONT, swatch=26, line_height=LINE + 6)
+    for (side, label), (dx, dy) in zip(labels.items(), places, strict=True):
         colour, dash, marker = STYLES[side]
-        lx = x + i * 240
-        parts.append(f'<line x1="{lx}" y1="{y}" x2="{lx + 26}" y2="{y}" stroke="{colour}" stroke-width="2.5" '
+        lx, ly = x + dx, y + dy
+        parts.append(f'<line x1="{lx}" y1="{ly}" x2="{lx + 26}" y2="{ly}" stroke="{colour}" stroke-width="2.5" '
                      f'stroke-dasharray="{dash}"/>')
-        parts.append(_marker(marker, lx + 13, y, colour, label))
-        parts.append(f'<text x="{lx + 34}" y="{y + 4}" class="chart-legend">{escape(label)}</text>')
+        parts.append(_marker(marker, lx + 13, ly, colour, label))
+        parts.append(f'<text x="{lx + 32}" y="{ly + 4}" class="chart-legend">{escape(label)}</text>')
+    return (places[-1][1] if places else 0) + LINE
 
 
 def radar(*, chart_id: str, title: str, description: str, scale: ReadinessScale,
           pair: Mapping[str, Mapping[str, int] | None], side_labels: Mapping[str, str],
           weakest: Sequence[str], weakest_label: str) -> Markup:
-    """One axis per dimension, one polygon per side; the weakest dimension's label is marked."""
-    width, size, cx, cy, radius = 520, 420, 260, 200, 130
+    """One axis per dimension, one polygon per side; the weakest dimension's label is marked.
+
+    Labels wrap onto lines within the room their side of the chart leaves: never cut off."""
+    width, cx, radius, margin = WIDTH, WIDTH / 2, 105, 6
     keys = scale.keys
+    labels = {key: scale.dimension(key).label + (f" ({weakest_label})" if key in weakest else "") for key in keys}
+    labels = {key: ("▼ " if key in weakest else "") + text for key, text in labels.items()}
+    # Room above the top axis and below the bottom one for their labels' lines, no more.
+    top_lines = len(wrap(labels[keys[0]], width - 2 * margin, FONT)) if keys else 1
+    bottom_lines = len(wrap(labels[keys[len(keys) // 2]], width - 2 * margin, FONT)) if len(keys) % 2 == 0 else 2
+    cy = 14 + radius * 1.12 + LINE * top_lines
     span = scale.highest - scale.lowest or 1
 
     def at(i: int, value: float) -> tuple[float, float]:
@@ -69,7 +89,8 @@ def radar(*, chart_id: str, title: str, description: str, scale: ReadinessScale,
         r = radius * (value - scale.lowest) / span if value >= scale.lowest else 0
         return cx + r * math.cos(angle), cy + r * math.sin(angle)
 
-    parts = _open(chart_id, width, size + 20, title, description)
+    size = int(cy + radius * 1.12 + LINE * bottom_lines + 24)
+    parts = _open(chart_id, width, size + 30, title, description)
     for level in sorted({scale.lowest, (scale.lowest + scale.highest) // 2, scale.highest}):
         ring = " ".join(f"{x:.1f},{y:.1f}" for x, y in (at(i, level) for i in range(len(keys))))
         parts.append(f'<polygon points="{ring}" fill="none" stroke="#c5ccd6" stroke-width="1"/>')
@@ -78,12 +99,23 @@ def radar(*, chart_id: str, title: str, description: str, scale: ReadinessScale,
     for i, key in enumerate(keys):
         x, y = at(i, scale.highest)
         parts.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="#c5ccd6"/>')
-        lx, ly = at(i, scale.highest + span * 0.2)
-        anchor = "middle" if abs(lx - cx) < 20 else ("start" if lx > cx else "end")
-        label = escape(scale.dimension(key).label)
-        if key in weakest:
-            label = Markup(f'<tspan font-weight="bold" fill="#c0392b">▼ {label} ({escape(weakest_label)})</tspan>')
-        parts.append(f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}" class="chart-label">{label}</text>')
+        lx, ly = at(i, scale.highest + span * 0.12)
+        if abs(lx - cx) < 20:
+            anchor, room = "middle", width - 2 * margin
+        elif lx > cx:
+            anchor, room = "start", width - margin - lx
+        else:
+            anchor, room = "end", lx - margin
+        lines = wrap(labels[key], room, FONT)
+        if ly < cy - radius * 0.5:  # above the centre: the lines grow upwards from the axis's end
+            first = ly - LINE * (len(lines) - 1)
+        elif ly > cy + radius * 0.5:  # below: downwards
+            first = ly + FONT
+        else:
+            first = ly + 4 - LINE * (len(lines) - 1) / 2
+        style = ' font-weight="bold" fill="#c0392b"' if key in weakest else ""
+        parts.append(str(text_lines(lines, x=lx, y=first, css_class="chart-label", line_height=LINE, anchor=anchor,
+                                    extra=style)))
     for side in ("founder", "mentor"):
         scores = pair.get(side)
         if not scores:
@@ -95,7 +127,7 @@ def radar(*, chart_id: str, title: str, description: str, scale: ReadinessScale,
         for (x, y), key in zip(points, keys, strict=True):
             tip = f"{side_labels[side]} · {scale.dimension(key).label}: {scores.get(key, '—')}"
             parts.append(_marker(marker, x, y, colour, tip))
-    _legend(parts, 40, size, {s: side_labels[s] for s in ("founder", "mentor") if pair.get(s)})
+    _legend(parts, 20, size, {s: side_labels[s] for s in ("founder", "mentor") if pair.get(s)})
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -103,9 +135,9 @@ def radar(*, chart_id: str, title: str, description: str, scale: ReadinessScale,
 def trend(*, chart_id: str, title: str, description: str, scale: ReadinessScale, points: Sequence[Point],
           side_labels: Mapping[str, str], date_format) -> Markup:
     """Small multiples: one panel per dimension, each side's scores over time."""
-    columns, panel_w, panel_h, pad = 2, 250, 130, 28
+    columns, panel_w, panel_h, pad = 2, (WIDTH - 20) // 2, 130, 28
     rows = (len(scale.keys) + columns - 1) // columns
-    width, height = columns * panel_w + 20, rows * (panel_h + pad) + 60
+    width, height = columns * panel_w + 20, rows * (panel_h + pad) + 70
     parts = _open(chart_id, width, height, title, description)
     times = [p.at for p in points]
     first = min(times) if times else None
@@ -113,7 +145,7 @@ def trend(*, chart_id: str, title: str, description: str, scale: ReadinessScale,
     for n, key in enumerate(scale.keys):
         box = (10 + (n % columns) * panel_w, 10 + (n // columns) * (panel_h + pad), panel_w, panel_h)
         parts += _trend_panel(scale, key, points, box, first, seconds, side_labels, date_format)
-    _legend(parts, 20, height - 16, {s: side_labels[s] for s in ("founder", "mentor")})
+    _legend(parts, 20, height - 30, {s: side_labels[s] for s in ("founder", "mentor")})
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -122,7 +154,7 @@ def _trend_panel(scale: ReadinessScale, key: str, points: Sequence[Point], box: 
                  first: dt.datetime | None, seconds: float, side_labels: Mapping[str, str], date_format) -> list[str]:
     """One dimension's panel of the trend: a frame, the scale's ends, a line and markers per side."""
     ox, oy, panel_w, panel_h = box
-    left, top, w, h = ox + 24, oy + 22, panel_w - 44, panel_h - 40
+    left, top, w, h = ox + 20, oy + 22, panel_w - 28, panel_h - 40
     span = scale.highest - scale.lowest or 1
     parts = [f'<text x="{ox + 4}" y="{oy + 12}" class="chart-label">{escape(scale.dimension(key).label)}</text>',
              f'<rect x="{left}" y="{top}" width="{w}" height="{h}" fill="none" stroke="#c5ccd6"/>']

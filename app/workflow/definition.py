@@ -169,6 +169,14 @@ class Event:
     requests_review: bool = False
     #: Who hears of it, and as which notification kind (`notifies:`); None: nobody.
     notifies: Notice | None = None
+    #: How the history tells it happened, in the past tense: `{en: "Put on hold by %(actor)s", fr: …}`.
+    history_text: dict[str, str] | None = None
+
+    def history(self, actor: str) -> str | None:
+        """The history's sentence for this event done by `actor`, if the workflow gives one."""
+        if not self.history_text:
+            return None
+        return localized(self.history_text) % {"actor": actor}
 
     @property
     def label(self) -> str:

@@ -32,7 +32,7 @@ STATE_KEYS = {"name", "label", "deliverables", "checkin_every_days", "expected_d
 
 EVENT_KEYS = {
     "label", "roles", "gates", "comment", "from_status", "to_status", "gate_decision",
-    "override_roles", "confirm", "requests_review", "notifies",
+    "override_roles", "confirm", "requests_review", "notifies", "history",
 }
 NOTIFIES_KEYS = {"kind", "roles"}
 TRANSITION_KEYS = {"trigger", "source", "dest"}
@@ -63,19 +63,24 @@ def checksum(document: dict) -> str:
 
     The readiness scale and the KPI reports a stage asks for are reporting settings, not rules of
     the path: editing them changes no running project's stage or gates, so it needs no new version.
+    Nor do the events' history sentences (how the history tells what happened).
     """
     canonical = json.dumps(rules_of(document), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def rules_of(document: Any) -> Any:
-    """The document without its reporting settings (`readiness`, each state's `kpis`)."""
+    """The document without its reporting settings (`readiness`, each state's `kpis`, each event's
+    `history`)."""
     if not isinstance(document, dict):
         return document
     rules = {k: v for k, v in document.items() if k != "readiness"}
     if isinstance(rules.get("states"), list):
         rules["states"] = [{k: v for k, v in s.items() if k != "kpis"} if isinstance(s, dict) else s
                            for s in rules["states"]]
+    if isinstance(rules.get("events"), dict):
+        rules["events"] = {k: {f: v for f, v in e.items() if f != "history"} if isinstance(e, dict) else e
+                           for k, e in rules["events"].items()}
     return rules
 
 
@@ -172,6 +177,21 @@ class _Checker(ReportingChecks):
             return dict(value)
         self.fail(key, "must be a text or a mapping of language to text, e.g. {en: Idea, fr: Idée}")
         return {"en": default}
+
+    def history(self, value: Any, key: str) -> dict[str, str] | None:
+        """An event's sentence in the history, in the past tense, naming who did it with `%(actor)s`."""
+        if value is None:
+            return None
+        texts = self.label(value, key, "")
+        for language, text in texts.items():
+            try:
+                ok = "%(actor)s" in text and bool(text % {"actor": "x"})
+            except (KeyError, ValueError, TypeError):
+                ok = False
+            if not ok:
+                self.fail(f"{key}.{language}", "must be a sentence naming who did it as %(actor)s, e.g. "
+                          "'Put on hold by %(actor)s' (no other placeholder; write a literal % as %%)")
+        return texts
 
     def positive_int(self, value: Any, key: str) -> int | None:
         if value is None:
@@ -311,6 +331,7 @@ class _Checker(ReportingChecks):
             self.fail(f"{key}.requests_review", "an event that requests a review cannot also decide the gate")
         return Event(
             name=name, label_text=self.label(item.get("label"), f"{key}.label", name),
+            history_text=self.history(item.get("history"), f"{key}.history"),
             roles=self.names_in(item.get("roles"), f"{key}.roles", roles.ROLE_NAMES, "role", required=True),
             gates=self.names_in(item.get("gates"), f"{key}.gates", guards.names(), "guard"),
             comment_required=comment == "required", from_statuses=tuple(from_status),

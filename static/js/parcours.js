@@ -1,6 +1,8 @@
 /* Parcours: small progressive enhancements. Every page works without this file; with it,
  * - the phone-width menu folds behind a "Menu" button;
  * - a table wider than the screen becomes focusable, so the keyboard can scroll it;
+ * - each cell of a list table carries its column's heading (`data-label`), which the stylesheet
+ *   shows when the rows become stacked cards at phone width (without the script, the table scrolls);
  * - forms marked `data-enhance` (ticking a deliverable or an action item) are sent with fetch and
  *   the sections named in `data-refresh` are replaced from the page the server answers, without a
  *   full reload: focus stays on the toggled button and the flash message is announced (role=status).
@@ -49,6 +51,39 @@
     }
   }
 
+  /* At phone width list tables become stacked cards (see the stylesheet): each cell shows its
+   * column's heading, taken from the table's head. Cells that are row headings stay the card's title. */
+  function labelTableCells() {
+    var tables = document.querySelectorAll("table.list");
+    for (var i = 0; i < tables.length; i++) {
+      var table = tables[i];
+      var headRow = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+      if (!headRow || table.classList.contains("cards")) continue;
+      var labels = [];
+      for (var c = 0; c < headRow.cells.length; c++) {
+        var span = headRow.cells[c].colSpan || 1;
+        var head = headRow.cells[c];
+        var hidden = head.querySelector(".sr-only");
+        // A heading only screen readers hear (a column of links) labels nothing on the card.
+        var text = hidden && hidden.textContent === head.textContent ? ""
+          : (head.innerText || head.textContent).trim().replace(/\s*\n\s*/g, " · ").replace(/[ \t]+/g, " ");
+        for (var k = 0; k < span; k++) labels.push(text);
+      }
+      for (var b = 0; b < table.tBodies.length; b++) {
+        var rows = table.tBodies[b].rows;
+        for (var r = 0; r < rows.length; r++) {
+          var column = 0;
+          for (var d = 0; d < rows[r].cells.length; d++) {
+            var cell = rows[r].cells[d];
+            if (cell.tagName === "TD" && labels[column]) cell.setAttribute("data-label", labels[column]);
+            column += cell.colSpan || 1;
+          }
+        }
+      }
+      table.classList.add("cards");
+    }
+  }
+
   /* Forms sent in the background ------------------------------------------------------------ */
 
   function samePage(url) {
@@ -84,6 +119,7 @@
     var flashes = document.getElementById("flashes");
     var freshFlashes = doc.getElementById("flashes");
     if (flashes && freshFlashes) flashes.innerHTML = freshFlashes.innerHTML;  // role=status: announced
+    labelTableCells();
     markScrollingTables();
     if (hadFocus) focusAgain(action, ids);
     document.dispatchEvent(new CustomEvent("parcours:updated", {detail: {sections: ids}}));
@@ -148,6 +184,7 @@
 
   function start() {
     setUpMenu();
+    labelTableCells();
     focusErrorSummary();
     setUpCounters();
     markScrollingTables();

@@ -253,8 +253,8 @@ def test_the_checkins_page_shows_times_in_the_reader_s_zone(session, client, log
     session.commit()
     in_casablanca = client.get("/checkins").get_data(as_text=True)
 
-    assert "Jun 4, 2026, 9:00:00" in in_utc
-    assert "Jun 4, 2026, 10:00:00" in in_casablanca
+    assert "Jun 4, 2026, 9:00\u202fAM" in in_utc
+    assert "Jun 4, 2026, 10:00\u202fAM" in in_casablanca
 
 
 def test_account_settings_keep_a_zone_that_is_not_in_the_short_list(session, client, login_as, founder):

@@ -373,4 +373,4 @@ def test_the_history_tab_shows_the_evidence_a_decision_saw(client, login_as, ses
     page = login_as(founder).get(f"/projects/{project.id}/history").get_data(as_text=True)
 
     assert "Evidence seen" in page and "plan.pdf" in page
-    assert "Evidence added: Problem statement" in page
+    assert f"Evidence added by {founder.name}: Problem statement" in page  # told in the past tense

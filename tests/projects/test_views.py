@@ -352,11 +352,12 @@ def test_project_page_shows_history_and_gate_decisions(login_as, session, make_p
     html = text(client.get(f"/projects/{project.id}"))
     tab = text(client.get(f"/projects/{project.id}/history"))
 
-    assert "Approve the gate" in section(html, "latest-title")  # the overview lists the latest events
+    # the overview lists the latest events, told in the past tense with who did them
+    assert f"Gate approved by {manager.name}" in section(html, "latest-title")
     history = section(tab, "history-title")
-    assert "<td>Approve the gate</td>" in history
+    assert f"<td>Gate approved by {manager.name}</td>" in history
     assert "<td>— → Idea</td>" in history  # the creation, with the stage's label
-    assert f"<td>{founder.name}</td>" in history and f"<td>{manager.name}</td>" in history
+    assert f"<td>Project created by {founder.name}</td>" in history
     gates = section(tab, "gates-title")
     assert "decision-go" in gates
     assert f"<td>{manager.name}</td><td>Convincing pitch</td>" in gates

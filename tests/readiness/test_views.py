@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from html import unescape
+import re
 
 import pytest
 from sqlalchemy import func
@@ -38,7 +40,7 @@ def test_the_page_shows_the_latest_pair_the_weakest_dimension_and_both_charts(
     assert panel.count("<svg") == 2
     assert "Readiness: latest assessments" in panel and "Readiness over time" in panel
     assert "Customer <strong class=\"badge bad\">weakest</strong>" in panel
-    assert "▼ Customer (weakest)" in panel  # marked on the radar too
+    assert "▼ Customer (weakest)" in svg_text(panel)  # marked on the radar too (its label may wrap)
     assert "Product complete and qualified" in panel  # level 8's descriptor, next to the founders' 8
     assert "Score readiness" in panel
 
@@ -120,7 +122,7 @@ def test_the_radar_and_the_trend_are_accessible_svg(session, project):
     for svg in (radar, trend):
         assert svg.startswith("<svg") and 'role="img"' in svg and "<title id=" in svg and "<desc id=" in svg
     assert radar.count("<polygon") == 3 + 1  # three rings and the founders' shape (no mentor yet)
-    assert "▼ Team (weakest)" in radar
+    assert "▼ Team (weakest)" in svg_text(radar)
     assert "M · 2026-01-01: 2" in trend
 
 
@@ -154,3 +156,26 @@ def test_a_mentor_records_their_strong_dimensions_on_their_profile(session, web,
 
     assert response.status_code == 302
     assert session.get(MentorProfile, mentor.id).dimensions == ["funding", "ip"]
+
+
+def svg_text(svg: str) -> str:
+    """The words of an SVG's labels, a wrapped label's lines (`<tspan>`s) joined by spaces."""
+    return unescape(re.sub(r"\s+", " ", re.sub(r"</tspan><tspan[^>]*>", " ", svg)))
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_radars_labels_wrap_instead_of_being_cut_off(app, session, project, lang):
+    """At 420 units wide (a phone draws it ~340 px), every label stays whole inside the chart."""
+    scale = queries.scale_of(session, project)
+    with app.test_request_context(headers={"Accept-Language": lang}):
+        radar = charts.radar(chart_id="r", title="Radar", description="Both sides", scale=scale,
+                             pair={"founder": scores(), "mentor": scores()}, side_labels={"founder": "Founders' view",
+                                                                                     "mentor": "Mentor's view"},
+                             weakest=("customer",), weakest_label="la plus faible")
+        labels = [scale.dimension(k).label for k in scale.keys]
+    words = svg_text(radar)
+    for label in labels:
+        assert label in words, label
+    assert "▼ " + labels[list(scale.keys).index("customer")] + " (la plus faible)" in words
+    for x in re.findall(r'<tspan x="([\d.-]+)"', radar):
+        assert 0 <= float(x) <= 420

@@ -350,3 +350,28 @@ def test_an_event_that_requests_a_review_keeps_the_stage(write, document):
 
 def test_a_path_with_a_review_request_keeps_its_name(write, document):
     assert load_file(write(with_review_request(document, requests_review=True))).key == "mini_path"
+
+
+# The history's sentences -----------------------------------------------------------------------
+
+
+def test_an_event_tells_the_history_in_the_past_tense(write, document, app):
+    document["events"]["send_back"]["history"] = {"en": "Sent back by %(actor)s", "fr": "Renvoyé par %(actor)s"}
+    definition = load_file(write(document))
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        assert definition.events["send_back"].history("Omar") == "Renvoyé par Omar"
+    assert definition.events["advance"].history("Omar") is None  # the generic sentence is the app's
+
+
+@pytest.mark.parametrize("history", [{"en": "Sent back"}, {"en": "Sent back by %(who)s"}, {"en": "100% by %(actor)s"},
+                                     ["Sent back by %(actor)s"]], ids=["no actor", "other name", "lone %", "list"])
+def test_a_history_sentence_without_its_actor_is_refused(write, document, history):
+    document["events"]["send_back"]["history"] = history
+    problems = problems_of(write(document))
+    assert any(key.startswith("events.send_back.history") for key in problems), problems
+
+
+def test_history_sentences_are_not_rules_of_the_version(write, document):
+    before = load_file(write(document, "before.yaml")).checksum
+    document["events"]["send_back"]["history"] = {"en": "Sent back by %(actor)s"}
+    assert load_file(write(document, "after.yaml")).checksum == before
