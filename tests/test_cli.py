@@ -381,11 +381,10 @@ def test_demo_speaks_french_by_default_and_english_on_request(runner, session):
 
 def test_demo_in_english(runner, session):
     from app.calls.models import Call
-    from app.projects.models import Project as P
 
     result = runner.invoke(args=["demo", "--locale", "en"])
     assert result.exit_code == 0, result.output
     assert session.scalars(sa.select(Call.title)).first().startswith("Call for projects 2026")
-    assert session.scalars(sa.select(P.summary).where(P.name == "AtlasTV")).one() == \
+    assert session.scalars(sa.select(Project.summary).where(Project.name == "AtlasTV")).one() == \
         "AtlasTV: a demo project of the cluster."
     assert runner.invoke(args=["demo", "--locale", "de"]).exit_code == 2

@@ -21,8 +21,8 @@ from app.account.forms import notifications_form
 from app.auth import services
 from app.auth.urls import calendar_url
 from app.core import blocks
-from app.core.forms import one_write
 from app.core.dates import zone_name
+from app.core.forms import one_write
 from app.core.locale import note_user
 from app.core.locale import select_locale
 from app.core.time import utcnow

@@ -54,7 +54,7 @@ CALL_CLOSING_WITHIN = dt.timedelta(days=7)
 #: Action items due within this many days (or overdue) wait for the mentor.
 ACTION_ITEMS_WITHIN = dt.timedelta(days=7)
 MANAGER_KINDS = ("gate_review_requested", "application_decision", "call_closing", "no_mentor",
-                 "mentor_without_availability", "overdue_checkin",
+                 "mentor_without_availability", "never_booked", "overdue_checkin",
                  "overdue_kpi_report", "stalled", "support_unanswered")
 MENTOR_KINDS = ("gate_review_requested", "session_to_log", "booking_to_log", "overdue_checkin", "action_items_due")
 FOUNDER_KINDS = ("next_step", "next_checkin", "action_items_open")
@@ -169,6 +169,19 @@ def _mentors_without_availability(session: Session, user: User, now: dt.datetime
             .group_by(User.id, User.name).order_by(func.min(MentorAssignment.started_at), User.id))
     return _kind(session, "mentor_without_availability", stmt, lambda r: Item(
         title=r.name, since=r.since, endpoint="officehours.bookings", args={"mentor": r.id}))
+
+
+def _never_booked(session: Session, user: User, now: dt.datetime) -> Kind:
+    """Active projects whose stage mentor publishes office hours and which never booked any: founders
+    who may not know they can (oldest assignment first)."""
+    published = exists().where(MentorAvailability.mentor_id == MentorAssignment.mentor_id)
+    booked = exists().where(Booking.project_id == Project.id)
+    stmt = (select(Project.id, Project.name, func.min(MentorAssignment.started_at).label("since"))
+            .join(MentorAssignment, and_(MentorAssignment.project_id == Project.id,
+                                         MentorAssignment.stage == Project.stage, MentorAssignment.ended_at.is_(None)))
+            .where(Project.status == "active", published, ~booked)
+            .group_by(Project.id, Project.name).order_by(func.min(MentorAssignment.started_at), Project.id))
+    return _kind(session, "never_booked", stmt, lambda r: _project_item(r.id, r.name, r.since))
 
 
 def _overdue_checkins(session: Session, user: User, now: dt.datetime) -> Kind:
@@ -302,7 +315,8 @@ def _next_step(row, definition, done: set) -> Item:
 _BUILDERS = {
     "gate_review_requested": _gate_reviews, "application_decision": _application_decisions,
     "call_closing": _calls_closing, "no_mentor": _no_mentor,
-    "mentor_without_availability": _mentors_without_availability, "overdue_checkin": _overdue_checkins,
+    "mentor_without_availability": _mentors_without_availability, "never_booked": _never_booked,
+    "overdue_checkin": _overdue_checkins,
     "overdue_kpi_report": _late_kpi_reports, "stalled": _stalled, "support_unanswered": _unanswered_support,
     "session_to_log": _sessions_to_log, "booking_to_log": _bookings_to_log,
     "action_items_due": _action_items_due, "next_checkin": _next_checkins,

@@ -18,13 +18,13 @@ from flask_login import current_user
 from app.auth import links
 from app.auth import services
 from app.auth.forms import LoginForm
-from app.auth.services import LOCALES
 from app.auth.forms import NewPasswordForm
 from app.auth.forms import ResetRequestForm
 from app.auth.forms import SignupForm
 from app.auth.notify import link_lifetimes
 from app.auth.notify import request_reset_after_response
 from app.auth.notify import send_link
+from app.auth.services import LOCALES
 from app.auth.session import sign_in
 from app.auth.session import sign_out
 from app.auth.throttle import account_requests_throttled

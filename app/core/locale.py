@@ -10,7 +10,6 @@ from flask import has_request_context
 from flask import request
 from flask_login import current_user
 
-
 #: The cookie that remembers the language picked with the switcher, signed in or not.
 LOCALE_COOKIE = "parcours_locale"
 

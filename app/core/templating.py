@@ -9,11 +9,11 @@ from flask import request
 from flask import url_for
 from flask_babel import format_currency
 from flask_babel import format_decimal
-from flask_babel import format_percent
-from flask_babel import gettext
 from flask_babel import format_number
+from flask_babel import format_percent
 from flask_babel import get_locale
 from flask_babel import get_translations
+from flask_babel import gettext
 from jinja2 import pass_context
 from markupsafe import Markup
 

@@ -82,9 +82,10 @@ def stacked_bars(*, chart_id: str, title: str, description: str, categories: lis
             value = serie.values[i]
             if value:
                 w = plot * value / peak
+                tip = f"{escape(category)} · {escape(serie.label)}: {escape(format_decimal(value))}"
                 parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" '
                              f'fill="{_fill(j, chart_id)}" stroke="#1c2430" stroke-width="0.5">'
-                             f'<title>{escape(category)} · {escape(serie.label)}: {escape(format_decimal(value))}</title></rect>')
+                             f'<title>{tip}</title></rect>')
                 x += w
         parts.append(f'<text x="{x + 6:.1f}" y="{y + bar_h - 4}" class="chart-value">{escape(values[i])}</text>')
         y += bar_h + 10

@@ -66,8 +66,8 @@ def _charts(figures, poles: dict[str, str]) -> dict:
                 chart_id=f"funnel-{workflow}", title=_("Funnel: projects that reached each stage"),
                 description=_("How many projects ever reached each stage, and the share of the previous stage."),
                 categories=labels, values=[s.reached for s in stages],
-                value_labels=[f"{s.reached}" + (f" ({format_percent(s.conversion)})" if s.conversion is not None else "")
-                              for s in stages],
+                value_labels=[f"{s.reached}" + (f" ({format_percent(s.conversion)})"
+                                                if s.conversion is not None else "") for s in stages],
                 x_label=_("Projects"), y_label=_("Stage")),
         }
     return result

@@ -15,6 +15,7 @@ from app.checkins import services as checkin_services
 from app.checkins.models import CheckIn
 from app.cluster import services as cluster_services
 from app.cluster.models import CommissionMember
+from tests.officehours.conftest import publish
 from tests.pipeline.test_query_counts import statements
 
 #: What a manager's attention list may run at most: one statement per kind.
@@ -133,7 +134,8 @@ def test_the_api_is_in_the_openapi_document(client):
 @pytest.fixture
 def busy(session, now, make_user, make_project, assign, request_review, make_call, submit, late_report):
     """Add `n` projects with something of every kind waiting: a review request, an overdue check-in,
-    a late KPI report, a support request, a project without a mentor, a stalled one, an application."""
+    a late KPI report, a support request, a project without a mentor, a stalled one, an application, a
+    project whose mentor publishes office hours it never booked."""
     numbers = itertools.count()
     call = make_call()
     session.add(CommissionMember(pole_key="multimedia", user_id=make_user("mentor").id))
@@ -151,6 +153,9 @@ def busy(session, now, make_user, make_project, assign, request_review, make_cal
             cluster_services.create_support_request(session, project, actor=founder, now=now, kind="advice",
                                                     description="Help.")
             orphan = make_project(owner=founder, name=f"Orphan {i}")
+            unbooked, host = make_project(owner=founder, name=f"Unbooked {i}"), make_user("mentor")
+            assign(unbooked, host)
+            publish(session, host, now)  # office hours nobody booked yet
             session.execute(update(CheckIn).where(CheckIn.project_id == project.id).values(status="overdue"))
             session.execute(update(type(orphan)).where(type(orphan).id == orphan.id)
                             .values(stage_entered_at=now - dt.timedelta(days=400)))

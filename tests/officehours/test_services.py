@@ -197,6 +197,19 @@ def test_managers_see_mentors_who_follow_projects_without_office_hours(session, 
     assert waiting().count == 0
 
 
+def test_managers_see_projects_that_never_booked_their_mentor(session, manager, mentor, now, project, book):
+    from app.attention.queries import attention
+
+    def waiting():
+        return {k.kind: k for k in attention(session, manager, now=now)}["never_booked"]
+
+    assert waiting().count == 0  # the mentor publishes no hours: nothing to book yet
+    publish(session, mentor, now)
+    assert [i.args for i in waiting().items] == [{"project_id": project.id}]
+    book(services.free_slots(session, mentor.id, now=now)[0])
+    assert waiting().count == 0
+
+
 def test_the_funders_report_counts_booked_and_held_office_hours(session, mentor, now, hours, book):
     from decimal import Decimal
 
