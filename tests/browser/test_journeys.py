@@ -9,8 +9,10 @@ import re
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from app.core.time import utcnow
+from app.projects.models import Project
 from tests.browser.conftest import LANGS
 from tests.browser.conftest import PHONE
 from tests.browser.conftest import expect
@@ -172,7 +174,11 @@ def test_manager_assigns_a_suggested_mentor_reads_the_pipeline_and_exports_it(op
     mentor = live_server.make_user("mentor", lang, profile=MENTOR_PROFILE)
     manager = live_server.make_user("manager", lang)
     name = f"Kasbah {lang} {founder.id}"
-    live_server.make_project(founder, name=name)
+    project_id = live_server.make_project(founder, name=name)
+    with live_server.session() as session:  # the oldest in its stage: among the board's first cards, whatever
+        session.execute(sa.update(Project).where(Project.id == project_id)  # the other tests created
+                        .values(stage_entered_at=utcnow() - dt.timedelta(days=5000)))
+        session.commit()
     page = open_page(lang)
 
     sign_in(page, manager.email, lang, t)
