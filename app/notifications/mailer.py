@@ -74,7 +74,8 @@ def claim_batch(session: Session, *, now: dt.datetime, limit: int = BATCH,
         .returning(OutgoingEmail)
         .execution_options(synchronize_session=False)
     ).all()
-    return list(claimed)
+    # In the order they were queued: `UPDATE … RETURNING` returns rows in no promised order.
+    return sorted(claimed, key=lambda email: email.id)
 
 
 def header_value(value: str) -> str:
