@@ -54,8 +54,8 @@ CALL_CLOSING_WITHIN = dt.timedelta(days=7)
 #: Action items due within this many days (or overdue) wait for the mentor.
 ACTION_ITEMS_WITHIN = dt.timedelta(days=7)
 MANAGER_KINDS = ("gate_review_requested", "application_decision", "call_closing", "no_mentor",
-                 "mentor_without_availability", "never_booked", "overdue_checkin",
-                 "overdue_kpi_report", "stalled", "support_unanswered")
+                 "mentor_without_availability", "overdue_checkin",
+                 "overdue_kpi_report", "stalled", "support_unanswered", "never_booked")
 MENTOR_KINDS = ("gate_review_requested", "session_to_log", "booking_to_log", "overdue_checkin", "action_items_due")
 FOUNDER_KINDS = ("next_step", "next_checkin", "action_items_open")
 
