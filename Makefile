@@ -82,7 +82,8 @@ browser:
 # One worker per core (pytest-xdist); the browser tests and the other shared worlds stay on one worker
 # each (`xdist_group`, see tests/conftest.py). `make test PYTEST_ARGS="tests/projects -k gate" XDIST=` runs a
 # subset in one process.
-XDIST ?= -n auto --dist loadgroup
+# One worker more than cores: the browser workers spend much of their time waiting on chromium.
+XDIST ?= -n $(shell echo $$(( $$(nproc) + 1 ))) --dist loadgroup
 test: dev compile-translations browser bytecode
 	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
