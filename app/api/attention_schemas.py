@@ -9,7 +9,8 @@ from typing import Literal
 from pydantic import BaseModel
 
 AttentionKind = Literal[
-    "gate_review_requested", "application_decision", "call_closing", "no_mentor", "mentor_without_availability",
+    "gate_review_requested", "application_decision", "call_closing", "call_without_reviewers", "no_mentor",
+    "mentor_without_availability",
     "never_booked", "overdue_checkin",
     "overdue_kpi_report", "stalled", "support_unanswered", "session_to_log", "booking_to_log", "action_items_due",
     "next_step", "next_checkin", "action_items_open"]

@@ -53,7 +53,8 @@ CAP = 10
 CALL_CLOSING_WITHIN = dt.timedelta(days=7)
 #: Action items due within this many days (or overdue) wait for the mentor.
 ACTION_ITEMS_WITHIN = dt.timedelta(days=7)
-MANAGER_KINDS = ("gate_review_requested", "application_decision", "call_closing", "no_mentor",
+MANAGER_KINDS = ("gate_review_requested", "application_decision", "call_closing", "call_without_reviewers",
+                 "no_mentor",
                  "mentor_without_availability", "overdue_checkin",
                  "overdue_kpi_report", "stalled", "support_unanswered", "never_booked")
 MENTOR_KINDS = ("gate_review_requested", "session_to_log", "booking_to_log", "overdue_checkin", "action_items_due")
@@ -149,6 +150,14 @@ def _calls_closing(session: Session, user: User, now: dt.datetime) -> Kind:
     return _kind(session, "call_closing", stmt, lambda r: Item(
         title=r.title, since=r.opens_at, endpoint="calls.detail", args={"call_id": r.id}, call_id=r.id,
         due=r.closes_at))
+
+
+def _calls_without_reviewers(session: Session, user: User, now: dt.datetime) -> Kind:
+    # An open call whose pole commission is empty: its applications would wait for nobody.
+    stmt = call_queries.select_calls_without_commission(now)
+    return _kind(session, "call_without_reviewers", stmt, lambda r: Item(
+        title=r.title, since=r.opens_at, endpoint="calls.detail", args={"call_id": r.id}, call_id=r.id, due=r.closes_at,
+        detail={"poles": sorted(r.poles.split(","))}))
 
 
 def _no_mentor(session: Session, user: User, now: dt.datetime) -> Kind:
@@ -314,7 +323,7 @@ def _next_step(row, definition, done: set) -> Item:
 
 _BUILDERS = {
     "gate_review_requested": _gate_reviews, "application_decision": _application_decisions,
-    "call_closing": _calls_closing, "no_mentor": _no_mentor,
+    "call_closing": _calls_closing, "call_without_reviewers": _calls_without_reviewers, "no_mentor": _no_mentor,
     "mentor_without_availability": _mentors_without_availability, "never_booked": _never_booked,
     "overdue_checkin": _overdue_checkins,
     "overdue_kpi_report": _late_kpi_reports, "stalled": _stalled, "support_unanswered": _unanswered_support,

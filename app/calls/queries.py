@@ -432,13 +432,18 @@ def empty_commission_poles(session: Session, call: Call) -> list[str]:
     return [key for key in call.pole_keys if key not in staffed]
 
 
-def calls_without_commission(session: Session, now: dt.datetime) -> list[tuple[Call, list[str]]]:
-    """Open calls with a pole whose commission is empty, and those poles (the cockpit flags them)."""
+def select_calls_without_commission(now: dt.datetime) -> Select:
+    """Open calls with a pole whose commission is empty — nobody can review their applications —
+    one row each (`id`, `title`, `opens_at`, `closes_at`, `poles`: the unstaffed pole keys,
+    comma-separated), closing first."""
     unstaffed = ~exists().where(CommissionMember.pole_key == CallPole.pole_key)
-    rows = session.execute(select(Call, CallPole.pole_key).join(CallPole, CallPole.call_id == Call.id)
-                           .where(is_open_at(now), unstaffed).order_by(Call.closes_at, Call.id, CallPole.pole_key))
-    found: dict[int, tuple[Call, list[str]]] = {}
-    for call, pole_key in rows:
-        found.setdefault(call.id, (call, []))[1].append(pole_key)
-    return list(found.values())
+    return (select(Call.id, Call.title, Call.opens_at, Call.closes_at,
+                   func.aggregate_strings(CallPole.pole_key, ",").label("poles"))
+            .join(CallPole, CallPole.call_id == Call.id).where(is_open_at(now), unstaffed)
+            .group_by(Call.id, Call.title, Call.opens_at, Call.closes_at).order_by(Call.closes_at, Call.id))
+
+
+def calls_without_commission(session: Session, now: dt.datetime) -> list[tuple[int, list[str]]]:
+    """(call id, its unstaffed poles, sorted) for each open call nobody can review (the cockpit's rule)."""
+    return [(row.id, sorted(row.poles.split(","))) for row in session.execute(select_calls_without_commission(now))]
 

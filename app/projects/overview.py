@@ -48,6 +48,16 @@ class ProjectOverview:
     removable_evidence: frozenset[int] = frozenset()
 
     @property
+    def forward_options(self) -> list[EventOption]:
+        """The events that move the project on (shown first, the primary action among them)."""
+        return [o for o in self.options if not o.event.sets_aside]
+
+    @property
+    def set_aside_options(self) -> list[EventOption]:
+        """Hold and abandon: behind a disclosure on the page."""
+        return [o for o in self.options if o.event.sets_aside]
+
+    @property
     def all_required_done(self) -> bool:
         return all(d.done for d in self.deliverables if d.definition.required)
 

@@ -148,6 +148,10 @@ class Notice:
     roles: tuple[str, ...]
 
 
+#: The statuses that take a project off its path, for now or for good.
+SET_ASIDE_STATUSES = frozenset({"on_hold", "abandoned"})
+
+
 @dataclass(frozen=True)
 class Event:
     """Parcours metadata for a trigger: who fires it, its gates, its effect on the status."""
@@ -181,6 +185,12 @@ class Event:
     @property
     def label(self) -> str:
         return localized(self.label_text, self.name.replace("_", " "))
+
+    @property
+    def sets_aside(self) -> bool:
+        """It pauses or stops the project (hold, abandon): pages keep it behind a disclosure, out of
+        the way of the action that moves the project forward."""
+        return self.to_status in SET_ASIDE_STATUSES
 
 
 @dataclass(frozen=True)

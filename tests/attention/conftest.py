@@ -29,10 +29,11 @@ def request_review(session, now, tick_all):
 def make_call(session, manager, now):
     """An open call without a deck, closing in `closes_in`."""
 
-    def make(*, title: str = "Call 2026", closes_in: dt.timedelta = dt.timedelta(days=5)):
+    def make(*, title: str = "Call 2026", closes_in: dt.timedelta = dt.timedelta(days=5),
+             poles: tuple[str, ...] = ("multimedia",)):
         call = call_services.create_call(
             session, actor=manager, now=now - dt.timedelta(days=10), title=title, description="Bring your project.",
-            poles=["multimedia"], opens_on=(now - dt.timedelta(days=10)).date(), closes_on=(now + closes_in).date(),
+            poles=list(poles), opens_on=(now - dt.timedelta(days=10)).date(), closes_on=(now + closes_in).date(),
             criteria=[call_services.CriterionInput("innovation", "Innovation", 1)],
             questions=[call_services.QuestionInput("problem", "Which problem?")], workflow="innovation_path",
             stage="idea", timezone="UTC", requires_deck=False)

@@ -138,6 +138,22 @@ def test_an_open_call_shows_within_seven_days_of_closing(session, make_call, man
     assert kinds_of(session, manager, soon.closes_at + dt.timedelta(minutes=1))["call_closing"].count == 0
 
 
+def test_an_open_call_whose_pole_commission_is_empty_waits_until_someone_can_review(session, make_call, make_user,
+                                                                                    manager, now):
+    unstaffed = make_call(title="Nobody reviews", poles=["multimedia", "mobile_services"])
+    session.add(CommissionMember(pole_key="multimedia", user_id=make_user("mentor").id))
+    session.commit()
+
+    flagged = kinds_of(session, manager, now)["call_without_reviewers"]
+
+    assert (flagged.count, ids(flagged)) == (1, [unstaffed.id])
+    assert flagged.items[0].detail == {"poles": ["mobile_services"]}
+    assert (flagged.items[0].endpoint, flagged.items[0].args) == ("calls.detail", {"call_id": unstaffed.id})
+    session.add(CommissionMember(pole_key="mobile_services", user_id=make_user("mentor").id))
+    session.commit()
+    assert kinds_of(session, manager, now)["call_without_reviewers"].count == 0
+
+
 # Mentors, check-ins, reports, stalled, support ----------------------------------------------------
 
 

@@ -135,9 +135,10 @@ def test_the_api_is_in_the_openapi_document(client):
 def busy(session, now, make_user, make_project, assign, request_review, make_call, submit, late_report):
     """Add `n` projects with something of every kind waiting: a review request, an overdue check-in,
     a late KPI report, a support request, a project without a mentor, a stalled one, an application, a
-    project whose mentor publishes office hours it never booked."""
+    project whose mentor publishes office hours it never booked; and a call nobody can review."""
     numbers = itertools.count()
     call = make_call()
+    make_call(title="Unstaffed", poles=("mobile_services",))
     session.add(CommissionMember(pole_key="multimedia", user_id=make_user("mentor").id))
     session.commit()
 
@@ -174,7 +175,7 @@ def test_a_manager_s_attention_list_runs_a_fixed_number_of_statements(session, e
     with statements(engine) as large:
         many = attention(session, manager, now=now)
 
-    assert all(k.count > 0 for k in few)
+    assert all(k.count > 0 for k in few), {k.kind: k.count for k in few}
     assert {k.kind: k.count for k in many}["gate_review_requested"] == 5
     assert all(k.count > 0 for k in many)
     assert len(large) == len(small) <= ATTENTION_STATEMENTS_MAX

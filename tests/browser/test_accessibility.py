@@ -192,4 +192,10 @@ def test_every_control_of_the_project_page_is_reachable_with_tab(open_page, live
     ticks = page.locator("#deliverables button.tick")
     labels = {f"BUTTON|{ticks.nth(i).get_attribute('aria-label')}" for i in range(ticks.count())}
     assert labels and all(any(r.startswith(label) for r in reached) for label in labels), reached
-    assert any(r.startswith("TEXTAREA|comment-abandon") for r in reached)
+    # Hold and abandon wait behind a disclosure: its summary is reached, the forms inside once it is open.
+    assert any(r.startswith(f"SUMMARY|{t(lang, 'Pause or stop this project')}") for r in reached), reached
+    assert not any(r.startswith("TEXTAREA|comment-abandon") for r in reached)
+    page.locator("#events details.set-aside > summary").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "comment-hold"

@@ -327,8 +327,34 @@ def test_project_page_shows_blocked_events_with_their_reasons(login_as, make_pro
                    "The gate of stage “Idea” has not been approved."):
         assert f"<li>{reason}</li>" in blocked.group(0)
     assert "Override and" not in events  # founders cannot override
-    assert '<div class="event allowed">\n    <h3>Put on hold</h3>' in events
+    assert re.search(r'<div class="event allowed">\s*<h3>Put on hold</h3>', events)
     assert "Approve the gate" not in events  # not a founder's event
+
+
+def test_hold_and_abandon_sit_behind_a_disclosure_after_the_forward_actions(login_as, make_project, founder):
+    project = make_project()
+
+    events = section(text(login_as(founder).get(f"/projects/{project.id}")), "events-title")
+
+    aside = re.search(r'<details class="set-aside">\s*<summary>Pause or stop this project</summary>(.*?)</details>',
+                      events, re.S)
+    assert aside, events
+    assert "<h3>Put on hold</h3>" in aside.group(1) and "<h3>Abandon the project</h3>" in aside.group(1)
+    before = events[:aside.start()]
+    assert "<h3>Move to the next stage</h3>" in before and "<h3>Put on hold</h3>" not in before
+
+
+def test_a_project_on_hold_offers_resume_first_and_abandon_behind_the_disclosure(
+        login_as, session, make_project, founder, now):
+    project = make_project()
+    project_services.fire_event(session, project, "hold", actor=founder, now=now, version=project.version,
+                                comment="Waiting for the grant.")
+    session.commit()
+
+    events = section(text(login_as(founder).get(f"/projects/{project.id}")), "events-title")
+
+    aside = events.index('<details class="set-aside">')
+    assert events.index("<h3>Resume</h3>") < aside < events.index("<h3>Abandon the project</h3>")
 
 
 def test_project_page_offers_the_manager_an_override(login_as, make_project, manager):
