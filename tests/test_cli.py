@@ -346,7 +346,7 @@ def test_edited_workflow_keeping_its_version_is_refused_when_a_project_is_create
 ):
     start_app()
     make_project(name="Recorded v1")
-    write_innovation_path(lambda document: document["states"][0]["label"].update(en="Raw idea"))
+    write_innovation_path(lambda document: document["states"][0].update(expected_days=30))
     start_app()
     before = count_rows(session)
     with pytest.raises(Conflict) as caught:
@@ -355,6 +355,24 @@ def test_edited_workflow_keeping_its_version_is_refused_when_a_project_is_create
     session.rollback()
     assert "changed but its version is still 1" in caught.value.message
     assert count_rows(session) == before
+
+
+def test_reworded_workflow_keeping_its_version_is_taken_with_its_new_texts(
+    start_app, write_innovation_path, make_project, session
+):
+    start_app()
+    make_project(name="Recorded v1")
+    row = session.scalars(sa.select(WorkflowVersion).where(WorkflowVersion.key == "innovation_path")).one()
+    row.checksum = "0" * 64  # as stored before labels left the checksum: the rules are compared afresh
+    session.commit()
+    write_innovation_path(lambda document: document["states"][0]["label"].update(en="Raw idea", ar="فكرة أولية"))
+    start_app()
+    project = make_project(name="After the rewording")
+    assert project.workflow_version == 1
+    session.expire_all()
+    row = session.scalars(sa.select(WorkflowVersion).where(WorkflowVersion.key == "innovation_path")).one()
+    assert row.document["states"][0]["label"]["ar"] == "فكرة أولية"
+    assert row.checksum == services.definition_of(session, project).checksum
 
 
 def test_edited_workflow_with_a_new_version_is_taken_by_new_projects(
