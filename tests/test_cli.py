@@ -406,3 +406,27 @@ def test_demo_in_english(runner, session):
     assert session.scalars(sa.select(Project.summary).where(Project.name == "AtlasTV")).one() == \
         "AtlasTV: a demo project of the cluster."
     assert runner.invoke(args=["demo", "--locale", "de"]).exit_code == 2
+
+
+def test_demo_in_arabic(session, monkeypatch):
+    """The demo's words exist in Arabic (`flask demo --locale ar` passes the locale to `load_demo`)."""
+    from app.calls.models import Call
+    from app.core.time import utcnow
+    from app.demo import DEMO_TEXTS
+    from app.demo import load_demo
+    from app.mentoring.models import AdviceSession
+    from app.people import services as people_services
+    from app.projects.models import Cohort
+
+    locales = tuple(dict.fromkeys((*auth_services.LOCALES, "ar")))  # whether or not the app offers Arabic yet
+    monkeypatch.setattr(auth_services, "LOCALES", locales)
+    monkeypatch.setattr(people_services, "LOCALES", locales)
+    assert set(DEMO_TEXTS["ar"]) == set(DEMO_TEXTS["fr"])
+    assert load_demo(session, now=utcnow(), default_workflow="innovation_path", locale="ar")
+    session.commit()
+    assert session.scalars(sa.select(Call.title)).first().startswith("طلب مشاريع 2026")
+    assert "ما الإشكالية التي تحلونها، ولمن؟" in str(session.scalars(sa.select(Call.questions)).first())
+    assert session.scalars(sa.select(AdviceSession.summary)).first().startswith("مراجعة تقدم")
+    assert set(session.scalars(sa.select(Cohort.name))) == {"فوج ربيع 2026", "فوج خريف 2026"}
+    admin = session.scalars(sa.select(User).where(User.email == "admin@example.org")).one()
+    assert admin.locale == "ar"
