@@ -56,7 +56,7 @@ DEMO_TIMING = {
 }
 #: The days between two stage moves in the demo projects' past.
 DAYS_PER_PAST_STAGE = 20
-#: The demo's words, in each language it can be loaded in (`flask demo --locale fr|en`): the cluster's
+#: The demo's words, in each language it can be loaded in (`flask demo --locale fr|en|ar`): the cluster's
 #: staff see a demo that speaks their language, not English content on French pages.
 DEMO_TEXTS = {
     "en": {
@@ -103,6 +103,28 @@ DEMO_TEXTS = {
         "assessment": "Évaluation de démonstration.",
         "kpi_reason": "Une facture de la période manquait.",
         "cohorts": ("Cohorte printemps 2026", "Cohorte automne 2026"),
+    },
+    "ar": {
+        "summary": "%(name)s: مشروع تجريبي يواكبه التجمع.",
+        "review_request": "أُنجز كل ما تتطلبه مرحلة المشروع؛ والإثباتات مرفقة.",
+        "evidence_plan": "النسخة التي رُوجعت مع البنك.",
+        "evidence_prototype": "فيديو مدته دقيقتان للنموذج الأولي مع قناة تجريبية.",
+        "room": "تكنوبارك الدار البيضاء، القاعة B2",
+        "topic": "تسعير الاشتراك الأول",
+        "gate_passed": "تم اجتياز مراجعة بوابة المرحلة.",
+        "advance": "جاهز للمرحلة التالية.",
+        "hold": "في انتظار التمويل.",
+        "bio_mentor": "مسؤولة منتوج سابقة لدى مشغل اتصالات بالرباط.",
+        "bio_mentor2": "مؤسس متعدد المقاولات؛ الأداء الإلكتروني والتصدير انطلاقا من طنجة.",
+        "session_summary": "مراجعة تقدم مُخرَجات المرحلة والمواعيد المقبلة مع الزبناء.",
+        "session_notes": "الفريق قوي تقنيا وأضعف تجاريا: يجب البحث عن مؤسس مشارك مكلف بالمبيعات.",
+        "action_pitch": "تحرير عرض تقديمي من صفحة واحدة",
+        "action_interviews": "تنظيم ثلاث مقابلات مع الزبناء",
+        "rating": "نصائح عملية.",
+        "support": "نحتاج إلى استشارة لحماية بروتوكول الأداء الخاص بنا قبل عرضه على المشغلين.",
+        "assessment": "تقييم تجريبي.",
+        "kpi_reason": "كانت إحدى فواتير الفترة ناقصة.",
+        "cohorts": ("فوج ربيع 2026", "فوج خريف 2026"),
     },
 }
 

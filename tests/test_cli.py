@@ -346,7 +346,7 @@ def test_edited_workflow_keeping_its_version_is_refused_when_a_project_is_create
 ):
     start_app()
     make_project(name="Recorded v1")
-    write_innovation_path(lambda document: document["states"][0]["label"].update(en="Raw idea"))
+    write_innovation_path(lambda document: document["states"][0].update(expected_days=30))
     start_app()
     before = count_rows(session)
     with pytest.raises(Conflict) as caught:
@@ -355,6 +355,24 @@ def test_edited_workflow_keeping_its_version_is_refused_when_a_project_is_create
     session.rollback()
     assert "changed but its version is still 1" in caught.value.message
     assert count_rows(session) == before
+
+
+def test_reworded_workflow_keeping_its_version_is_taken_with_its_new_texts(
+    start_app, write_innovation_path, make_project, session
+):
+    start_app()
+    make_project(name="Recorded v1")
+    row = session.scalars(sa.select(WorkflowVersion).where(WorkflowVersion.key == "innovation_path")).one()
+    row.checksum = "0" * 64  # as stored before labels left the checksum: the rules are compared afresh
+    session.commit()
+    write_innovation_path(lambda document: document["states"][0]["label"].update(en="Raw idea", ar="فكرة أولية"))
+    start_app()
+    project = make_project(name="After the rewording")
+    assert project.workflow_version == 1
+    session.expire_all()
+    row = session.scalars(sa.select(WorkflowVersion).where(WorkflowVersion.key == "innovation_path")).one()
+    assert row.document["states"][0]["label"]["ar"] == "فكرة أولية"
+    assert row.checksum == services.definition_of(session, project).checksum
 
 
 def test_edited_workflow_with_a_new_version_is_taken_by_new_projects(
@@ -388,3 +406,27 @@ def test_demo_in_english(runner, session):
     assert session.scalars(sa.select(Project.summary).where(Project.name == "AtlasTV")).one() == \
         "AtlasTV: a demo project of the cluster."
     assert runner.invoke(args=["demo", "--locale", "de"]).exit_code == 2
+
+
+def test_demo_in_arabic(session, monkeypatch):
+    """The demo's words exist in Arabic (`flask demo --locale ar` passes the locale to `load_demo`)."""
+    from app.calls.models import Call
+    from app.core.time import utcnow
+    from app.demo import DEMO_TEXTS
+    from app.demo import load_demo
+    from app.mentoring.models import AdviceSession
+    from app.people import services as people_services
+    from app.projects.models import Cohort
+
+    locales = tuple(dict.fromkeys((*auth_services.LOCALES, "ar")))  # whether or not the app offers Arabic yet
+    monkeypatch.setattr(auth_services, "LOCALES", locales)
+    monkeypatch.setattr(people_services, "LOCALES", locales)
+    assert set(DEMO_TEXTS["ar"]) == set(DEMO_TEXTS["fr"])
+    assert load_demo(session, now=utcnow(), default_workflow="innovation_path", locale="ar")
+    session.commit()
+    assert session.scalars(sa.select(Call.title)).first().startswith("طلب مشاريع 2026")
+    assert "ما الإشكالية التي تحلونها، ولمن؟" in str(session.scalars(sa.select(Call.questions)).first())
+    assert session.scalars(sa.select(AdviceSession.summary)).first().startswith("مراجعة تقدم")
+    assert set(session.scalars(sa.select(Cohort.name))) == {"فوج ربيع 2026", "فوج خريف 2026"}
+    admin = session.scalars(sa.select(User).where(User.email == "admin@example.org")).one()
+    assert admin.locale == "ar"

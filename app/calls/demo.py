@@ -68,6 +68,31 @@ TEXTS = {
         "review": "Pilote convaincant avec un diffuseur ; l'équipe a besoin d'un responsable commercial.",
         "decision": "Labellisé par la commission multimédia. Bienvenue dans le parcours !",
     },
+    "ar": {
+        "criteria": [
+            services.CriterionInput("innovation", "الابتكار", 3, (
+                "نسخة من عرض موجود", "تحسين طفيف", "جدة واضحة", "جدة قوية", "قطيعة تكنولوجية")),
+            services.CriterionInput("market", "السوق والزبناء", 3),
+            services.CriterionInput("team", "الفريق", 2),
+            services.CriterionInput("cooperation", "التعاون مع أعضاء التجمع", 2),
+        ],
+        "questions": [
+            services.QuestionInput("problem", "ما الإشكالية التي تحلونها، ولمن؟"),
+            services.QuestionInput("market", "من يدفع، وكم؟"),
+            services.QuestionInput("cooperation", "مع أي أعضاء التجمع ستعملون؟"),
+        ],
+        "title": "طلب مشاريع 2026: المحتويات الرقمية والخدمات المتنقلة",
+        "description": "يمنح التجمع علامته لمشاريع تعاونية في مجالي الوسائط المتعددة والخدمات المتنقلة. تدخل "
+                       "المشاريع الحاصلة على العلامة المسار في مرحلة المشروع، مع الاستفادة من الإرشاد ومن "
+                       "شركاء التجمع بالدار البيضاء والرباط وطنجة.",
+        "summary": "%(title)s: مشروع تعاوني يستجيب لطلب المشاريع الذي أطلقه التجمع.",
+        "answers": {"problem": "تفتقر الأسر والمصحات إلى خدمات رقمية محلية موثوقة.",
+                    "market": "يدفع المشغلون والقنوات التلفزية حسب عدد المشتركين.",
+                    "cooperation": "مشغل اتصالات للتوزيع، والمدرسة الوطنية العليا للمعلوميات وتحليل النظم "
+                                   "(ENSIAS) بالرباط للبحث."},
+        "review": "تجربة مقنعة مع قناة تلفزية؛ يحتاج الفريق إلى مسؤول تجاري.",
+        "decision": "منحت لجنة الوسائط المتعددة العلامة للمشروع. مرحبا بكم في المسار!",
+    },
 }
 #: The project the demo call labels: (name, stage, status), as `app.demo.DEMO_PROJECTS` lists its own.
 LABELLED_PROJECT = ("StreamKids", "project", "active")

@@ -30,6 +30,7 @@ from app.workflow.definition import WorkflowDefinition
 from app.workflow.engine import Engine
 from app.workflow.loader import DefinitionInvalid
 from app.workflow.loader import Problem
+from app.workflow.loader import checksum
 from app.workflow.loader import load_file
 from app.workflow.loader import parse
 from app.workflow.models import WorkflowVersion
@@ -147,8 +148,16 @@ class Catalog:
                         WorkflowVersion.key == definition.key, WorkflowVersion.version == definition.version
                     )
                 )
-        if stored is not None and stored.checksum != definition.checksum:
-            raise Conflict(_l(
+        if stored is None:
+            return
+        # Compare the rules afresh: a row stored before the texts people read left the checksum
+        # carries a checksum of the old kind, though its rules may be the file's.
+        if checksum(stored.document) == definition.checksum:
+            if stored.checksum != definition.checksum or stored.document != definition.document:
+                # Same rules, other wording (e.g. a language added): keep the file's texts.
+                stored.checksum, stored.document = definition.checksum, definition.document
+            return
+        raise Conflict(_l(
             "Workflow “%(key)s” changed but its version is still %(version)s: give the file a new "
             "version so projects already on version %(version)s keep their rules.",
             key=definition.key, version=definition.version))

@@ -63,24 +63,39 @@ def checksum(document: dict) -> str:
 
     The readiness scale and the KPI reports a stage asks for are reporting settings, not rules of
     the path: editing them changes no running project's stage or gates, so it needs no new version.
-    Nor do the events' history sentences (how the history tells what happened).
+    Nor do the texts people read: the labels of the path, its stages and events, the deliverables'
+    titles and the events' history sentences (adding a language or rewording one is presentation).
     """
     canonical = json.dumps(rules_of(document), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+#: The texts people read, left out of the rules: `label` (path, stage, event), `title` (deliverable),
+#: `history` (event).
+_TEXTS = frozenset({"label", "title", "history"})
+
+
+def _without(mapping: Any, keys: frozenset[str] | set[str]) -> Any:
+    return {k: v for k, v in mapping.items() if k not in keys} if isinstance(mapping, dict) else mapping
+
+
+def _state_rules(state: Any) -> Any:
+    rules = _without(state, {"kpis", "label"})
+    if isinstance(rules, dict) and isinstance(rules.get("deliverables"), list):
+        rules["deliverables"] = [_without(d, {"title"}) for d in rules["deliverables"]]
+    return rules
+
+
 def rules_of(document: Any) -> Any:
-    """The document without its reporting settings (`readiness`, each state's `kpis`, each event's
-    `history`)."""
+    """The document without its reporting settings (`readiness`, each state's `kpis`) and the texts
+    people read (labels, deliverables' titles, events' `history`)."""
     if not isinstance(document, dict):
         return document
-    rules = {k: v for k, v in document.items() if k != "readiness"}
+    rules = _without(document, {"readiness", "label"})
     if isinstance(rules.get("states"), list):
-        rules["states"] = [{k: v for k, v in s.items() if k != "kpis"} if isinstance(s, dict) else s
-                           for s in rules["states"]]
+        rules["states"] = [_state_rules(s) for s in rules["states"]]
     if isinstance(rules.get("events"), dict):
-        rules["events"] = {k: {f: v for f, v in e.items() if f != "history"} if isinstance(e, dict) else e
-                           for k, e in rules["events"].items()}
+        rules["events"] = {k: _without(e, _TEXTS) for k, e in rules["events"].items()}
     return rules
 
 

@@ -375,3 +375,15 @@ def test_history_sentences_are_not_rules_of_the_version(write, document):
     before = load_file(write(document, "before.yaml")).checksum
     document["events"]["send_back"]["history"] = {"en": "Sent back by %(actor)s"}
     assert load_file(write(document, "after.yaml")).checksum == before
+
+
+def test_the_texts_people_read_are_not_rules_of_the_version(write, document):
+    before = load_file(write(document, "before.yaml")).checksum
+    document["label"] = {"en": "Path", "ar": "المسار"}
+    document["states"][0]["label"] = {"en": "Raw idea", "fr": "Idée brute", "ar": "فكرة أولية"}
+    document["states"][0]["deliverables"][0]["title"] = {"en": "The problem", "ar": "الإشكالية"}
+    document["events"]["advance"]["label"] = {"en": "Next", "ar": "التالي"}
+    assert load_file(write(document, "after.yaml")).checksum == before
+    document["states"][0]["deliverables"][0]["key"] = "the_problem"
+    assert load_file(write(document, "renamed.yaml")).checksum != before
+

@@ -32,7 +32,7 @@ def test_a_file_without_readiness_gets_the_six_default_dimensions_on_1_to_9(writ
     scale = definition.readiness
     assert scale.keys == ("technology", "customer", "business_model", "ip", "team", "funding")
     assert (scale.lowest, scale.highest) == (1, 9)
-    assert all(len(d.descriptors) == 9 and set(d.descriptors[0]) == {"en", "fr"} for d in scale.dimensions)
+    assert all(len(d.descriptors) == 9 and set(d.descriptors[0]) == {"en", "fr", "ar"} for d in scale.dimensions)
 
 
 def test_the_shipped_innovation_path_writes_the_default_scale_out_and_asks_for_monthly_figures():
