@@ -13,6 +13,13 @@ from wtforms.validators import EqualTo
 from wtforms.validators import Length
 
 
+def consent_field() -> BooleanField:
+    """The privacy notice's consent box (law 09-08) of every form that creates an account."""
+    return BooleanField(_l("I have read the privacy notice and agree that the cluster keeps my data for its "
+                           "programme"),
+                        validators=[DataRequired(message=_l("Tick the box to accept the privacy notice."))])
+
+
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
@@ -23,9 +30,7 @@ class SignupForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=10, max=200)])
     #: Law 09-08: the web form requires it (the API records it when given).
-    consent = BooleanField(_l("I have read the privacy notice and agree that the cluster keeps my data for its "
-                              "programme"),
-                           validators=[DataRequired(message=_l("Tick the box to accept the privacy notice."))])
+    consent = consent_field()
 
 
 class ResetRequestForm(FlaskForm):

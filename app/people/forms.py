@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired
 from wtforms.validators import EqualTo
 from wtforms.validators import Length
 
+from app.auth.forms import consent_field
 from app.auth.services import NAME_MAX
 from app.auth.services import PASSWORD_MIN
 
@@ -56,3 +57,5 @@ class AcceptForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=PASSWORD_MIN, max=200)])
     confirm = PasswordField(_l("Password, again"),
                             validators=[DataRequired(), EqualTo("password", message=_l("The two do not match."))])
+    #: Law 09-08: an invited person consents like one who signs up.
+    consent = consent_field()

@@ -264,8 +264,10 @@ def _mark_accepted(session: Session, invitation: Invitation, user: User, *, now:
 
 
 def accept_invitation(session: Session, token: str, *, name: str, password: str,
-                      now: dt.datetime) -> User:
+                      now: dt.datetime, consent_notice: str | None = None) -> User:
     """Create the invited account (its address is proven by the link) and put it on the team.
+
+    `consent_notice`: the version of the privacy notice the person accepted (law 09-08), kept with the time.
 
     :raises InvitationInvalid: the link no longer works.
     :raises ValidationFailed: a missing name or a short password (the link keeps working).
@@ -274,6 +276,8 @@ def accept_invitation(session: Session, token: str, *, name: str, password: str,
     invitation = find_invitation(session, token, now=now)
     user = auth_services.create_user(session, email=invitation.email, name=name, role=invitation.role,
                                      password=password, locale=invitation.locale, verified=True, now=now)
+    if consent_notice:
+        user.consented_at, user.consent_notice_version = now, consent_notice
     session.flush()
     _mark_accepted(session, invitation, user, now=now)
     _join_team(session, invitation, user, now=now)

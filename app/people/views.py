@@ -232,7 +232,7 @@ def accept(token: str):
     if form.validate_on_submit():
         with one_write(form) as write:
             user = services.accept_invitation(db.session, token, name=form.name.data, password=form.password.data,
-                                              now=now)
+                                              now=now, consent_notice=current_app.config["PRIVACY_NOTICE_VERSION"])
             if current_user.is_authenticated:
                 sign_out()  # someone else was signed in on this browser: the newcomer takes over
             sign_in(user)

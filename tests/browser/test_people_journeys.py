@@ -73,6 +73,8 @@ def test_an_invited_mentor_sets_a_password_and_lands_on_their_mentees(browser, o
     newcomer.get_by_label(t(lang, "Full name")).fill(name)
     newcomer.get_by_label(t(lang, "Password"), exact=True).fill(PASSWORD)
     newcomer.get_by_label(t(lang, "Password, again")).fill(PASSWORD)
+    newcomer.get_by_label(t(lang, "I have read the privacy notice and agree that the cluster keeps my data for its "
+                                  "programme")).check()
     newcomer.get_by_role("button", name=t(lang, "Create my account")).click()
 
     expect(newcomer).to_have_url(re.compile(r"/mentees$"))

@@ -199,7 +199,8 @@ def test_an_accepted_team_invitation_puts_the_person_on_the_team(api, client, fo
                                                    "project_id": project.id})
     link = invitation_link(session.scalar(select(OutgoingEmail.body)))
 
-    response = client.post(link, data={"name": "Co Founder", "password": PASSWORD, "confirm": PASSWORD})
+    response = client.post(link, data={"name": "Co Founder", "password": PASSWORD, "confirm": PASSWORD,
+                                       "consent": "y"})
 
     assert response.status_code == 302
     founders = api(founder).get(f"/api/v1/projects/{project.id}").get_json()["founders"]

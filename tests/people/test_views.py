@@ -157,12 +157,21 @@ def test_an_invited_mentor_sets_a_password_and_lands_on_their_mentees(client, lo
     assert form.status_code == 200 and "ines@example.org" in text(form)
     short = newcomer.post(link, data={"name": "Ines", "password": "short", "confirm": "short"})
     assert short.status_code == 422
-    done = newcomer.post(link, data={"name": "Ines Alaoui", "password": PASSWORD, "confirm": PASSWORD})
+    # Law 09-08: an invited person reads the privacy notice and consents, as one who signs up does.
+    unconsented = newcomer.post(link, data={"name": "Ines Alaoui", "password": PASSWORD, "confirm": PASSWORD},
+                                headers=EN)
+    assert unconsented.status_code == 422 and 'href="/privacy"' in text(unconsented)
+    assert "Tick the box to accept the privacy notice." in text(unconsented)
+    assert 'value="Ines Alaoui"' in text(unconsented)  # what was typed stays
+    assert session.scalar(select(User).where(User.email == "ines@example.org")) is None
+    done = newcomer.post(link, data={"name": "Ines Alaoui", "password": PASSWORD, "confirm": PASSWORD,
+                                     "consent": "y"})
 
     assert done.headers["Location"] == "/"
     assert newcomer.get("/").headers["Location"] == "/mentees"
     user = session.scalar(select(User).where(User.email == "ines@example.org"))
     assert (user.role, user.name, user.is_verified) == ("mentor", "Ines Alaoui", True)
+    assert user.consented_at is not None and user.consent_notice_version == app.config["PRIVACY_NOTICE_VERSION"]
     used = newcomer.get(link)
     assert used.status_code == 410 and "This invitation was already accepted" in text(used)
 
