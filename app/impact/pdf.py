@@ -174,6 +174,7 @@ def _bars(pdf: _Document, chart: Chart, *, row: float, label_width: float, value
         pdf.set_y(y + row)
     pdf.set_draw_color(*INK)
     pdf.line(axis, top, axis, pdf.get_y())
+    pdf.set_fill_color(255)  # fpdf2's tables fill their cells with the current colour: not the bars' blue
 
 
 def _fit(pdf: FPDF, value: str, width: float) -> str:
