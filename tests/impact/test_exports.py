@@ -88,6 +88,16 @@ def test_the_xlsx_in_french_has_french_labels(web, manager, world):
     assert ("Fonds national", "MAD", 500000, 1, 1) in rows(book[book.sheetnames[4]])
 
 
+def test_the_arabic_workbook_reads_right_to_left(app, web, manager, world):
+    app.config["LANGUAGES"] = ("fr", "en", "ar")
+
+    arabic = workbook(web(manager).get(f"/reports/funders.xlsx?{PERIOD}&lang=ar"))
+    french = workbook(web(manager).get(f"/reports/funders.xlsx?{PERIOD}&lang=fr"))
+
+    assert all(sheet.sheet_view.rightToLeft for sheet in arabic.worksheets)
+    assert not any(sheet.sheet_view.rightToLeft for sheet in french.worksheets)
+
+
 def test_the_page_shows_the_tables_and_links_both_languages(web, manager, world):
     html = web(manager).get(f"/reports/funders?{PERIOD}").get_data(as_text=True)
 
