@@ -34,6 +34,7 @@ from app.core.branding import branding
 from app.core.dates import format_date
 from app.core.errors import NotFound
 from app.core.forms import one_write
+from app.core.i18n import current_language
 from app.core.time import utcnow
 from app.extensions import db
 from app.notifications import services as notifications
@@ -138,7 +139,8 @@ def certificate(number: str):
         number_line=_("Label number: %(number)s", number=label.number),
         date_line=_("Labelled on %(date)s", date=format_date(label.labelled_on, "long")),
         footer=_("Parcours — check this label with the cluster under its number."))
-    pdf = build_certificate(text, title=f"{label.number} — {project.name}", brand=branding(current_app.config))
+    pdf = build_certificate(text, title=f"{label.number} — {project.name}", brand=branding(current_app.config),
+                            language=current_language())
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{label.number}.pdf"', "Cache-Control": "private, no-store"})
 

@@ -14,6 +14,7 @@ from icalendar import Calendar
 from icalendar import Event
 
 from app.checkins.models import CheckIn
+from app.core.i18n import _l
 
 DURATION = dt.timedelta(hours=1)
 
@@ -36,7 +37,8 @@ def more_events(session, user, *, host: str, base_url: str, now: dt.datetime) ->
 
 def build_feed(checkins: Iterable[CheckIn], *, name: str, base_url: str, host: str,
                now: dt.datetime, extra: Iterable[Event] = ()) -> bytes:
-    """Return the calendar as bytes (text/calendar)."""
+    """Return the calendar as bytes (text/calendar), its words in the language the boundary set
+    (the feed's owner's: a calendar app fetches it without a session)."""
     calendar = Calendar()
     calendar.add("prodid", "-//Parcours//Check-ins//EN")
     calendar.add("version", "2.0")
@@ -51,7 +53,7 @@ def build_feed(checkins: Iterable[CheckIn], *, name: str, base_url: str, host: s
         event.add("last-modified", checkin.updated_at)
         event.add("dtstart", checkin.due_at)
         event.add("dtend", checkin.due_at + DURATION)
-        event.add("summary", f"Check-in · {project.name}")
+        event.add("summary", str(_l("Check-in · %(project)s", project=project.name)))
         event.add("description", f"{project.name} ({checkin.stage}) — {base_url}/projects/{project.id}")
         event.add("url", f"{base_url}/projects/{project.id}")
         event.add("status", "CANCELLED" if checkin.status == "cancelled" else "CONFIRMED")

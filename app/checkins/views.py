@@ -10,6 +10,7 @@ from flask import abort
 from flask import current_app
 from flask import render_template
 from flask import request
+from flask_babel import force_locale
 from flask_login import current_user
 from flask_login import login_required
 from sqlalchemy import select
@@ -50,9 +51,10 @@ def feed(token: str):
         abort(404)
     base_url = current_app.config["BASE_URL"].rstrip("/")
     host, now = urlsplit(base_url).hostname or "parcours", utcnow()
-    body = build_feed(db.session.scalars(queries.select_calendar(user)), name=f"Parcours · {user.name}",
-                      base_url=base_url, host=host, now=now,
-                      extra=more_events(db.session, user, host=host, base_url=base_url, now=now))
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):  # the owner's language
+        body = build_feed(db.session.scalars(queries.select_calendar(user)), name=f"Parcours · {user.name}",
+                          base_url=base_url, host=host, now=now,
+                          extra=more_events(db.session, user, host=host, base_url=base_url, now=now))
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="parcours.ics"'
     response.headers["Cache-Control"] = "private, max-age=300"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fpdf import FPDF
+from fpdf.enums import Align
 
 #: The app's own logo, used when `CLUSTER_LOGO` is not set (if the file exists).
 DEFAULT_LOGO = Path(__file__).resolve().parents[2] / "static" / "img" / "logo.png"
@@ -27,8 +28,10 @@ def branding(config) -> Branding:
     return Branding(config.get("CLUSTER_NAME") or "Parcours")
 
 
-def draw_logo(pdf: FPDF, logo: Path | None, *, x: float, y: float, height: float) -> float:
-    """Draw the logo at (x, y), `height` tall; return its width (0 when there is none or it cannot be read)."""
+def draw_logo(pdf: FPDF, logo: Path | None, *, x: float | Align, y: float, height: float) -> float:
+    """Draw the logo at (x, y), `height` tall; return its width (0 when there is none or it cannot be read).
+
+    `x` may be `Align.R`: against the right margin (a right-to-left document's header)."""
     if logo is None:
         return 0
     try:

@@ -12,6 +12,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.auth.decorators import role_required
+from app.core.bidi import right_to_left
 from app.core.branding import branding
 from app.core.dates import format_date
 from app.core.i18n import current_language
@@ -63,9 +64,10 @@ def funders():
 @bp.get("/reports/funders.xlsx")
 @role_required("manager")
 def funders_xlsx():
-    with force_locale(language()):  # labels of stages and figures too, so compute inside
+    lang = language()
+    with force_locale(lang):  # labels of stages and figures too, so compute inside
         report = compute()
-        body = to_xlsx(tables.sections(report))
+        body = to_xlsx(tables.sections(report), right_to_left=right_to_left(lang))
     return _download(body, XLSX, report, "xlsx")
 
 

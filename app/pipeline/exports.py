@@ -3,7 +3,9 @@
 Headers and values are in the reader's language (labels, not keys; yes/no, not True/False; dates
 spelled by Babel). A CSV opens in the reader's spreadsheet as it is: UTF-8 with a byte order mark
 (Excel otherwise reads it as the Windows code page), and `;` between fields where the locale writes
-decimals with a comma (French Excel expects `;` then, and numbers carry a decimal comma). No `sep=`
+decimals with a comma (French Excel expects `;` then, and numbers carry a decimal comma; so does
+Arabic formatted the Moroccan way, `ar_MA`). The locale given is the one that formats the numbers
+(the request's Babel locale), not only the language. No `sep=`
 line is written: Excel honours one but then ignores the byte order mark, and every other reader
 (LibreOffice, pandas, a database import) takes it for data; see the README.
 """
@@ -125,17 +127,20 @@ def to_csv(sections: Iterable[Section], dialect: Dialect) -> str:
     return "".join(stream_csv(sections, dialect))
 
 
-def to_xlsx(sections: Iterable[Section]) -> bytes:
-    """One worksheet per table, written in openpyxl's write-only mode (rows are not kept)."""
+def to_xlsx(sections: Iterable[Section], *, right_to_left: bool = False) -> bytes:
+    """One worksheet per table, written in openpyxl's write-only mode (rows are not kept).
+
+    For a right-to-left reader (Arabic) each sheet is right to left: column A at the right."""
     out = io.BytesIO()
-    _workbook(sections).save(out)
+    _workbook(sections, right_to_left=right_to_left).save(out)
     return out.getvalue()
 
 
-def _workbook(sections: Iterable[Section]) -> Workbook:
+def _workbook(sections: Iterable[Section], *, right_to_left: bool = False) -> Workbook:
     workbook = Workbook(write_only=True)
     for title, header, rows in sections:
         sheet = workbook.create_sheet(title=title[:31])
+        sheet.sheet_view.rightToLeft = right_to_left
         sheet.append([safe_cell(h) for h in header])
         for row in rows:
             sheet.append([cell(c) for c in row])

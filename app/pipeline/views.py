@@ -11,11 +11,13 @@ from flask import render_template
 from flask import request
 from flask import stream_with_context
 from flask_babel import format_percent
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 
 from app.auth.decorators import role_required
+from app.core.bidi import right_to_left
 from app.core.i18n import current_language
 from app.core.time import utcnow
 from app.extensions import db
@@ -81,9 +83,14 @@ def _export_tables():
     return exports.tables(figures, labels, paths)
 
 
+def _formatting_locale() -> str:
+    """The Babel locale that writes the reader's numbers ("fr", "en", Arabic's "ar_MA")."""
+    return str(get_locale() or current_language())
+
+
 def _dialect() -> exports.Dialect:
-    """The reader's CSV dialect; `?sep=comma|semicolon` overrides the one their language implies."""
-    return exports.Dialect.of(current_language(), request.args.get("sep"))
+    """The reader's CSV dialect; `?sep=comma|semicolon` overrides the one their locale implies."""
+    return exports.Dialect.of(_formatting_locale(), request.args.get("sep"))
 
 
 def _attachment(response: Response, name: str) -> Response:
@@ -100,13 +107,14 @@ def export_csv():
 @bp.get("/pipeline.xlsx")
 @role_required("manager")
 def export_xlsx():
-    return _attachment(Response(exports.to_xlsx(_export_tables()), mimetype=XLSX), "pipeline.xlsx")
+    body = exports.to_xlsx(_export_tables(), right_to_left=right_to_left(get_locale()))
+    return _attachment(Response(body, mimetype=XLSX), "pipeline.xlsx")
 
 
 def _roster() -> tuple[list[str], Iterator[list]]:
     """The header and the rows of the projects list the reader sees, with the list's filters and sort."""
     stmt = project_queries.select_projects(current_user, list_filters(request.args), list_sort(request.args))
-    language = current_language()
+    language = _formatting_locale()
     rows = (exports.roster_values(row, language) for row in iter_roster(db.session, stmt, now=utcnow()))
     return exports.roster_header(), rows
 
@@ -126,4 +134,5 @@ def projects_csv():
 def projects_xlsx():
     header, rows = _roster()
     # Write-only mode streams the rows into the compressed file; what is held is the file, not the rows.
-    return _attachment(Response(exports.to_xlsx([(_("Projects"), header, rows)]), mimetype=XLSX), "projects.xlsx")
+    body = exports.to_xlsx([(_("Projects"), header, rows)], right_to_left=right_to_left(get_locale()))
+    return _attachment(Response(body, mimetype=XLSX), "projects.xlsx")

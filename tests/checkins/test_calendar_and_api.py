@@ -268,3 +268,17 @@ def test_account_settings_keep_a_zone_that_is_not_in_the_short_list(session, cli
     assert response.status_code == 302
     session.refresh(founder)
     assert founder.timezone == "Asia/Tokyo"
+
+
+@pytest.mark.parametrize(("locale", "summary"), [("en", "Check-in · منصة الدفع"), ("fr", "Point d'étape · منصة الدفع")])
+def test_the_feed_speaks_its_owner_s_language(session, client, founder, planned, locale, summary):
+    """A calendar app fetches the feed without a session: its words are in the owner's language."""
+    project, _ = planned
+    project.name = "منصة الدفع"
+    founder.locale = locale
+    session.merge(project), session.merge(founder)
+    session.commit()
+
+    [event] = vevents(feed(client, founder)).values()
+
+    assert str(event["SUMMARY"]) == summary

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
@@ -132,3 +133,29 @@ def test_the_list_links_its_spreadsheets_with_its_filters(make_user, login_as, c
     page = client.get("/projects?pole=multimedia").get_data(as_text=True)
 
     assert 'href="/projects.csv?pole=multimedia"' in page and 'href="/projects.xlsx?pole=multimedia"' in page
+
+
+def test_arabic_is_written_the_moroccan_way_in_a_csv():
+    """ar_MA (the locale that formats Arabic) writes decimals with a comma: `;` between fields, as in French."""
+    assert exports.Dialect.of("ar_MA") == exports.Dialect("ar_MA", ";")
+    assert exports.text(Decimal("1234.5"), "ar_MA") == "1234,50"
+    assert exports.Dialect.of("ar").delimiter == ","  # Babel's plain `ar` has a decimal point
+
+
+def test_an_arabic_reader_gets_a_right_to_left_workbook_and_a_consistent_csv(make_user, login_as, client, funded):
+    login_as(make_user("manager", locale="ar"))
+
+    sheet = load_workbook(io.BytesIO(client.get("/projects.xlsx").get_data())).active
+    assert sheet.sheet_view.rightToLeft is True
+    assert sheet.cell(2, 1).value == "Atlas Drones"
+    text = client.get("/projects.csv").get_data()[len(BOM):].decode("utf-8")
+    delimiter = ";" if text.splitlines()[0].count(";") == 13 else ","
+    header, row = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    assert len(header) == 14 and row[12] == ("1234,50" if delimiter == ";" else "1234.50")
+
+
+def test_a_french_workbook_stays_left_to_right(make_user, login_as, client, funded):
+    login_as(make_user("manager", locale="fr"))
+
+    sheet = load_workbook(io.BytesIO(client.get("/projects.xlsx").get_data())).active
+    assert not sheet.sheet_view.rightToLeft
