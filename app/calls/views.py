@@ -35,6 +35,7 @@ from app.calls.forms import call_rows
 from app.calls.models import Application
 from app.calls.notify import call_changed_messages
 from app.calls.overview import build_page
+from app.calls.params import deck_body_max_bytes
 from app.calls.params import deck_directory
 from app.calls.params import deck_max_bytes
 from app.calls.web import load_application
@@ -279,7 +280,7 @@ def render_application(application: Application, status: int = 200, form: Applic
     organisations = db.session.scalars(cluster_queries.select_organisations()).all() if page.can_edit else []
     return render_template("calls/application.html", page=page, form=form, answers=answers,
                            submit_form=SubmitForm(version=application.version), organisations=organisations,
-                           max_mb=deck_max_bytes() // (1024 * 1024), now=utcnow()), status
+                           max_mb=deck_max_bytes() // (1024 * 1024), max_bytes=deck_max_bytes(), now=utcnow()), status
 
 
 @bp.route("/applications/<int:application_id>", methods=["GET", "POST"])
@@ -291,7 +292,7 @@ def application(application_id: int):
     found = load_application(application_id)
     if request.method == "GET":
         return render_application(found)
-    request.max_content_length = deck_max_bytes() + 64 * 1024  # a deck may come with the answers
+    request.max_content_length = deck_body_max_bytes()  # a deck may come with the answers
     try:
         form = application_form(found)
         valid = form.validate_on_submit()
@@ -350,7 +351,7 @@ def upload_deck(application_id: int):
     found = load_application(application_id)
     # The app-wide body limit is small; a deck may be larger (multipart adds a little overhead).
     # Nothing may read the body before this line: CSRFProtect's global check would, hence the exemption.
-    request.max_content_length = deck_max_bytes() + 64 * 1024
+    request.max_content_length = deck_body_max_bytes()
     try:
         form = DeckForm()
         valid = form.validate_on_submit()

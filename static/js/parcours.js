@@ -182,6 +182,25 @@
     });
   }
 
+  // A file over the limit is cleared as soon as it is chosen, with the reason beside the field: the form
+  // then saves every answer without it, rather than sending a body the server must refuse unread.
+  function checkFileSize(event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[type=file][data-max-bytes]")) return;
+    var limit = parseInt(input.getAttribute("data-max-bytes"), 10);
+    var file = input.files && input.files[0];
+    var note = document.getElementById(input.id + "-size-error");
+    if (note) note.remove();
+    if (!file || file.size <= limit) return;
+    note = document.createElement("p");
+    note.id = input.id + "-size-error";
+    note.className = "errors";
+    note.setAttribute("role", "alert");
+    note.textContent = input.getAttribute("data-too-large").replace("%name", file.name);
+    input.value = "";
+    input.insertAdjacentElement("afterend", note);
+  }
+
   function start() {
     setUpMenu();
     labelTableCells();
@@ -192,6 +211,7 @@
   }
 
   document.addEventListener("submit", sendInBackground);
+  document.addEventListener("change", checkFileSize);
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {

@@ -124,6 +124,15 @@ class LiveServer:
     def user(self, session: Session, email: str) -> User:
         return session.scalars(sa.select(User).where(User.email == email)).one()
 
+    def filesize(self, value: int, lang: str) -> str:
+        """A file size as the pages write it in `lang`."""
+        from flask_babel import force_locale
+
+        from app.core.templating import filesize
+
+        with self.app.test_request_context(), force_locale(lang):
+            return filesize(value)
+
     def project_id(self, name: str) -> int:
         with self.session() as session:
             return session.scalars(sa.select(Project.id).where(Project.name == name)).one()

@@ -96,7 +96,8 @@ def test_manager_sees_every_error_at_once_then_edits_a_draft_and_extends_an_open
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_applicant_types_answers_then_attaches_the_deck_and_keeps_them(open_page, live_server, t, lang, tmp_path):
+def test_applicant_types_answers_then_attaches_the_deck_and_keeps_them(open_page, live_server, t, lang, tmp_path,
+                                                                      monkeypatch):
     call_id = make_call(live_server, title=f"Deck call {lang}", opens_in=-1)
     founder = live_server.make_user("founder", lang)
     with live_server.session() as session:
@@ -108,9 +109,19 @@ def test_applicant_types_answers_then_attaches_the_deck_and_keeps_them(open_page
     page = open_page(lang)
     sign_in(page, founder.email, lang, t)
 
+    monkeypatch.setitem(live_server.app.config, "CALL_DECK_MAX_BYTES", 50_000)
     page.goto(f"/applications/{draft.id}")
     page.get_by_label("Which problem do you solve?").fill("Payments are slow.")
     page.get_by_label("How many are you?").fill("three")
+    # A deck over the limit is cleared as soon as it is chosen, with the reason beside it.
+    big = tmp_path / "big.pdf"
+    big.write_bytes(pdf_bytes() + b"%" + b"x" * 60_000)
+    deck_input = page.get_by_label(t(lang, "Pitch deck (PDF)"))
+    deck_input.set_input_files(str(big))
+    expect(page.get_by_role("alert")).to_have_text(t(
+        lang, "“%(name)s” is larger than %(limit)s. Choose a smaller file; your answers are kept.", name="big.pdf",
+        limit=live_server.filesize(50_000, lang)))
+    assert deck_input.evaluate("input => input.files.length") == 0
     page.get_by_label(t(lang, "Pitch deck (PDF)")).set_input_files(str(deck))
     page.get_by_role("button", name=t(lang, "Save the draft")).click()
     # A wrong answer refuses the save naming the question; nothing typed is lost.

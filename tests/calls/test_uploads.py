@@ -106,6 +106,26 @@ def test_a_deck_over_the_limit_is_refused(app, author, draft, session, uploads):
     assert any("too large" in m for m in flashed(author))
 
 
+def test_a_deck_well_over_the_limit_sent_with_the_answers_is_refused_and_the_answers_stay_typed(
+        app, author, draft, session, uploads):
+    """Without the page's script, an oversized deck still reaches the form: the body limit is a few times the
+    deck's (spooled to disk), so the page refuses the deck itself and shows the answers as they were typed."""
+    app.config["CALL_DECK_MAX_BYTES"] = 20_000
+    big = pdf_bytes(1) + b"%" + b"x" * 100_000  # past the deck limit plus the multipart allowance
+    answers = {f"answer_{q['key']}": f"Typed answer {i}" for i, q in enumerate(draft.call.questions)}
+
+    response = author.post(f"/applications/{draft.id}", data={
+        "title": "Typed title", "summary": "Typed summary", "pole": draft.pole_key, "version": draft.version,
+        **answers, "deck": (io.BytesIO(big), "big.pdf")}, content_type="multipart/form-data",
+        headers={"Accept-Language": "en"})
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413 and "too large" in page
+    assert "Typed title" in page and all(f"Typed answer {i}" in page for i in range(len(answers)))
+    session.refresh(draft)
+    assert draft.title != "Typed title" and deck_row(session, draft) is None and stored_files(uploads) == []
+
+
 def test_the_deck_limit_is_independent_of_the_small_form_limit(app, author, draft, session):
     """MAX_CONTENT_LENGTH guards every other form; a deck above it still fits the deck limit.
 
