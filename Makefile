@@ -33,7 +33,7 @@ dev: $(BIN)/.dev-installed
 # Fuzzy entries (update's guesses, not yet reviewed) are left out: English shows until reviewed.
 TRANSLATIONS := app/translations
 POT := $(TRANSLATIONS)/messages.pot
-TRANSLATION_LANGUAGES ?= fr
+TRANSLATION_LANGUAGES ?= fr ar
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
 
 translations: venv

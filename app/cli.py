@@ -98,7 +98,7 @@ def migrate_workflow(key: str, to_version: int, mappings: tuple[str, ...]) -> No
 
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Only load when the database has no account at all.")
-@click.option("--locale", type=click.Choice(["fr", "en"]), default=None,
+@click.option("--locale", type=click.Choice(["fr", "en", "ar"]), default=None,
               help="The language of the demo's content (default: the cluster's default language).")
 @with_appcontext  # `flask` pushes one for any command; `app.cli` (the test runner) only for AppGroup ones
 def demo_command(if_empty: bool, locale: str | None) -> None:
@@ -115,7 +115,7 @@ def demo_command(if_empty: bool, locale: str | None) -> None:
 
     locale = locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "fr")
     created = load_demo(db.session, now=utcnow(), default_workflow=current_app.config["DEFAULT_WORKFLOW"],
-                        locale=locale if locale in ("fr", "en") else "fr")
+                        locale=locale if locale in current_app.config["LANGUAGES"] else "fr")
     db.session.commit()
     click.echo("Demo data loaded." if created else "Demo data already present; nothing changed.")
 

@@ -22,6 +22,8 @@ from app.core.dates import format_datetime
 from app.core.dates import zone_name
 from app.core.forms import error_list
 from app.core.forms import max_length
+from app.core.i18n import LANGUAGE_NAMES
+from app.core.i18n import RTL_LANGUAGES
 from app.core.i18n import localized
 
 
@@ -40,6 +42,7 @@ def register(app: Flask) -> None:
     app.add_template_global(max_length)
     app.add_template_global(format_number)
     app.add_template_global(format_day)
+    app.add_template_global(LANGUAGE_NAMES, "language_names")
     app.context_processor(_per_render)
 
 
@@ -73,7 +76,8 @@ def percent(value) -> str:
 
 
 #: Units of file sizes, by language: Babel has no unit for bytes' multiples in every locale.
-_SIZE_UNITS = {"fr": ("o", "ko", "Mo", "Go"), "en": ("B", "KB", "MB", "GB")}
+_SIZE_UNITS = {"fr": ("o", "ko", "Mo", "Go"), "en": ("B", "KB", "MB", "GB"),
+               "ar": ("بايت", "ك.ب", "م.ب", "ج.ب")}
 
 
 def filesize(value) -> str:
@@ -114,7 +118,7 @@ def _per_render() -> dict:
     """What depends on the request's language: read once per render."""
     locale = get_locale()
     language = locale.language if locale else "en"
-    return {"lang": language, "text_dir": "rtl" if language in ("ar", "he", "fa") else "ltr", **bound_gettext()}
+    return {"lang": language, "text_dir": "rtl" if language in RTL_LANGUAGES else "ltr", **bound_gettext()}
 
 
 def bound_gettext() -> dict:

@@ -8,13 +8,13 @@ from flask import abort
 from flask import current_app
 from flask import render_template
 from flask import request
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.auth.decorators import role_required
 from app.core.branding import branding
 from app.core.dates import format_date
 from app.core.i18n import current_language
+from app.core.i18n import in_language
 from app.core.time import utcnow
 from app.extensions import db
 from app.impact import charts as impact_charts
@@ -63,7 +63,7 @@ def funders():
 @bp.get("/reports/funders.xlsx")
 @role_required("manager")
 def funders_xlsx():
-    with force_locale(language()):  # labels of stages and figures too, so compute inside
+    with in_language(language()):  # labels of stages and figures too, so compute inside
         report = compute()
         body = to_xlsx(tables.sections(report))
     return _download(body, XLSX, report, "xlsx")
@@ -73,7 +73,7 @@ def funders_xlsx():
 @role_required("manager")
 def funders_pdf():
     lang = language()
-    with force_locale(lang):
+    with in_language(lang):
         report = compute()
         brand = branding(current_app.config)
         body = pdf.render(title=_("Funders' report"), subtitle=subtitle(report), tables=tables.sections(report),
