@@ -144,3 +144,57 @@ def test_the_browsers_first_shipped_language_wins_regional_tags_included(client,
     html = client.get("/login", headers={"Accept-Language": header}).get_data(as_text=True)
 
     assert f'<html lang="{lang}"' in html
+
+
+# Bidirectional text ---------------------------------------------------------------------------
+
+FSI, PDI = "\u2068", "\u2069"
+
+
+def test_values_filled_into_an_arabic_message_are_isolated(app):
+    from flask_babel import gettext
+    from flask_babel import ngettext
+
+    with app.test_request_context(headers=ARABIC):
+        welcome = gettext("Welcome, %(name)s.", name="Atlas TV!")
+        plural = ngettext("%(num)s unread", "%(num)s unread", 3)
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        french = gettext("Welcome, %(name)s.", name="Atlas TV!")
+
+    assert f"{FSI}Atlas TV!{PDI}" in welcome
+    assert f"{FSI}3{PDI}" in plural
+    assert french == "Bienvenue, Atlas TV!."  # left-to-right languages are unchanged
+
+
+def test_a_placeholder_in_a_tag_or_a_number_format_is_not_isolated(app):
+    from app.core.bidi import fill
+
+    with app.test_request_context(headers=ARABIC):
+        link = fill('<a href="%(url)s">%(label)s</a>', {"url": "/privacy", "label": "Privacy"})
+        count = fill("%(num)d items", {"num": 3})
+
+    assert link == f'<a href="/privacy">{FSI}Privacy{PDI}</a>'
+    assert count == "3 items"
+
+
+def test_names_and_amounts_on_an_arabic_page_are_bdi_isolated(app):
+    page = "{{ name|bdi }}|{{ money(250000, 'MAD')|bdi }}|{{ _('Welcome, %(name)s.', name=name) }}"
+    with app.test_request_context(headers=ARABIC):
+        arabic = render_template_string(page, name="Atlas <TV>")
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        english = render_template_string(page, name="Atlas <TV>")
+
+    name, amount, sentence = arabic.split("|")
+    assert name == "<bdi>Atlas &lt;TV&gt;</bdi>"
+    assert amount.startswith("<bdi>") and "250.000,00" in amount
+    assert f"{FSI}Atlas &lt;TV&gt;{PDI}" in sentence
+    assert english.split("|")[0] == "Atlas &lt;TV&gt;"
+
+
+def test_an_arabic_project_page_isolates_the_projects_name(make_user, make_project, login_as):
+    owner = make_user("founder", locale="ar")
+    project = make_project(owner=owner, name="Atlas TV")
+    html = login_as(owner).get(f"/projects/{project.id}").get_data(as_text=True)
+
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "<h1><bdi>Atlas TV</bdi></h1>" in html

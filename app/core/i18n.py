@@ -34,8 +34,6 @@ LANGUAGE_NAMES = {"fr": "Français", "en": "English", "ar": "العربية"}
 #: The Babel locale that formats a language's dates and numbers: Arabic the Moroccan way (Latin
 #: digits, "1.234,50", Gregorian months as Morocco names them: يناير … نونبر دجنبر).
 FORMATTING_LOCALES = {"ar": "ar_MA"}
-#: Languages written right to left.
-RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur"})
 
 
 def babel_locale(language: str | None) -> str | None:
