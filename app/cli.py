@@ -56,8 +56,10 @@ def create_user(email: str, name: str, role: str, password_stdin: bool) -> None:
 @workflows_cli.command("check")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 def check_workflows(files: tuple[Path, ...]) -> None:
-    """Validate workflow files (default: every file in WORKFLOWS_DIR); exits 1 on any error."""
+    """Validate workflow files (default: every file in WORKFLOWS_DIR); exits 1 on any error, warns
+    about each text that lacks a shipped language."""
     from app.workflow.catalog import check_files
+    from app.workflow.catalog import label_warnings
 
     paths = list(files) or sorted(Path(current_app.config["WORKFLOWS_DIR"]).glob("*.y*ml"))
     if not paths:
@@ -65,6 +67,9 @@ def check_workflows(files: tuple[Path, ...]) -> None:
     problems = check_files(paths)
     for problem in problems:
         click.echo(f"error: {problem}", err=True)
+    # A text missing a shipped language reads in French, then English: worth fixing, not refusing.
+    for warning in label_warnings(paths, current_app.config["LANGUAGES"]):
+        click.echo(f"warning: {warning}", err=True)
     if problems:
         click.echo(f"{len(problems)} error(s) in {len({p.source for p in problems})} file(s).", err=True)
         sys.exit(1)
