@@ -198,3 +198,66 @@ def test_an_arabic_project_page_isolates_the_projects_name(make_user, make_proje
 
     assert '<html lang="ar" dir="rtl">' in html
     assert "<h1><bdi>Atlas TV</bdi></h1>" in html
+
+
+# The API and the command line ---------------------------------------------------------------
+
+
+def test_problem_json_is_in_arabic_when_the_client_asks(client):
+    body = client.get("/api/v1/projects", headers=ARABIC).get_json()
+    english = client.get("/api/v1/projects", headers={"Accept-Language": "en"}).get_json()
+
+    assert body["status"] == 401 and body["type"] == english["type"]  # programs read `type`, people the rest
+    assert english["title"] == "Unauthorized"
+    for key in ("title", "detail"):
+        assert ARABIC_LETTERS.search(body[key]), body
+        assert body[key] != english[key]
+
+
+def test_an_arabic_callers_domain_error_is_in_arabic(api, make_user, make_project):
+    owner = make_user("founder", locale="ar")
+    project = make_project(owner=owner)
+
+    body = api(owner).post(f"/api/v1/projects/{project.id}/events", json={"event": "advance", "version": 1},
+                           headers={"Accept-Language": "en"}).get_json()
+
+    assert body["status"] == 422
+    assert ARABIC_LETTERS.search(body["title"]) and ARABIC_LETTERS.search(body["detail"])
+    assert all(ARABIC_LETTERS.search(reason) for reason in body["reasons"])
+
+
+@pytest.mark.parametrize("lang, expected", [("fr_FR.UTF-8", "Données de démonstration chargées."),
+                                            ("en_GB.UTF-8", "Demo data loaded.")])
+def test_the_command_line_speaks_the_terminals_language(runner, monkeypatch, lang, expected):
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", lang)
+
+    result = runner.invoke(args=["demo"])
+
+    assert result.exit_code == 0, result.output
+    assert expected in result.output
+
+
+def test_the_command_line_speaks_arabic_under_an_arabic_terminal(runner, monkeypatch, make_user):
+    make_user("founder")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "ar_MA.UTF-8")
+
+    result = runner.invoke(args=["demo", "--if-empty"])
+
+    assert result.exit_code == 0, result.output
+    assert ARABIC_LETTERS.search(result.output), result.output
+    assert "demo data not loaded" not in result.output
+
+
+def test_the_demo_loads_in_arabic(runner, session):
+    from sqlalchemy import select
+
+    from app.auth.models import User
+
+    result = runner.invoke(args=["demo", "--locale", "ar"])
+
+    assert result.exit_code == 0, result.output
+    assert set(session.scalars(select(User.locale))) == {"ar"}
