@@ -85,6 +85,8 @@ def test_founder_creates_a_project_ticks_deliverables_and_reads_why_it_cannot_ad
     # Founders land on their projects; with none yet, the page says what to do.
     expect(page).to_have_url(re.compile(r"/projects$"))
     expect(page.locator("#flashes")).to_have_text(t(lang, "Welcome, %(name)s.", name=founder.name))
+    if lang == "ar":
+        page.get_by_role("button", name=t(lang, "Menu")).click()  # folded behind its button on a phone
     expect(page.get_by_role("navigation", name=t(lang, "Main"))).to_contain_text(t(lang, "My applications"))
     expect(page.locator(".empty")).to_contain_text(
         t(lang, "No project yet. Start with your idea: create your first project."))
