@@ -30,7 +30,11 @@ from tests.test_french_pages import texts
 PROPER = {"Parcours", "Français", "English", "MAD", "EUR", "USD", "PDF", "XLSX", "CSV", "JSON", "CNDP", "KPI",
           "Ctrl", "iCal", "ICS", "ID"}
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-URL = re.compile(r"(?:https?://|/)[^\s]*[\w/]")
+URL = re.compile(r"https?://\S*|/[^\s]*[\w/]")
+#: A time zone's IANA name in a field's hint ("Africa/Casablanca"), and a Latin gloss in parentheses
+#: after the Arabic term ("العرض التقديمي (pitch deck)"), as Arabic technical writing does.
+ZONE = re.compile(r"\b[A-Z][a-z]+/[A-Z][A-Za-z_]+")
+GLOSS = re.compile(r"(?<=[\u0600-\u06ff]) \([A-Za-z][A-Za-z -]*\)")
 LATIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’-]*")
 #: Values filled into messages are isolated with these (app.core.bidi); they are not text.
 ISOLATES = re.compile("[\u2066-\u2069\u200e\u200f]")
@@ -57,7 +61,9 @@ def latin_problems(piece: str, names: set[str]) -> list[str]:
     """The Latin words of a text piece once names, emails, URLs and numbers are taken out."""
     rest = ISOLATES.sub("", piece)
     rest = EMAIL.sub(" ", rest)
+    rest = ZONE.sub(" ", rest)
     rest = URL.sub(" ", rest)
+    rest = GLOSS.sub(" ", rest)
     for name in sorted(names, key=len, reverse=True):  # "Atlas TV" before "Atlas"
         if name in rest:
             rest = rest.replace(name, " ")
@@ -72,6 +78,7 @@ def test_latin_problems_finds_sentences_and_spares_names_numbers_emails_and_urls
     assert latin_problems("Atlas TV · 250.000,00 MAD", names) == []
     assert latin_problems("Move to the next stage", names) == ["Move", "to", "the", "next", "stage"]
     assert latin_problems("مشروع Idée", names) == ["Idée"]
+    assert latin_problems("مثلا Africa/Casablanca، رابط (http:// أو https://)، العرض (pitch deck)", names) == []
 
 
 def test_arabic_pages_are_right_to_left_and_show_no_latin_sentence(app, arabic_demo):
