@@ -114,7 +114,9 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024)))
     BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "fr")
     BABEL_DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Africa/Casablanca")
-    LANGUAGES = ("fr", "en")
+    #: The shipped languages, in the order the switcher offers them (each has a catalogue under
+    #: app/translations; Arabic is written right to left and formatted the Moroccan way, `ar_MA`).
+    LANGUAGES = ("fr", "en", "ar")
     #: Start the scheduler inside the web process (only `make run` does; production runs
     #: `flask --app wsgi scheduler run` as its own process).
     SCHEDULER_ENABLED = _bool("SCHEDULER_ENABLED", False)

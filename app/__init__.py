@@ -75,7 +75,7 @@ def register_extensions(app: Flask) -> None:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite.engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
     from app.auth.session import load_user
-    from app.core.locale import select_locale
+    from app.core.locale import select_babel_locale
     from app.core.locale import select_timezone
     from app.extensions import babel
     from app.extensions import csrf
@@ -87,7 +87,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    babel.init_app(app, locale_selector=select_babel_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

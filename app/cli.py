@@ -10,6 +10,7 @@ from flask import Flask
 from flask import current_app
 from flask.cli import AppGroup
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from app.core.errors import DomainError
 from app.core.time import utcnow
@@ -50,23 +51,29 @@ def create_user(email: str, name: str, role: str, password_stdin: bool) -> None:
         db.session.rollback()
         details = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.field_errors().items())
         raise click.ClickException(f"{exc.text} {details}".strip()) from None
-    click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+    click.echo(_("Created %(role)s %(email)s (id %(id)s).", role=user.role, email=user.email, id=user.id))
 
 
 @workflows_cli.command("check")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 def check_workflows(files: tuple[Path, ...]) -> None:
-    """Validate workflow files (default: every file in WORKFLOWS_DIR); exits 1 on any error."""
+    """Validate workflow files (default: every file in WORKFLOWS_DIR); exits 1 on any error, warns
+    about each text that lacks a shipped language."""
     from app.workflow.catalog import check_files
+    from app.workflow.catalog import label_warnings
 
     paths = list(files) or sorted(Path(current_app.config["WORKFLOWS_DIR"]).glob("*.y*ml"))
     if not paths:
-        raise click.ClickException("No workflow file found.")
+        raise click.ClickException(_("No workflow file found."))
     problems = check_files(paths)
     for problem in problems:
         click.echo(f"error: {problem}", err=True)
+    # A text missing a shipped language reads in French, then English: worth fixing, not refusing.
+    for warning in label_warnings(paths, current_app.config["LANGUAGES"]):
+        click.echo(f"warning: {warning}", err=True)
     if problems:
-        click.echo(f"{len(problems)} error(s) in {len({p.source for p in problems})} file(s).", err=True)
+        click.echo(_("%(errors)s error(s) in %(files)s file(s).", errors=len(problems),
+                     files=len({p.source for p in problems})), err=True)
         sys.exit(1)
     for path in paths:
         click.echo(f"ok: {path}")
@@ -93,12 +100,13 @@ def migrate_workflow(key: str, to_version: int, mappings: tuple[str, ...]) -> No
     except DomainError as exc:
         db.session.rollback()
         raise click.ClickException(exc.text) from None
-    click.echo(f"Moved {moved} project(s) of {key} to version {to_version}.")
+    click.echo(_("Moved %(count)s project(s) of %(key)s to version %(version)s.", count=moved, key=key,
+                 version=to_version))
 
 
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Only load when the database has no account at all.")
-@click.option("--locale", type=click.Choice(["fr", "en"]), default=None,
+@click.option("--locale", type=click.Choice(["fr", "en", "ar"]), default=None,
               help="The language of the demo's content (default: the cluster's default language).")
 @with_appcontext  # `flask` pushes one for any command; `app.cli` (the test runner) only for AppGroup ones
 def demo_command(if_empty: bool, locale: str | None) -> None:
@@ -110,14 +118,14 @@ def demo_command(if_empty: bool, locale: str | None) -> None:
     from app.demo import load_demo
 
     if if_empty and db.session.scalar(select(func.count(User.id))):
-        click.echo("The database has accounts; demo data not loaded.")
+        click.echo(_("The database has accounts; demo data not loaded."))
         return
 
     locale = locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "fr")
     created = load_demo(db.session, now=utcnow(), default_workflow=current_app.config["DEFAULT_WORKFLOW"],
-                        locale=locale if locale in ("fr", "en") else "fr")
+                        locale=locale if locale in current_app.config["LANGUAGES"] else "fr")
     db.session.commit()
-    click.echo("Demo data loaded." if created else "Demo data already present; nothing changed.")
+    click.echo(_("Demo data loaded.") if created else _("Demo data already present; nothing changed."))
 
 
 @scheduler_cli.command("run")
@@ -125,7 +133,8 @@ def scheduler_run() -> None:
     """Run the scheduler process (production: exactly one per deployment)."""
     from app.scheduling.runner import run_forever
 
-    click.echo(f"Scheduler running: a sweep every {current_app.config['SCHEDULER_INTERVAL_SECONDS']} s. Ctrl-C stops.")
+    click.echo(_("Scheduler running: a sweep every %(seconds)s s. Ctrl-C stops.",
+                 seconds=current_app.config["SCHEDULER_INTERVAL_SECONDS"]))
     run_forever(current_app._get_current_object())
 
 
@@ -160,7 +169,8 @@ def data_export(file: Path) -> None:
     with click.progressbar(length=len(portable.tables(db.metadata)), label="Exporting") as bar, \
             file.open("w", encoding="utf-8") as out, db.engine.connect() as connection:
         counts = portable.export(connection, db.metadata, out, progress=lambda name, n: bar.update(1))
-    click.echo(f"Exported {sum(counts.values())} rows from {len(counts)} tables to {file}.")
+    click.echo(_("Exported %(rows)s rows from %(tables)s tables to %(file)s.", rows=sum(counts.values()),
+                 tables=len(counts), file=file))
 
 
 @data_cli.command("import")
@@ -174,5 +184,5 @@ def data_import(file: Path) -> None:
                 file.open(encoding="utf-8") as stream, db.engine.begin() as connection:
             counts = portable.load(connection, db.metadata, stream, progress=lambda name, n: bar.update(1))
     except portable.ImportRefused as exc:
-        raise click.ClickException(f"Import refused, nothing written: {exc}") from None
-    click.echo(f"Imported {sum(counts.values())} rows into {len(counts)} tables.")
+        raise click.ClickException(_("Import refused, nothing written: %(error)s", error=exc)) from None
+    click.echo(_("Imported %(rows)s rows into %(tables)s tables.", rows=sum(counts.values()), tables=len(counts)))

@@ -389,6 +389,7 @@ def _demo_people(session: Session, users: dict[str, User], now: dt.datetime, loc
     people_services.create_invitation(session, actor=users["manager"], email="mentor3@example.org", role="mentor",
                                       locale=locale, now=now - dt.timedelta(days=3))
     former = auth_services.create_user(session, email="former@example.org", name="Rachid Former", role="founder",
+                                       locale=locale,
                                        password=DEMO_PASSWORD, now=now - dt.timedelta(days=200))
     session.flush()
     people_services.update_account(session, former, actor=users["manager"], now=now, active=False)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort
 from flask import has_request_context
 from flask import request
-from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -13,6 +12,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
+from app.core.bidi import Babel
 from app.core.bounds import DB_INT_MAX
 from app.core.models import Base
 

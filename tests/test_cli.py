@@ -408,19 +408,15 @@ def test_demo_in_english(runner, session):
     assert runner.invoke(args=["demo", "--locale", "de"]).exit_code == 2
 
 
-def test_demo_in_arabic(session, monkeypatch):
+def test_demo_in_arabic(session):
     """The demo's words exist in Arabic (`flask demo --locale ar` passes the locale to `load_demo`)."""
     from app.calls.models import Call
     from app.core.time import utcnow
     from app.demo import DEMO_TEXTS
     from app.demo import load_demo
     from app.mentoring.models import AdviceSession
-    from app.people import services as people_services
     from app.projects.models import Cohort
 
-    locales = tuple(dict.fromkeys((*auth_services.LOCALES, "ar")))  # whether or not the app offers Arabic yet
-    monkeypatch.setattr(auth_services, "LOCALES", locales)
-    monkeypatch.setattr(people_services, "LOCALES", locales)
     assert set(DEMO_TEXTS["ar"]) == set(DEMO_TEXTS["fr"])
     assert load_demo(session, now=utcnow(), default_workflow="innovation_path", locale="ar")
     session.commit()
@@ -430,3 +426,31 @@ def test_demo_in_arabic(session, monkeypatch):
     assert set(session.scalars(sa.select(Cohort.name))) == {"فوج ربيع 2026", "فوج خريف 2026"}
     admin = session.scalars(sa.select(User).where(User.email == "admin@example.org")).one()
     assert admin.locale == "ar"
+
+
+def _without(document, language: str):
+    """The document with every text in `language` taken out."""
+    if isinstance(document, dict):
+        if document and all(isinstance(k, str) and len(k) == 2 and isinstance(v, str) for k, v in document.items()):
+            return {k: v for k, v in document.items() if k != language}
+        return {k: _without(v, language) for k, v in document.items()}
+    if isinstance(document, list):
+        return [_without(v, language) for v in document]
+    return document
+
+
+def test_workflows_check_warns_about_a_text_without_a_shipped_language(runner, tmp_path):
+    document = yaml.safe_load((SHIPPED_DIR / "innovation_path.yaml").read_text(encoding="utf-8"))
+    document = _without(document, "ar")
+    document["states"][0]["label"] = {"en": "Idea"}
+    path = tmp_path / "innovation_path.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+    result = runner.invoke(args=["workflows", "check", str(path)])
+
+    assert result.exit_code == 0, result.output  # a warning, not an error
+    assert f"ok: {path}" in result.output
+    assert f"warning: {path}: states.idea.label: no fr, ar text (shown in English instead)" in result.output
+    assert f"warning: {path}: events.advance.label: no ar text (shown in French instead)" in result.output
+    assert f"warning: {path}: readiness.dimensions.technology.label: no ar text" in result.output
+    assert "error:" not in result.output

@@ -1,5 +1,5 @@
 """Languages: pages, flash messages, form errors, API errors and emails follow the reader's
-language (French by default, English second), and the French catalog is complete.
+language (French by default, English second, Arabic third), and every catalog is complete.
 
 `make test` compiles the catalogs first; `catalogs_compiled` does it too when the suite runs
 without make (a fresh clone), so the French assertions never depend on a forgotten step.
@@ -18,11 +18,11 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from app.notifications.render import render_message
+from config import Config
 from tests.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "app" / "translations"
-FRENCH_PO = TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.po"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 NBSP = "\u00a0"
 
@@ -312,27 +312,51 @@ def ids(message) -> list[str]:
     return list(message.id) if message.pluralizable else [message.id]
 
 
-def test_the_french_catalog_is_complete_and_reviewed():
-    catalog = load_catalog(FRENCH_PO)
+#: Every shipped language but English (the msgids): each has a catalogue that must be complete.
+TRANSLATED = [language for language in Config.LANGUAGES if language != "en"]
+#: gettext's plural rule of each language (Arabic has six forms: zero, one, two, few, many, other).
+PLURAL_FORMS = {
+    "fr": (2, "nplurals=2; plural=(n > 1);"),
+    "ar": (6, "nplurals=6; plural=(n == 0 ? 0 : n == 1 ? 1 : n == 2 ? 2 : n % 100 >= 3 && n % 100 <= 10 ? 3 "
+              ": n % 100 >= 11 && n % 100 <= 99 ? 4 : 5);"),
+}
+
+
+def catalog_path(language: str) -> Path:
+    return TRANSLATIONS / language / "LC_MESSAGES" / "messages.po"
+
+
+def test_every_shipped_language_has_a_catalog_and_a_plural_rule():
+    assert {"fr", "ar"} <= set(TRANSLATED)
+    for language in TRANSLATED:
+        assert catalog_path(language).exists(), f"no catalog for {language}: add it to TRANSLATION_LANGUAGES"
+        assert language in PLURAL_FORMS, f"say {language}'s plural rule in PLURAL_FORMS"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_catalog_is_complete_and_reviewed(language):
+    path = catalog_path(language)
+    catalog = load_catalog(path)
     messages = [m for m in catalog if m.id]
 
-    assert catalog.plural_forms == "nplurals=2; plural=(n > 1);"
-    assert catalog.num_plurals == 2
+    assert (catalog.num_plurals, catalog.plural_forms) == PLURAL_FORMS[language]
     untranslated = [m.id for m in messages if not all(s.strip() for s in strings(m))]
     fuzzy = [m.id for m in messages if m.fuzzy]
-    assert not untranslated, f"{len(untranslated)} untranslated in {FRENCH_PO}: {untranslated}"
-    assert not fuzzy, f"{len(fuzzy)} fuzzy (review them and remove the flag): {fuzzy}"
+    assert not untranslated, f"{len(untranslated)} untranslated in {path}, such as: {untranslated[:20]}"
+    assert not fuzzy, f"{len(fuzzy)} fuzzy (review them and remove the flag), such as: {fuzzy[:20]}"
     assert not catalog.fuzzy, "the catalog header is marked fuzzy"
 
 
-def test_french_translations_keep_every_placeholder():
-    catalog = load_catalog(FRENCH_PO)
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_translations_keep_every_placeholder(language):
+    catalog = load_catalog(catalog_path(language))
     wrong = []
     for message in (m for m in catalog if m.id):
         expected = set(PLACEHOLDER.findall(ids(message)[-1])) | set(PLACEHOLDER.findall(ids(message)[0]))
         for string in strings(message):
+            # A plural form may leave the number out ("one", "two" in Arabic say it in words).
             if set(PLACEHOLDER.findall(string)) - expected or (
-                    not message.pluralizable and set(PLACEHOLDER.findall(string)) != expected):
+                    not message.pluralizable and string and set(PLACEHOLDER.findall(string)) != expected):
                 wrong.append((message.id, string))
             # Templates format every string with `%`: a lone percent sign would break the page.
             if "%" in PLACEHOLDER.sub("", string).replace("%%", ""):
@@ -345,7 +369,7 @@ def key(message) -> tuple:
     return message.context, message.id if isinstance(message.id, str) else tuple(message.id)
 
 
-def test_every_string_of_the_code_is_in_the_french_catalog(tmp_path):
+def test_every_string_of_the_code_is_in_every_catalog(tmp_path):
     """A fresh extraction (as `make translations` does it) finds no message the catalog lacks."""
     template = tmp_path / "messages.pot"
     cwd = os.getcwd()
@@ -356,10 +380,11 @@ def test_every_string_of_the_code_is_in_the_french_catalog(tmp_path):
     finally:
         os.chdir(cwd)
     extracted = {key(m) for m in load_catalog(template) if m.id}
-    catalog = load_catalog(FRENCH_PO)
-    translated = {key(m) for m in catalog if m.id}
 
     assert len(extracted) > 400  # the extraction did run over the app and the templates
-    missing = sorted(map(str, extracted - translated))
-    assert not missing, (f"{len(missing)} strings are not in {FRENCH_PO.relative_to(ROOT)}; run `make translations` "
-                         "and translate them:\n" + "\n".join(missing))
+    for language in TRANSLATED:
+        path = catalog_path(language)
+        translated = {key(m) for m in load_catalog(path) if m.id}
+        missing = sorted(map(str, extracted - translated))
+        assert not missing, (f"{len(missing)} strings are not in {path.relative_to(ROOT)}; run `make translations` "
+                             "and translate them:\n" + "\n".join(missing))

@@ -13,6 +13,7 @@ from wtforms.validators import EqualTo
 from wtforms.validators import Length
 
 from app.auth.services import LOCALES
+from app.core.i18n import LANGUAGE_NAMES
 
 #: Offered first; any IANA zone is accepted by the service.
 COMMON_ZONES = ("Africa/Casablanca", "Africa/Algiers", "Africa/Tunis", "Africa/Dakar", "Africa/Abidjan",
@@ -20,7 +21,7 @@ COMMON_ZONES = ("Africa/Casablanca", "Africa/Algiers", "Africa/Tunis", "Africa/D
 
 
 class SettingsForm(FlaskForm):
-    locale = SelectField(_l("Language"), choices=[SelectChoice(code, {"fr": "Français", "en": "English"}[code])
+    locale = SelectField(_l("Language"), choices=[SelectChoice(code, LANGUAGE_NAMES[code])
                                                    for code in LOCALES])
     timezone = SelectField(_l("Time zone"), choices=[SelectChoice(z) for z in COMMON_ZONES])
 

@@ -9,6 +9,7 @@ from flask import abort
 from flask import current_app
 from flask import g
 from flask import request
+from flask_babel import gettext as _
 from pydantic import BaseModel
 from sqlalchemy import Select
 
@@ -31,12 +32,12 @@ def authenticate_bearer() -> None:
     header = request.headers.get("Authorization", "")
     if not header:
         return
-    scheme, _, secret = header.partition(" ")
+    scheme, _space, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
-        abort(401, "Use `Authorization: Bearer <token>`.")
+        abort(401, _("Use `Authorization: Bearer <token>`."))
     found = auth_services.user_for_token(db.session, secret.strip(), now=utcnow())
     if found is None:
-        abort(401, "The token is unknown, expired or revoked.")
+        abort(401, _("The token is unknown, expired or revoked."))
     g.api_user, g.api_token = found
     note_user(g.api_user)
 
@@ -44,7 +45,7 @@ def authenticate_bearer() -> None:
 def current_user() -> User:
     user = g.get("api_user")
     if user is None:
-        abort(401, "Authentication required: POST /api/v1/tokens, then send the token as a Bearer.")
+        abort(401, _("Authentication required: POST /api/v1/tokens, then send the token as a Bearer."))
     return user
 
 
@@ -67,7 +68,7 @@ def roles(*allowed: str):
         def wrapped(*args, **kwargs):
             user = current_user()
             if user.role not in allowed and user.role != "admin":
-                abort(403, "Your role does not allow this.")
+                abort(403, _("Your role does not allow this."))
             return view(*args, **kwargs)
 
         return wrapped
@@ -79,9 +80,9 @@ def json_body(model: type[Model]) -> Model:
     """Parse the JSON body into `model`: 400 if unreadable, 422 (via the handler) if invalid."""
     data = request.get_json(silent=True)
     if data is None:
-        abort(400, "The body must be a JSON document (Content-Type: application/json).")
+        abort(400, _("The body must be a JSON document (Content-Type: application/json)."))
     if not isinstance(data, dict):
-        abort(400, "The body must be a JSON object.")
+        abort(400, _("The body must be a JSON object."))
     return model.model_validate(data)
 
 

@@ -8,6 +8,7 @@ from flask import g
 from flask import request
 from flask import send_file
 from flask import url_for
+from flask_babel import gettext as _
 
 from app.api import bp
 from app.api import call_schemas as schemas
@@ -252,7 +253,7 @@ def upload_deck(application_id: int):
 def download_deck(application_id: int):
     application = visible_application(application_id)
     if application.deck is None:
-        abort(404, "This application has no pitch deck.")
+        abort(404, _("This application has no pitch deck."))
     path = decks.path_of(deck_directory(), application.deck.storage_name)
     return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=application.deck.filename,
                      max_age=0, etag=False)
@@ -277,7 +278,7 @@ def submit_application(application_id: int):
 def list_reviews(application_id: int):
     application = visible_application(application_id)
     if not permissions.can_see_reviews(queries.relations(db.session, application, current_user()), application):
-        abort(403, "Reviews are shown to a reviewer once their own is sent, and to managers.")
+        abort(403, _("Reviews are shown to a reviewer once their own is sent, and to managers."))
     return {"items": [review_out(r) for r in queries.list_reviews(db.session, application)]}
 
 

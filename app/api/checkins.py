@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort
+from flask_babel import gettext as _
 
 from app.api import bp
 from app.api import params
@@ -33,7 +34,7 @@ def list_checkins():
     args = params.query_args()
     status = args.status or None
     if status is not None and status not in STATUSES:
-        abort(400, f"status must be one of: {', '.join(STATUSES)}.")
+        abort(400, _("status must be one of: %(values)s.", values=", ".join(STATUSES)))
     stmt = queries.select_checkins(current_user(), project_id=args.project_id, mentor_id=args.mentor_id,
                                    status=status)
     return paginated(stmt, checkin_out)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort
+from flask_babel import gettext as _
 
 from app.api import bp
 from app.api import params
@@ -231,7 +232,7 @@ def patch_support(request_id: int):
     found = queries.get_support_request(db.session, request_id)
     data = json_body(schemas.SupportRequestPatch)
     if data.assignee_id is None and data.answer is None:
-        abort(422, "Give an assignee_id, an answer, or both.")
+        abort(422, _("Give an assignee_id, an answer, or both."))
     if data.assignee_id is not None:
         services.assign_support_request(db.session, found, _user(data.assignee_id), actor=current_user())
     if data.answer is not None:

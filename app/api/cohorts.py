@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort
+from flask_babel import gettext as _
 
 from app.api import bp
 from app.api import params
@@ -29,7 +30,7 @@ def cohort_out(cohort: Cohort, projects: int) -> dict:
 
 
 def load(cohort_id: int) -> Cohort:
-    return queries.get_cohort(db.session, cohort_id) or abort(404, "No such cohort.")
+    return queries.get_cohort(db.session, cohort_id) or abort(404, _("No such cohort."))
 
 
 @bp.get("/cohorts")

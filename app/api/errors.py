@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -25,11 +26,13 @@ def domain_error(exc: DomainError):
 
 @bp.errorhandler(ValidationError)
 def invalid_body(exc: ValidationError):
-    return problem(422, "The request has invalid fields.", errors=pydantic_errors(exc))
+    return problem(422, _("The request has invalid fields."), errors=pydantic_errors(exc))
 
 
 @bp.errorhandler(HTTPException)
 def http_error(exc: HTTPException):
     db.session.rollback()
     headers = {"WWW-Authenticate": "Bearer"} if exc.code == 401 else None
-    return problem(exc.code or 500, exc.description or "", headers=headers)
+    # Werkzeug's own description is English prose: without ours, the detail is the translated title.
+    detail = "" if exc.description == type(exc).description else exc.description
+    return problem(exc.code or 500, detail or "", headers=headers)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import abort
+from flask_babel import gettext as _
 
 from app.api import bp
 from app.api.auth import authenticated
@@ -71,7 +72,7 @@ def instant(text: str | None, *, end: bool = False) -> dt.datetime | None:
             return dt.datetime.combine(day + dt.timedelta(days=1 if end else 0), dt.time(), tzinfo=dt.UTC)
         value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        abort(problem(400, "`from` and `to` are ISO 8601 dates or instants.",
+        abort(problem(400, _("`from` and `to` are ISO 8601 dates or instants."),
                       errors={"to" if end else "from": ["An ISO 8601 date or instant."]}))
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 

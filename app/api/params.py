@@ -8,6 +8,7 @@ from flask import abort
 from flask import current_app
 from flask import g
 from flask import request
+from flask_babel import gettext as _
 from pydantic import BaseModel
 from pydantic import ConfigDict
 from pydantic import Field
@@ -104,7 +105,7 @@ def query_args() -> Query:
         try:
             g.api_query = model.model_validate(request.args.to_dict())
         except ValidationError as exc:
-            abort(problem(400, "The query string has invalid parameters.", errors=pydantic_errors(exc)))
+            abort(problem(400, _("The query string has invalid parameters."), errors=pydantic_errors(exc)))
     return g.api_query
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import abort
+from flask_babel import gettext as _
 
 from app.api import bp
 from app.api import people_schemas as schemas
@@ -85,7 +86,7 @@ def list_invitations():
 def create_invitation():
     actor, now = current_user(), utcnow()
     if not (actor.is_manager or actor.role == "founder"):
-        abort(403, "Managers invite people; founders invite co-founders to their projects.")
+        abort(403, _("Managers invite people; founders invite co-founders to their projects."))
     data = json_body(schemas.InvitationIn)
     project, relations = None, frozenset()
     if data.project_id is not None:
@@ -105,13 +106,13 @@ def _handled(invitation_id: int) -> Invitation:
     actor = current_user()
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None:
-        abort(404, "No such invitation.")
+        abort(404, _("No such invitation."))
     relations = frozenset()
     if invitation.project_id is not None:
         relations = project_queries.relations(
             db.session, project_queries.get_visible_project(db.session, invitation.project_id, actor), actor)
     if not permissions.can_handle_invitation(actor, invitation.role, invitation.project_id, relations):
-        abort(403 if actor.is_manager or relations else 404, "You may not change this invitation.")
+        abort(403 if actor.is_manager or relations else 404, _("You may not change this invitation."))
     return invitation
 
 
@@ -146,7 +147,7 @@ def add_member(project_id: int):
     project = project_queries.get_visible_project(db.session, project_id, current_user())
     user = db.session.get(User, data.user_id)
     if user is None:
-        abort(404, "No such user.")
+        abort(404, _("No such user."))
     project_services.add_member(db.session, project, user, now=utcnow())
     db.session.commit()
     return PersonRef(id=user.id, name=user.name).model_dump(mode="json"), 201

@@ -32,7 +32,7 @@ class InvitationIn(Strict):
     #: The team to join (founders: required, one of their projects; the role is then `founder`).
     project_id: int | None = Field(None, ge=1)
     #: The language of the email and of the account (default: the cluster's).
-    locale: Literal["fr", "en"] | None = None
+    locale: Literal["fr", "en", "ar"] | None = None
 
 
 class InvitationOut(BaseModel):

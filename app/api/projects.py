@@ -7,6 +7,7 @@ from flask import current_app
 from flask import request
 from flask import send_file
 from flask import url_for
+from flask_babel import gettext as _
 
 from app.api import bp
 from app.api import params
@@ -122,7 +123,7 @@ def list_projects():
 @authenticated
 def create_project():
     if not permissions.can_create_project(current_user()):
-        abort(403, "Only founders and managers create projects.")  # before reading the body
+        abort(403, _("Only founders and managers create projects."))  # before reading the body
     data = json_body(schemas.ProjectIn)
     project = services.create_project(
         db.session, name=data.name, summary=data.summary, pole=data.pole, workflow=data.workflow,
@@ -204,7 +205,7 @@ def put_deliverable(project_id: int, key: str):
 def add_evidence(project_id: int, key: str):
     project = visible(project_id)
     if not permissions.can_edit(queries.relations(db.session, project, current_user())):
-        abort(403, "Only the project's team and managers add evidence.")  # before reading the body
+        abort(403, _("Only the project's team and managers add evidence."))  # before reading the body
     if request.mimetype == "multipart/form-data":
         # Set before anything reads the body: a file may exceed the app-wide limit (413 past this one).
         request.max_content_length = evidence_max_bytes() + 64 * 1024
@@ -229,7 +230,7 @@ def visible_evidence(project_id: int, key: str, evidence_id: int) -> tuple[Proje
     project = visible(project_id)
     row = queries.get_evidence(db.session, project, evidence_id)
     if row.deliverable_key != key:
-        abort(404, "No such evidence.")
+        abort(404, _("No such evidence."))
     return project, row
 
 
@@ -239,7 +240,7 @@ def visible_evidence(project_id: int, key: str, evidence_id: int) -> tuple[Proje
 def download_evidence(project_id: int, key: str, evidence_id: int):
     _, row = visible_evidence(project_id, key, evidence_id)
     if row.kind != "file":
-        abort(404, "This evidence is a link, not a file.")
+        abort(404, _("This evidence is a link, not a file."))
     path = evidence.path_of(evidence_directory(), row.storage_name)
     response = send_file(path, mimetype=row.content_type, as_attachment=True, download_name=row.name, max_age=0,
                          etag=False)

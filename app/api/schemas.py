@@ -70,7 +70,7 @@ class UserOut(BaseModel):
 
 class MeIn(Strict):
     """`PATCH /me`: the signed-in person's own settings; a language set here is a choice."""
-    locale: Literal["fr", "en"] | None = None
+    locale: Literal["fr", "en", "ar"] | None = None
     timezone: str | None = Field(default=None, max_length=64)
     name: str | None = Field(default=None, min_length=1, max_length=120)
 

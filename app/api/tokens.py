@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask import abort
 from flask import g
+from flask_babel import gettext as _
 
 from app.api import bp
 from app.api import schemas
@@ -27,9 +28,9 @@ def create_token():
     data = json_body(schemas.TokenIn)
     user = services.authenticate(db.session, data.email, data.password)
     if user is None:
-        abort(401, "Wrong email or password.")
+        abort(401, _("Wrong email or password."))
     if not user.is_verified:
-        abort(403, "Confirm your email address first: follow the link emailed to you at sign-up.")
+        abort(403, _("Confirm your email address first: follow the link emailed to you at sign-up."))
     now = utcnow()
     secret, record = services.issue_token(db.session, user, now=now,
                                           ttl=dt.timedelta(hours=config("API_TOKEN_TTL_HOURS")))

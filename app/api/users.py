@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort
+from flask_babel import gettext as _
 
 from app.api import bp
 from app.api import params
@@ -74,7 +75,7 @@ def list_users():
 def create_user():
     data = json_body(schemas.UserIn)
     if not permissions.can_create_user(current_user(), data.role):
-        abort(403, "Only admins create admin accounts.")
+        abort(403, _("Only admins create admin accounts."))
     user = services.create_user(db.session, email=data.email, name=data.name, role=data.role,
                                 password=data.password)
     db.session.commit()

@@ -112,7 +112,8 @@ def revoke_token(record: ApiToken, *, now: dt.datetime) -> None:
 
 
 
-LOCALES = ("fr", "en")
+#: The languages an account may choose (Config.LANGUAGES; a test keeps the two equal).
+LOCALES = ("fr", "en", "ar")
 
 
 def update_preferences(session: Session, user: User, *, locale: str | None, timezone: str | None,

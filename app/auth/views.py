@@ -31,6 +31,7 @@ from app.auth.throttle import account_requests_throttled
 from app.auth.throttle import sign_in_throttled
 from app.core.forms import one_write
 from app.core.locale import LOCALE_COOKIE
+from app.core.locale import accepted_language
 from app.core.locale import cookie_locale
 from app.core.locale import note_user
 from app.core.locale import select_locale
@@ -65,7 +66,7 @@ def login():
         elif user is not None:
             sign_in(user)
             services.adopt_browser_locale(db.session, user, picked=cookie_locale(),
-                                          browser=request.accept_languages.best_match(LOCALES))
+                                          browser=accepted_language())
             db.session.commit()
             note_user(user)
             refresh()  # greet them in their own language, not the browser's

@@ -18,6 +18,8 @@ from flask import current_app
 from flask import has_app_context
 from flask_babel import get_locale
 
+from app.core.i18n import babel_locale
+
 FALLBACK_ZONE = "Africa/Casablanca"
 FALLBACK_LOCALE = "en"
 
@@ -47,6 +49,10 @@ def reader_zone() -> ZoneInfo:
 
 
 def _locale(locale) -> object:
+    """A Babel locale: the one given (a language code becomes its formatting locale, "ar" → "ar_MA"),
+    else the request's."""
+    if isinstance(locale, str):
+        return babel_locale(locale)
     return locale or get_locale() or FALLBACK_LOCALE
 
 

@@ -10,6 +10,8 @@ from flask import has_request_context
 from flask import request
 from flask_login import current_user
 
+from app.core.i18n import babel_locale
+
 #: The cookie that remembers the language picked with the switcher, signed in or not.
 LOCALE_COOKIE = "parcours_locale"
 
@@ -48,11 +50,26 @@ def cookie_locale() -> str | None:
     return value if value in current_app.config["LANGUAGES"] else None
 
 
+def accepted_language() -> str | None:
+    """The shipped language the browser prefers, by Accept-Language's order of preference.
+
+    Regional tags count for their language: "fr-MA, ar;q=0.8" is French. (Werkzeug's
+    `best_match` prefers any exact tag to a regional one, so it would answer Arabic.)"""
+    if not has_request_context():
+        return None
+    shipped = current_app.config["LANGUAGES"]
+    for tag, _quality in request.accept_languages:  # sorted by quality, the browser's order on ties
+        language = tag.replace("_", "-").split("-")[0].lower()
+        if language in shipped:
+            return language
+    return None
+
+
 def browser_locale() -> str | None:
     """The language the browser asks for (switcher's cookie first, then Accept-Language)."""
     if not has_request_context():
         return None
-    return cookie_locale() or request.accept_languages.best_match(current_app.config["LANGUAGES"])
+    return cookie_locale() or accepted_language()
 
 
 def select_locale() -> str | None:
@@ -65,6 +82,12 @@ def select_locale() -> str | None:
     if not has_request_context():
         return preferences[2] if preferences else terminal_language()
     return browser_locale() or (preferences[2] if preferences else None)
+
+
+def select_babel_locale() -> str | None:
+    """Flask-Babel's locale selector: the language `select_locale` picks, as the Babel locale that
+    formats it (Arabic as `ar_MA`: Latin digits, Moroccan month names)."""
+    return babel_locale(select_locale())
 
 
 def select_timezone() -> str | None:

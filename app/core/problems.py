@@ -9,6 +9,8 @@ from flask import g
 from flask import has_request_context
 from flask import jsonify
 
+from app.core.i18n import _l
+
 PROBLEM_TYPE_BASE = "https://parcours.example.org/problems/"
 
 #: The HTTP status that answers each domain error code (an error whose own code is not listed is
@@ -29,6 +31,15 @@ STATUS_BY_CODE = {
 }
 
 
+#: Each status's title in the reader's language (the English ones are HTTP's reason phrases, as before).
+TITLES = {
+    400: _l("Bad Request"), 401: _l("Unauthorized"), 403: _l("Forbidden"), 404: _l("Not Found"),
+    405: _l("Method Not Allowed"), 409: _l("Conflict"), 413: _l("Request Entity Too Large"),
+    415: _l("Unsupported Media Type"), 422: _l("Unprocessable Entity"), 429: _l("Too Many Requests"),
+    500: _l("Internal Server Error"), 503: _l("Service Unavailable"),
+}
+
+
 def http_status(error) -> int:
     """The HTTP status of a domain error (see `STATUS_BY_CODE`)."""
     if error.code in STATUS_BY_CODE:
@@ -42,13 +53,15 @@ def http_status(error) -> int:
 
 def problem(status: int, detail: str = "", *, title: str | None = None, type_: str | None = None,
             errors: dict[str, list[str]] | None = None, headers: dict | None = None, **extra) -> Response:
-    """Build an `application/problem+json` answer."""
+    """Build an `application/problem+json` answer, its title and detail in the reader's language
+    (`type` stays the same in every language: programs read it)."""
     phrase = HTTPStatus(status).phrase
+    shown = str(TITLES.get(status, phrase))
     body = {
         "type": type_ or PROBLEM_TYPE_BASE + phrase.lower().replace(" ", "-"),
-        "title": title or phrase,
+        "title": str(title) if title else shown,
         "status": status,
-        "detail": detail or phrase,
+        "detail": str(detail) if detail else shown,
     }
     if errors:
         body["errors"] = {k: [str(m) for m in v] for k, v in errors.items()}

@@ -17,11 +17,15 @@ from flask_babel import gettext
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from app.core.bidi import right_to_left
+from app.core.bidi import fill
+from app.core.bidi import is_rtl
 from app.core.dates import format_date
 from app.core.dates import format_datetime
 from app.core.dates import zone_name
 from app.core.forms import error_list
 from app.core.forms import max_length
+from app.core.i18n import LANGUAGE_NAMES
 from app.core.i18n import localized
 
 
@@ -32,6 +36,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(number, "number")
     app.add_template_filter(filesize, "filesize")
     app.add_template_filter(percent, "percent")
+    app.add_template_filter(bdi, "bdi")
     app.add_template_global(period)
     app.add_template_global(url_with)
     app.add_template_global(money)
@@ -40,6 +45,7 @@ def register(app: Flask) -> None:
     app.add_template_global(max_length)
     app.add_template_global(format_number)
     app.add_template_global(format_day)
+    app.add_template_global(LANGUAGE_NAMES, "language_names")
     app.context_processor(_per_render)
 
 
@@ -73,7 +79,8 @@ def percent(value) -> str:
 
 
 #: Units of file sizes, by language: Babel has no unit for bytes' multiples in every locale.
-_SIZE_UNITS = {"fr": ("o", "ko", "Mo", "Go"), "en": ("B", "KB", "MB", "GB")}
+_SIZE_UNITS = {"fr": ("o", "ko", "Mo", "Go"), "en": ("B", "KB", "MB", "GB"),
+               "ar": ("بايت", "ك.ب", "م.ب", "ج.ب")}
 
 
 def filesize(value) -> str:
@@ -87,6 +94,14 @@ def filesize(value) -> str:
         size, unit = size / 1024, unit + 1
     shown = format_decimal(round(size) if unit == 0 or size >= 10 else round(size, 1))
     return f"{shown}\N{NO-BREAK SPACE}{units[unit]}"
+
+
+def bdi(value) -> Markup | str:
+    """A name, email, URL or amount set apart from the text around it on a right-to-left page
+    (`<bdi>`: "Atlas TV!" stays so in Arabic, not "!Atlas TV"); unchanged on a left-to-right one."""
+    if value is None or value == "" or not is_rtl():
+        return value
+    return Markup("<bdi>%s</bdi>") % value
 
 
 def period(start, end) -> str:
@@ -114,7 +129,9 @@ def _per_render() -> dict:
     """What depends on the request's language: read once per render."""
     locale = get_locale()
     language = locale.language if locale else "en"
-    return {"lang": language, "text_dir": "rtl" if language in ("ar", "he", "fa") else "ltr", **bound_gettext()}
+    rtl = right_to_left(language)
+    # `arrow` points the way the text reads: "from → to" is "from ← to" in Arabic.
+    return {"lang": language, "text_dir": "rtl" if rtl else "ltr", "arrow": "←" if rtl else "→", **bound_gettext()}
 
 
 def bound_gettext() -> dict:
@@ -140,7 +157,7 @@ def _formatted(context, text: str, variables: dict) -> str:
     values are escaped (what Jinja's new-style gettext does, with its public names only)."""
     if context.eval_ctx.autoescape:
         text = Markup(text)
-    return text % variables
+    return fill(text, variables)
 
 
 def _newstyle(func):

@@ -10,6 +10,7 @@ from babel.numbers import format_percent
 
 from app.cluster import labels as cluster_labels
 from app.core.i18n import _l
+from app.core.i18n import babel_locale
 from app.core.i18n import current_language
 from app.core.i18n import lazy_pgettext
 from app.impact.queries import FundersReport
@@ -25,9 +26,9 @@ def text(value) -> str:
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int | Decimal):
-        return format_decimal(value, locale=current_language())
+        return format_decimal(value, locale=babel_locale(current_language()))
     if isinstance(value, float):
-        return format_percent(value, locale=current_language())
+        return format_percent(value, locale=babel_locale(current_language()))
     return str(value)
 
 

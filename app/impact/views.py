@@ -8,7 +8,6 @@ from flask import abort
 from flask import current_app
 from flask import render_template
 from flask import request
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.auth.decorators import role_required
@@ -16,6 +15,7 @@ from app.core.bidi import right_to_left
 from app.core.branding import branding
 from app.core.dates import format_date
 from app.core.i18n import current_language
+from app.core.i18n import in_language
 from app.core.time import utcnow
 from app.extensions import db
 from app.impact import charts as impact_charts
@@ -65,7 +65,7 @@ def funders():
 @role_required("manager")
 def funders_xlsx():
     lang = language()
-    with force_locale(lang):  # labels of stages and figures too, so compute inside
+    with in_language(lang):  # labels of stages and figures too, so compute inside
         report = compute()
         body = to_xlsx(tables.sections(report), right_to_left=right_to_left(lang))
     return _download(body, XLSX, report, "xlsx")
@@ -75,7 +75,7 @@ def funders_xlsx():
 @role_required("manager")
 def funders_pdf():
     lang = language()
-    with force_locale(lang):
+    with in_language(lang):
         report = compute()
         brand = branding(current_app.config)
         body = pdf.render(title=_("Funders' report"), subtitle=subtitle(report), tables=tables.sections(report),

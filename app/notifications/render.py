@@ -8,11 +8,12 @@ from babel.dates import format_date
 from flask import Flask
 from flask import has_app_context
 from flask import render_template
-from flask_babel import force_locale
 
 from app.auth.models import User
 from app.core.dates import format_datetime
 from app.core.dates import zone as zone_named
+from app.core.i18n import babel_locale
+from app.core.i18n import in_language
 from app.notifications.mailer import header_value
 
 
@@ -21,7 +22,7 @@ def render_message(kind: str, user: User, params: dict) -> tuple[str, str]:
     # zoneinfo, like the pages (app.core.dates): an email and the page it links to show the same
     # local time, and neither goes through pytz, whose Moroccan rules are wrong after 2026.
     zone = zone_named(user.timezone)
-    with force_locale(user.locale or "fr"):
+    with in_language(user.locale or "fr"):
         when = {}
         if "due_at" in params:
             when["due"] = format_datetime(dt.datetime.fromisoformat(params["due_at"]), "full", tz=zone,
@@ -35,7 +36,7 @@ def render_message(kind: str, user: User, params: dict) -> tuple[str, str]:
 
         def day(iso: str) -> str:
             """An ISO date (`2026-12-01`) spelled the reader's way (1 décembre 2026, December 1, 2026)."""
-            return format_date(dt.date.fromisoformat(iso), "long", locale=language) if iso else ""
+            return format_date(dt.date.fromisoformat(iso), "long", locale=babel_locale(language)) if iso else ""
 
         text = render_template(f"emails/{kind}.txt", user=user, params=params, items=items, day=day, **when)
     subject, _, body = text.partition("\n")

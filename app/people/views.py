@@ -21,10 +21,12 @@ from flask_login import login_required
 from app.auth.decorators import role_required
 from app.auth.models import ROLES
 from app.auth.models import User
+from app.auth.services import LOCALES
 from app.auth.session import sign_in
 from app.auth.session import sign_out
 from app.core.forms import choices
 from app.core.forms import one_write
+from app.core.i18n import LANGUAGE_NAMES
 from app.core.locale import note_user
 from app.core.time import utcnow
 from app.extensions import db
@@ -49,7 +51,7 @@ from app.projects.access import load_visible
 
 bp = Blueprint("people", __name__)
 PER_PAGE = 20
-LANGUAGES = (("fr", "Français"), ("en", "English"))
+LANGUAGES = tuple((code, LANGUAGE_NAMES[code]) for code in LOCALES)
 
 panels.provide(bp, "members", lambda r: build_members(r.session, r.project, r.user, r.relations, r.now))
 

@@ -31,11 +31,13 @@ class Pole(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     name_en: Mapped[str] = mapped_column(String(120))
     name_fr: Mapped[str] = mapped_column(String(120))
+    #: Empty for a pole added without it: it then reads in French.
+    name_ar: Mapped[str] = mapped_column(String(120), default="")
     position: Mapped[int] = mapped_column(default=0)
 
     @property
     def name(self) -> str:
-        return localized({"en": self.name_en, "fr": self.name_fr}, self.key)
+        return localized({"en": self.name_en, "fr": self.name_fr, "ar": self.name_ar}, self.key)
 
 
 class Cohort(Base):

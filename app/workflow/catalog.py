@@ -16,6 +16,7 @@ database attaches one, and services find it from the session they are given:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
@@ -28,6 +29,7 @@ from app.core.errors import NotFound
 from app.core.i18n import _l
 from app.workflow.definition import WorkflowDefinition
 from app.workflow.engine import Engine
+from app.workflow.labels import missing_languages
 from app.workflow.loader import DefinitionInvalid
 from app.workflow.loader import Problem
 from app.workflow.loader import checksum
@@ -51,6 +53,19 @@ def check_files(paths: list[Path]) -> list[Problem]:
                                     f"'{definition.key}' is already defined in {keys[definition.key]}"))
         keys[definition.key] = path
     return problems
+
+
+def label_warnings(paths: list[Path], languages: Iterable[str]) -> list[Problem]:
+    """The texts of valid workflow files that lack a shipped language (a warning, not an error:
+    they read in French, then English, until translated)."""
+    warnings: list[Problem] = []
+    for path in paths:
+        try:
+            definition = load_file(path)
+        except DefinitionInvalid:
+            continue  # check_files reports it
+        warnings.extend(missing_languages(definition, languages, source=str(path)))
+    return warnings
 
 
 class Catalog:

@@ -51,7 +51,8 @@ def test_token_email_ignores_case_and_spaces(client, founder):
 def test_token_refused_for_wrong_credentials(client, session, founder, email_of, password, assert_problem):
     email = founder.email if email_of == "founder" else "nobody@example.org"
 
-    response = client.post("/api/v1/tokens", json={"email": email, "password": password})
+    response = client.post("/api/v1/tokens", json={"email": email, "password": password},
+                           headers={"Accept-Language": "en"})  # a client that does not ask reads French
 
     body = assert_problem(response, 401)
     assert body["detail"] == "Wrong email or password."
@@ -120,7 +121,7 @@ def test_expired_token_is_refused(client, session, founder, now, assert_problem)
                                           ttl=dt.timedelta(hours=24))
     session.commit()
 
-    response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
+    response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}", "Accept-Language": "en"})
 
     body = assert_problem(response, 401)
     assert "expired" in body["detail"]

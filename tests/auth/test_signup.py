@@ -55,7 +55,7 @@ def test_tokens_are_refused_with_403_until_the_link_is_followed(api, client, ses
     deliver()
     credentials = {"email": "nadia@example.org", "password": PASSWORD}
 
-    before = client.post("/api/v1/tokens", json=credentials)
+    before = client.post("/api/v1/tokens", json=credentials, headers={"Accept-Language": "en"})
     verified = client.get(link_in(smtp_server.received_by("nadia@example.org")[0].body))
     after = client.post("/api/v1/tokens", json=credentials)
 

@@ -36,6 +36,8 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.auth import services as auth_services
 from app.auth.models import User
+from app.core.bidi import FSI
+from app.core.bidi import PDI
 from app.core.time import utcnow
 from app.demo import DEMO_PASSWORD
 from app.demo import load_demo
@@ -45,7 +47,7 @@ from app.projects import services as project_services
 from app.projects.models import Project
 from app.workflow.catalog import catalog_of
 from config import TestConfig
-from tests.test_i18n import FRENCH_PO
+from tests.test_i18n import TRANSLATIONS
 from tests.test_i18n import compile_stale_catalogs
 
 try:
@@ -64,7 +66,9 @@ PHONE = {"width": 390, "height": 844}
 #: A full-page screenshot is cut at this height (a long page's top is what a reviewer looks at).
 MAX_SHOT_HEIGHT = 2400
 LANGS = ("fr", "en")
-BROWSER_LOCALES = {"fr": "fr-FR", "en": "en-GB"}
+#: The main journeys also run in Arabic (right to left); the other tests in French and English.
+JOURNEY_LANGS = (*LANGS, "ar")
+BROWSER_LOCALES = {"fr": "fr-FR", "en": "en-GB", "ar": "ar-MA"}
 #: Playwright's default wait; a page of this app answers in milliseconds.
 TIMEOUT_MS = 10_000
 PASSWORD = DEMO_PASSWORD
@@ -90,15 +94,22 @@ def unavailable(reason: str):
 
 
 class Texts:
-    """`t(lang, msgid, context=None, **values)`: what a page shows in `lang`, read from the French
-    catalog (`context` is the msgctxt of a pgettext string)."""
+    """`t(lang, msgid, context=None, **values)`: what a page shows in `lang`, read from that language's
+    catalog (`context` is the msgctxt of a pgettext string). In Arabic, the values filled in are
+    isolated (FSI … PDI) as the app does (app.core.bidi)."""
 
     def __init__(self) -> None:
-        with FRENCH_PO.open("rb") as f:
-            self.french = {(m.context, m.id): m.string for m in read_po(f) if m.id and isinstance(m.id, str)}
+        self.catalogs = {}
+        for lang in ("fr", "ar"):
+            with (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po").open("rb") as f:
+                self.catalogs[lang] = {(m.context, m.id): m.string for m in read_po(f)
+                                       if m.id and isinstance(m.id, str)}
+        self.french = self.catalogs["fr"]
 
     def __call__(self, lang: str, msgid: str, context: str | None = None, **values) -> str:
-        text = msgid if lang == "en" else self.french[context, msgid]
+        text = msgid if lang == "en" else (self.catalogs[lang][context, msgid] or msgid)
+        if values and lang == "ar":
+            values = {k: f"{FSI}{v}{PDI}" for k, v in values.items()}
         return text % values if values else text
 
 

@@ -1,4 +1,5 @@
-"""The journeys of a founder, a mentor and a manager, in a real browser, in French and in English:
+"""The journeys of a founder, a mentor and a manager, in a real browser, in French and in English
+(and in Arabic, right to left, the founder's on a phone):
 what each sees on landing, the flash after each action, why a move is blocked, the confirmation
 asked before final events, and the small interactions that work with and without JavaScript."""
 
@@ -13,6 +14,9 @@ import sqlalchemy as sa
 
 from app.core.time import utcnow
 from app.projects.models import Project
+from app.workflow.loader import load_file
+from config import Config
+from tests.browser.conftest import JOURNEY_LANGS
 from tests.browser.conftest import LANGS
 from tests.browser.conftest import PHONE
 from tests.browser.conftest import expect
@@ -27,6 +31,18 @@ WORKFLOW = {
            "market_sketch": "Première esquisse du marché", "advance": "Passer à l'étape suivante",
            "approve_gate": "Valider le jalon", "abandon": "Abandonner le projet", "graduate": "Diplômer le projet"},
 }
+
+
+def _words(lang: str) -> dict[str, str]:
+    """The same labels in `lang` read from the workflow file (French where it has no `lang` text yet)."""
+    definition = load_file(Path(Config.WORKFLOWS_DIR) / "innovation_path.yaml")
+    idea = definition.stage("idea")
+    texts = {"idea": idea.label_text, **{d.key: d.title for d in idea.deliverables},
+             **{e: definition.events[e].label_text for e in ("advance", "approve_gate", "abandon", "graduate")}}
+    return {key: text.get(lang) or text["fr"] for key, text in texts.items()}
+
+
+WORKFLOW["ar"] = _words("ar")
 MENTOR_PROFILE = {"poles": ["multimedia"], "stages": ["idea"], "capacity": 5, "languages": ["fr", "en"],
                   "bio": "Set up by a browser test.", "dimensions": []}
 
@@ -55,12 +71,12 @@ def same_document(page) -> bool:
 # Founder ----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", JOURNEY_LANGS)
 def test_founder_creates_a_project_ticks_deliverables_and_reads_why_it_cannot_advance(open_page, live_server, t,
                                                                                       lang):
     founder = live_server.make_user("founder", lang)
     words = WORKFLOW[lang]
-    page = open_page(lang)
+    page = open_page(lang, viewport=PHONE if lang == "ar" else None)  # Arabic: right to left, on a phone
 
     page.goto("/login")
     expect(page.get_by_role("heading", level=1)).to_have_text(t(lang, "Sign in"))
@@ -69,6 +85,8 @@ def test_founder_creates_a_project_ticks_deliverables_and_reads_why_it_cannot_ad
     # Founders land on their projects; with none yet, the page says what to do.
     expect(page).to_have_url(re.compile(r"/projects$"))
     expect(page.locator("#flashes")).to_have_text(t(lang, "Welcome, %(name)s.", name=founder.name))
+    if lang == "ar":
+        page.get_by_role("button", name=t(lang, "Menu")).click()  # folded behind its button on a phone
     expect(page.get_by_role("navigation", name=t(lang, "Main"))).to_contain_text(t(lang, "My applications"))
     expect(page.locator(".empty")).to_contain_text(
         t(lang, "No project yet. Start with your idea: create your first project."))
@@ -109,7 +127,7 @@ def test_founder_creates_a_project_ticks_deliverables_and_reads_why_it_cannot_ad
 # Mentor -----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", JOURNEY_LANGS)
 def test_mentor_logs_a_session_with_action_items_and_approves_the_gate(open_page, live_server, t, lang):
     founder = live_server.make_user("founder", lang)
     mentor = live_server.make_user("mentor", lang, profile=MENTOR_PROFILE)
@@ -167,7 +185,7 @@ def test_mentor_logs_a_session_with_action_items_and_approves_the_gate(open_page
 # Manager ----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", JOURNEY_LANGS)
 def test_manager_assigns_a_suggested_mentor_reads_the_pipeline_and_exports_it(open_page, live_server, t, lang,
                                                                                tmp_path):
     founder = live_server.make_user("founder", lang)

@@ -12,6 +12,7 @@ from app.workflow.catalog import check_files
 from app.workflow.definition import FINAL_STATUSES
 from app.workflow.definition import WorkflowDefinition
 from app.workflow.engine import Engine
+from app.workflow.labels import labels_of
 from app.workflow.loader import load_file
 from config import Config
 
@@ -22,18 +23,6 @@ SHIPPED = sorted(WORKFLOWS_DIR.glob("*.y*ml"))
 @pytest.fixture(params=SHIPPED, ids=[path.name for path in SHIPPED])
 def definition(request) -> WorkflowDefinition:
     return load_file(request.param)
-
-
-def labels_of(definition: WorkflowDefinition) -> dict[str, dict[str, str]]:
-    """Every translatable text of a definition, by where it sits."""
-    texts = {"label": definition.label_text}
-    for stage in definition.stages:
-        texts[f"states.{stage.name}.label"] = stage.label_text
-        for deliverable in stage.deliverables:
-            texts[f"states.{stage.name}.deliverables.{deliverable.key}.title"] = deliverable.title
-    for event in definition.events.values():
-        texts[f"events.{event.name}.label"] = event.label_text
-    return texts
 
 
 def reachable_stages(definition: WorkflowDefinition) -> set[str]:
@@ -91,9 +80,20 @@ def test_a_status_set_by_an_event_can_be_left_unless_final(definition):
 
 
 def test_every_text_is_translated_into_every_language(definition):
-    for where, text in labels_of(definition).items():
-        missing = set(Config.LANGUAGES) - set(text)
-        assert not missing, f"{where} lacks {sorted(missing)}"
+    missing = {where: sorted(set(Config.LANGUAGES) - {k for k, v in text.items() if v})
+               for where, text in labels_of(definition).items()}
+    missing = {where: languages for where, languages in missing.items() if languages}
+    assert not missing, f"{len(missing)} texts lack a shipped language, such as: {list(missing.items())[:10]}"
+
+
+def test_the_texts_of_a_definition_include_kpis_readiness_and_history():
+    where = set(labels_of(load_file(WORKFLOWS_DIR / "innovation_path.yaml")))
+
+    assert {"label", "states.idea.label", "events.advance.label", "readiness.dimensions.technology.label",
+            "readiness.dimensions.technology.levels[0]"} <= where
+    assert any(".kpis.metrics." in w for w in where)
+    assert any(".deliverables." in w for w in where)
+    assert any(w.endswith(".history") for w in where)
 
 
 def test_engine_builds_a_machine_without_auto_transitions(definition):
