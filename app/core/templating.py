@@ -17,9 +17,9 @@ from flask_babel import gettext
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from app.core.bidi import right_to_left
 from app.core.bidi import fill
 from app.core.bidi import is_rtl
+from app.core.bidi import right_to_left
 from app.core.dates import format_date
 from app.core.dates import format_datetime
 from app.core.dates import zone_name
