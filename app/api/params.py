@@ -117,10 +117,57 @@ def page_args() -> tuple[int, int]:
     return args.page, min(args.per_page, PER_PAGE_MAX)
 
 
+#: pydantic's words for its common errors, in the reader's language (its own are English only); the
+#: context's bounds fill them. Errors of other types keep pydantic's message.
+_PYDANTIC_MESSAGES = {
+    "missing": lambda c: _("This field is required."),
+    "extra_forbidden": lambda c: _("This field is not expected here."),
+    "string_too_long": lambda c: _("At most %(n)s characters.", n=c["max_length"]),
+    "string_too_short": lambda c: _("At least %(n)s characters.", n=c["min_length"]),
+    "too_long": lambda c: _("At most %(n)s items.", n=c["max_length"]),
+    "too_short": lambda c: _("At least %(n)s items.", n=c["min_length"]),
+    "greater_than_equal": lambda c: _("A number of at least %(n)s.", n=c["ge"]),
+    "greater_than": lambda c: _("A number greater than %(n)s.", n=c["gt"]),
+    "less_than_equal": lambda c: _("A number of at most %(n)s.", n=c["le"]),
+    "less_than": lambda c: _("A number less than %(n)s.", n=c["lt"]),
+    "literal_error": lambda c: _("One of: %(values)s.", values=c["expected"]),
+    "enum": lambda c: _("One of: %(values)s.", values=c["expected"]),
+    "int_parsing": lambda c: _("A whole number."),
+    "int_type": lambda c: _("A whole number."),
+    "int_from_float": lambda c: _("A whole number."),
+    "float_parsing": lambda c: _("A number."),
+    "float_type": lambda c: _("A number."),
+    "decimal_parsing": lambda c: _("A number."),
+    "bool_parsing": lambda c: _("true or false."),
+    "bool_type": lambda c: _("true or false."),
+    "string_type": lambda c: _("A text."),
+    "date_parsing": lambda c: _("A date, as YYYY-MM-DD."),
+    "date_from_datetime_parsing": lambda c: _("A date, as YYYY-MM-DD."),
+    "date_type": lambda c: _("A date, as YYYY-MM-DD."),
+    "datetime_parsing": lambda c: _("A date and time, as ISO 8601 (2026-11-28T14:30:00+01:00)."),
+    "datetime_from_date_parsing": lambda c: _("A date and time, as ISO 8601 (2026-11-28T14:30:00+01:00)."),
+    "datetime_type": lambda c: _("A date and time, as ISO 8601 (2026-11-28T14:30:00+01:00)."),
+    "list_type": lambda c: _("A list."),
+    "dict_type": lambda c: _("An object."),
+    "model_type": lambda c: _("An object."),
+}
+
+
+def pydantic_message(error: dict) -> str:
+    """One pydantic error in the reader's words (pydantic's own English when it is of a rare type)."""
+    words = _PYDANTIC_MESSAGES.get(error["type"])
+    if words is not None:
+        try:
+            return words(error.get("ctx") or {})
+        except KeyError:  # a context without the expected bound: pydantic's words
+            pass
+    return error["msg"]
+
+
 def pydantic_errors(exc: ValidationError) -> dict[str, list[str]]:
-    """Group pydantic's errors by field path (`action_items.0.title`)."""
+    """Group pydantic's errors by field path (`action_items.0.title`), in the reader's language."""
     errors: dict[str, list[str]] = {}
     for error in exc.errors(include_url=False):
         field = ".".join(str(p) for p in error["loc"]) or "body"
-        errors.setdefault(field, []).append(error["msg"])
+        errors.setdefault(field, []).append(pydantic_message(error))
     return errors

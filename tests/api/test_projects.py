@@ -144,6 +144,24 @@ def test_creating_a_project_without_a_pole_is_422(api, session, founder, assert_
     assert "pole" in body["errors"]
 
 
+@pytest.mark.parametrize("lang, words", [
+    ("en", {"name": "At most 200 characters.", "pole": "This field is required.",
+            "colour": "This field is not expected here."}),
+    ("fr", {"name": "200 caractères au maximum.", "pole": "Ce champ est obligatoire.",
+            "colour": "Ce champ n'est pas attendu ici."}),
+])
+def test_the_fields_at_fault_are_told_in_the_reader_s_language(api, session, founder, lang, words, assert_problem):
+    founder.has_chosen_locale = False  # the client's Accept-Language decides
+    session.commit()
+    payload = new_project(name="x" * 201, colour="blue")
+    del payload["pole"]
+
+    response = api(founder).post("/api/v1/projects", json=payload, headers={"Accept-Language": lang})
+
+    body = assert_problem(response, 422)
+    assert {field: body["errors"][field] for field in words} == {field: [text] for field, text in words.items()}
+
+
 def test_creating_a_project_with_an_unreadable_body_is_400(api, session, founder, assert_problem):
     response = api(founder).post("/api/v1/projects", data="{name: Atlas", headers={"Content-Type": "application/json"})
 
