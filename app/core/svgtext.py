@@ -120,19 +120,31 @@ def text_lines(lines: list[str], *, x: float, y: float, css_class: str, line_hei
 
 
 def flow(labels: list[str], *, width: float, font_size: float, swatch: float, gap: float = 16.0,
-         line_height: float = 20.0) -> list[tuple[float, float]]:
-    """Where each legend entry goes (its swatch's left edge, its row's offset from the first row):
-    entries side by side while they fit `width`, then on the next row, so none overlaps another.
+         line_height: float = 20.0, text_line: float = 16.0) -> list[tuple[float, float, list[str]]]:
+    """Where each legend entry goes (its swatch's left edge, its row's offset from the first row) and
+    its label's lines: entries side by side while they fit `width`, then on the next row, so none
+    overlaps another; a label wider than a row is wrapped onto lines `text_line` apart (its row grows).
     Right to left, `Frame.x` turns the offsets round: the first entry at the right, swatch first."""
-    places: list[tuple[float, float]] = []
-    x, row = 0.0, 0
+    room = width - swatch - 6
+    places: list[tuple[float, float, list[str]]] = []
+    x, y, taller = 0.0, 0, 0  # y stays an int when the line heights are (the numbers written as before)
     for label in labels:
-        entry = swatch + 6 + text_width(label, font_size)
+        lines = wrap(label, room, font_size) if text_width(label, font_size) > room else [label]
+        entry = swatch + 6 + max(text_width(line, font_size) for line in lines)
         if x and x + entry > width:
-            x, row = 0.0, row + 1
-        places.append((x, row * line_height))
+            x, y, taller = 0.0, y + line_height + taller, 0
+        places.append((x, y, lines))
+        taller = max(taller, text_line * (len(lines) - 1))
         x += entry + gap
     return places
+
+
+def flow_height(places: list[tuple[float, float, list[str]]], text_line: float = 16.0) -> float:
+    """The offset of the last row of `flow`'s entries plus its extra lines: the legend's height less a row."""
+    if not places:
+        return 0
+    last = places[-1][1]
+    return last + max(text_line * (len(lines) - 1) for _x, y, lines in places if y == last)
 
 
 def reads_right_to_left(rtl: bool | None = None) -> bool:
