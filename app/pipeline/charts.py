@@ -12,7 +12,10 @@ from flask_babel import format_decimal
 from markupsafe import Markup
 from markupsafe import escape
 
+from app.core.svgtext import Frame
 from app.core.svgtext import flow
+from app.core.svgtext import flow_height
+from app.core.svgtext import reads_right_to_left
 from app.core.svgtext import text_lines
 from app.core.svgtext import text_width
 from app.core.svgtext import wrap
@@ -55,11 +58,16 @@ LINE = 16
 
 
 def stacked_bars(*, chart_id: str, title: str, description: str, categories: list[str], series: list[Series],
-                 x_label: str, y_label: str, value_labels: list[str] | None = None) -> Markup:
+                 x_label: str, y_label: str, value_labels: list[str] | None = None,
+                 rtl: bool | None = None) -> Markup:
     """Horizontal bars, one per category, stacked by series, with totals (or `value_labels`) at the end.
 
     Each category's label sits above its bar, on as many lines as it needs: long pole or stage
-    names are never truncated, and the bars get the whole width. The legend flows onto rows."""
+    names are never truncated, and the bars get the whole width. The legend flows onto rows.
+    Right to left (`rtl`, by default the reader's language) the chart is mirrored: labels and the
+    axis at the right, bars growing leftwards, each legend swatch at the right of its label."""
+    frame = Frame(WIDTH, reads_right_to_left(rtl))
+    fx, rtl = frame.x, frame.rtl
     margin, bar_h = 10, 18
     title_lines = wrap(title, WIDTH - 2 * margin, FONT + 2)
     values = value_labels or [format_decimal(sum(s.values[i] for s in series)) for i in range(len(categories))]
@@ -68,14 +76,15 @@ def stacked_bars(*, chart_id: str, title: str, description: str, categories: lis
     totals = [sum(s.values[i] for s in series) for i in range(len(categories))]
     peak = max(totals, default=0) or 1
     parts = [PATTERNS.format(p=chart_id),
-             text_lines(title_lines, x=margin, y=FONT + 4, css_class="chart-title", line_height=LINE + 2)]
+             text_lines(title_lines, x=fx(margin), y=FONT + 4, css_class="chart-title", line_height=LINE + 2,
+                        rtl=rtl)]
     y = FONT + 4 + (LINE + 2) * (len(title_lines) - 1) + 14
-    parts.append(text_lines([y_label], x=margin, y=y + FONT, css_class="chart-axis", line_height=LINE))
+    parts.append(text_lines([y_label], x=fx(margin), y=y + FONT, css_class="chart-axis", line_height=LINE, rtl=rtl))
     y += LINE + 6
     top = y
     for i, category in enumerate(categories):
         lines = wrap(category, WIDTH - 2 * margin, FONT)
-        parts.append(text_lines(lines, x=left, y=y + FONT, css_class="chart-label", line_height=LINE))
+        parts.append(text_lines(lines, x=fx(left), y=y + FONT, css_class="chart-label", line_height=LINE, rtl=rtl))
         y += LINE * len(lines) + 2
         x = left
         for j, serie in enumerate(series):
@@ -83,37 +92,40 @@ def stacked_bars(*, chart_id: str, title: str, description: str, categories: lis
             if value:
                 w = plot * value / peak
                 tip = f"{escape(category)} · {escape(serie.label)}: {escape(format_decimal(value))}"
-                parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" '
+                parts.append(f'<rect x="{frame.left(x, w):.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" '
                              f'fill="{_fill(j, chart_id)}" stroke="#1c2430" stroke-width="0.5">'
                              f'<title>{tip}</title></rect>')
                 x += w
-        parts.append(f'<text x="{x + 6:.1f}" y="{y + bar_h - 4}" class="chart-value">{escape(values[i])}</text>')
+        parts.append(f'<text x="{fx(x + 6):.1f}" y="{y + bar_h - 4}" class="chart-value">'
+                     f'{escape(frame.text(values[i]))}</text>')
         y += bar_h + 10
-    parts.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{y - 4}" stroke="#1c2430"/>')
-    parts.append(f'<line x1="{left}" y1="{y - 4}" x2="{left + plot}" y2="{y - 4}" stroke="#1c2430"/>')
-    parts.append(text_lines([x_label], x=left + plot / 2, y=y + 14, css_class="chart-axis", line_height=LINE,
-                            anchor="middle"))
+    parts.append(f'<line x1="{fx(left)}" y1="{top}" x2="{fx(left)}" y2="{y - 4}" stroke="#1c2430"/>')
+    parts.append(f'<line x1="{fx(left)}" y1="{y - 4}" x2="{fx(left + plot)}" y2="{y - 4}" stroke="#1c2430"/>')
+    parts.append(text_lines([x_label], x=fx(left + plot / 2), y=y + 14, css_class="chart-axis", line_height=LINE,
+                            anchor="middle", rtl=rtl))
     y += 24
     if len(series) > 1:
         labels = [serie.label for serie in series]
-        places = flow(labels, width=WIDTH - 2 * margin, font_size=FONT, swatch=14, line_height=LINE + 6)
-        for j, (label, (lx, ly)) in enumerate(zip(labels, places, strict=True)):
+        places = flow(labels, width=WIDTH - 2 * margin, font_size=FONT, swatch=14, line_height=LINE + 6,
+                      text_line=LINE)
+        for j, (lx, ly, lines) in enumerate(places):
             bx, by = margin + lx, y + 8 + ly
-            parts.append(f'<rect x="{bx:.1f}" y="{by:.1f}" width="14" height="14" fill="{_fill(j, chart_id)}" '
-                         f'stroke="#1c2430" stroke-width="0.5"/>')
-            parts.append(text_lines([label], x=bx + 20, y=by + 12, css_class="chart-legend", line_height=LINE))
-        y += 8 + (places[-1][1] if places else 0) + LINE + 6
+            parts.append(f'<rect x="{frame.left(bx, 14):.1f}" y="{by:.1f}" width="14" height="14" '
+                         f'fill="{_fill(j, chart_id)}" stroke="#1c2430" stroke-width="0.5"/>')
+            parts.append(text_lines(lines, x=fx(bx + 20), y=by + 12, css_class="chart-legend", line_height=LINE,
+                                    rtl=rtl))
+        y += 8 + flow_height(places, LINE) + LINE + 6
     height = int(y + 6)
     head = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {WIDTH} {height}" '
-            f'aria-labelledby="{chart_id}-title {chart_id}-desc" class="chart">',
+            f'aria-labelledby="{chart_id}-title {chart_id}-desc" class="chart"{frame.root}>',
             f'<title id="{chart_id}-title">{escape(title)}</title>',
             f'<desc id="{chart_id}-desc">{escape(description)}</desc>']
     return Markup("".join(head + [str(part) for part in parts]) + "</svg>")
 
 
 def bars(*, chart_id: str, title: str, description: str, categories: list[str], values: list[float],
-         x_label: str, y_label: str, value_labels: list[str] | None = None) -> Markup:
+         x_label: str, y_label: str, value_labels: list[str] | None = None, rtl: bool | None = None) -> Markup:
     """A single-series horizontal bar chart."""
     return stacked_bars(chart_id=chart_id, title=title, description=description, categories=categories,
                         series=[Series(y_label, tuple(values))], x_label=x_label, y_label=y_label,
-                        value_labels=value_labels)
+                        value_labels=value_labels, rtl=rtl)
