@@ -142,7 +142,14 @@ class _Cells:
         self.days: dict[dt.date, str] = {}
 
     def text(self, value) -> str:
-        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        kind = type(value)  # the common cells first, by exact type (bool is not int here)
+        if kind is str:
+            return "'" + value if value.startswith(FORMULA_STARTS) else value
+        if kind is int:
+            return str(value)
+        if value is None:
+            return ""
+        if kind is dt.date:
             spelled = self.days.get(value)
             if spelled is None:
                 spelled = self.days[value] = text(value, self.locale)

@@ -33,7 +33,7 @@ from app.workflow.catalog import catalog_of
 from app.workflow.engine import status_label
 
 #: Projects read per round trip: small enough to stream, large enough to keep statements few.
-CHUNK = 500
+CHUNK = 1000
 
 
 @dataclass(frozen=True)
