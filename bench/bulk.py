@@ -10,7 +10,7 @@ these figures (each with a stable `id`) to `run.figures`:
 - `funders_report_vs_sql`: `/reports/funders` over the year before the generation instant, against
   the report's SQL (≤ 3);
 - `data_export_peak_mb`: peak memory of `flask data export` of the whole database (< 300 MB), beside
-  `flask routes` (the app loaded, nothing read);
+  the same process once the app is loaded;
 - `data_import_vs_copy`: `portable.load` of that file (what `flask data import` runs) into an empty
   migrated database, against the same rows loaded by the driver alone, `COPY … FROM STDIN` on
   PostgreSQL, `executemany` on SQLite (≤ 3).
@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -104,8 +105,8 @@ def dbapi_connect(url: str):
     return psycopg.connect(parsed.set(drivername="postgresql").render_as_string(hide_password=False))
 
 
-def capture(url: str, email: str, password: str, path: str) -> list[tuple[str, object]]:
-    """Every SELECT the app sends to answer `GET path` for this user, with its parameters."""
+def capture(url: str, email: str, password: str, paths: list[str]) -> dict[str, list[tuple[str, object]]]:
+    """path → every SELECT the app sends to answer `GET path` for this user, with its parameters."""
     from app import create_app
     from app.extensions import db
 
@@ -115,21 +116,24 @@ def capture(url: str, email: str, password: str, path: str) -> list[tuple[str, o
     signed_in = client.post("/login", data={"email": email, "password": password})
     if signed_in.status_code != 302:
         raise RuntimeError(f"bench: signing in in process answered {signed_in.status_code}")
-    captured: list[tuple[str, object]] = []
-
-    def hook(conn, cursor, statement, parameters, context, executemany):
-        captured.append((statement, parameters))
-
     with app.app_context():
         engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", hook)
-    answer = client.get(path)
-    answer.get_data()  # a streamed body runs its queries while it is read
-    sa.event.remove(engine, "before_cursor_execute", hook)
+    found = {}
+    for path in paths:
+        captured: list[tuple[str, object]] = []
+
+        def hook(conn, cursor, statement, parameters, context, executemany, captured=captured):
+            captured.append((statement, parameters))
+
+        sa.event.listen(engine, "before_cursor_execute", hook)
+        answer = client.get(path)
+        answer.get_data()  # a streamed body runs its queries while it is read
+        sa.event.remove(engine, "before_cursor_execute", hook)
+        if answer.status_code != 200:
+            raise RuntimeError(f"bench: {path} answered {answer.status_code} in process")
+        found[path] = [(s, p) for s, p in captured if s.lstrip()[:6].upper() in ("SELECT", "WITH")]
     engine.dispose()
-    if answer.status_code != 200:
-        raise RuntimeError(f"bench: {path} answered {answer.status_code} in process")
-    return [(s, p) for s, p in captured if s.lstrip()[:6].upper() in ("SELECT", "WITH")]
+    return found
 
 
 class Replay:
@@ -170,9 +174,8 @@ def measure_exports(portfolio, settings, samples: int, details: dict, add, *, lo
     url, email, password = portfolio.url, portfolio.manager_email, portfolio.password
     year = f"/reports/funders?from={(portfolio.now.date() - dt.timedelta(days=365)).isoformat()}" \
            f"&to={portfolio.now.date().isoformat()}"
-    csv_sql = Replay(url, capture(url, email, password, "/projects.csv"))
-    xlsx_sql = Replay(url, capture(url, email, password, "/projects.xlsx"))
-    report_sql = Replay(url, capture(url, email, password, year))
+    captured = capture(url, email, password, ["/projects.csv", "/projects.xlsx", year])
+    csv_sql, xlsx_sql, report_sql = (Replay(url, captured[path]) for path in ("/projects.csv", "/projects.xlsx", year))
     details.update({"export statements": len(csv_sql.statements), "report statements": len(report_sql.statements)})
     with Server(url, workers=1, log_dir=settings.logs, name=log_name) as server:
         web = Client(server.port)
@@ -190,9 +193,9 @@ def measure_exports(portfolio, settings, samples: int, details: dict, add, *, lo
         details.update({"export rows": rows, "csv bytes": len(csvs[0].body), "xlsx bytes": len(xlsxs[0].body),
                         "worker idle MB": round(idle_mb, 1), "worker peak after csv MB": round(csv_peak_mb, 1),
                         "worker peak after xlsx MB": round(peak_mb, 1)})
-        add("projects_export_vs_sql", f"/projects.csv ({rows:,} projects), median", _ms(csvs), _median(csv_direct),
+        add("projects_export_vs_sql", "/projects.csv (every project, manager), median", _ms(csvs), _median(csv_direct),
             "<= 3", "ms", samples)
-        add("projects_export_xlsx_vs_sql", f"/projects.xlsx ({rows:,} projects), median", _ms(xlsxs),
+        add("projects_export_xlsx_vs_sql", "/projects.xlsx (every project, manager), median", _ms(xlsxs),
             _median(xlsx_direct), "<= 3", "ms", samples)
         add("projects_export_peak_mb", "peak memory of the worker serving /projects.csv and .xlsx", peak_mb,
             idle_mb, "< 250", "MB", 2 * samples, on_value=True)
@@ -219,22 +222,24 @@ def _median(seconds: list[float]) -> float:
 
 # -- flask data export / import ------------------------------------------------------------------
 
-#: Runs `flask ARGS` and, at exit, writes the process's VmHWM (/proc/self/status) to BENCH_PEAK_FILE.
-#: The wrapper reads it itself: a child's `ru_maxrss` would count the bench process it was forked from.
+#: Runs `flask --app wsgi ARGS`; writes to BENCH_PEAK_FILE the process's VmHWM (/proc/self/status) once
+#: the app is loaded (`import wsgi`, which the command then reuses) and at exit. The process reads it
+#: itself: a child's `ru_maxrss` would count the bench process it was forked from.
 PEAK_WRAPPER = (
     "import atexit, os, re, sys\n"
-    "def peak():\n"
-    "    status = open('/proc/self/status').read()\n"
-    "    open(os.environ['BENCH_PEAK_FILE'], 'w').write(re.search(r'VmHWM:\\s+(\\d+)', status).group(1))\n"
-    "atexit.register(peak)\n"
+    "def hwm():\n"
+    "    return re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)\n"
+    "import wsgi\n"
+    "loaded = hwm()\n"
+    "atexit.register(lambda: open(os.environ['BENCH_PEAK_FILE'], 'w').write(f'{loaded} {hwm()}'))\n"
     "from flask.cli import main\n"
     "sys.argv = ['flask', *sys.argv[1:]]\n"
     "main()\n"
 )
 
 
-def flask_command(url: str, *args: str) -> tuple[float, float, str]:
-    """`flask --app wsgi ARGS` in a process of its own: (seconds, peak resident MB, stderr tail)."""
+def flask_command(url: str, *args: str) -> tuple[float, float, float]:
+    """`flask --app wsgi ARGS` in a process of its own: (seconds, peak MB with the app loaded, peak MB)."""
     with tempfile.TemporaryDirectory() as tmp:
         peak_file = Path(tmp) / "peak"
         env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-not-secret", "SCHEDULER_ENABLED": "0",
@@ -246,7 +251,8 @@ def flask_command(url: str, *args: str) -> tuple[float, float, str]:
         tail = done.stderr[-2000:].decode(errors="replace")
         if done.returncode:
             raise RuntimeError(f"bench: flask {' '.join(args)} exited {done.returncode}: {tail}")
-        return seconds, int(peak_file.read_text()) / 1024, tail
+        loaded, peak = (int(kib) / 1024 for kib in peak_file.read_text().split())
+        return seconds, loaded, peak
 
 
 def migrated(url: str) -> None:
@@ -355,17 +361,19 @@ def measure_data(portfolio, *, kind: str, workdir: Path, server_url: str | None,
     label = f"{kind}-{portfolio.scale:g}".replace(".", "_")
     file = workdir / f"export-{label}.jsonl"
     say("  flask data export …")
-    _, idle_mb, _ = flask_command(portfolio.url, "routes")
-    export_seconds, export_mb, _ = flask_command(portfolio.url, "data", "export", str(file))
+    export_seconds, idle_mb, export_mb = flask_command(portfolio.url, "data", "export", str(file))
     details.update({"data export seconds": round(export_seconds, 1), "data export MB": round(export_mb, 1),
-                    "export file MB": round(file.stat().st_size / 1e6, 1), "flask routes MB": round(idle_mb, 1)})
+                    "export file MB": round(file.stat().st_size / 1e6, 1), "app loaded MB": round(idle_mb, 1)})
     add("data_export_peak_mb", "peak memory of flask data export (whole database)", export_mb, idle_mb, "< 300",
         "MB", 1, on_value=True)
     say("  data import against the driver alone …")
     with (fresh_database(kind, label=f"{label}-import", directory=workdir, server_url=server_url) as imported,
           fresh_database(kind, label=f"{label}-copy", directory=workdir, server_url=server_url) as copied):
         migrated(imported)
-        migrated(copied)
+        if kind == "sqlite":  # the same empty migrated file, twice
+            shutil.copyfile(sa.engine.make_url(imported).database, sa.engine.make_url(copied).database)
+        else:
+            migrated(copied)
         baseline = raw_copy(portfolio.url, copied, workdir)
         seconds = timed_import(imported, file)
         source, target = checksums(portfolio.url), checksums(imported)
