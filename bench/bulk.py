@@ -90,8 +90,10 @@ def measure_bulk(run, portfolio, settings, *, kind: str, workdir: Path, server_u
             on_value: bool = False) -> None:
         run.figures.append(BulkFigure(fid, figure, run.database, value, baseline, target, unit, n, on_value))
 
+    started = time.perf_counter()
     measure_exports(portfolio, settings, samples, details, add, log_name=f"{run.database}-bulk")
     measure_data(portfolio, kind=kind, workdir=workdir, server_url=server_url, details=details, add=add)
+    details["seconds"] = round(time.perf_counter() - started, 1)
 
 
 # -- raw SQL, captured at the cursor --------------------------------------------------------------
