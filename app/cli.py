@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -163,12 +164,13 @@ def scheduler_tick(now_text: str | None) -> None:
 @data_cli.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 def data_export(file: Path) -> None:
-    """Write every record to FILE (JSON Lines, database-neutral)."""
+    """Write every record to FILE (JSON Lines, database-neutral), streamed row by row."""
     from app.core import portable
 
-    with click.progressbar(length=len(portable.tables(db.metadata)), label="Exporting") as bar, \
-            file.open("w", encoding="utf-8") as out, db.engine.connect() as connection:
-        counts = portable.export(connection, db.metadata, out, progress=lambda name, n: bar.update(1))
+    with db.engine.connect() as connection:
+        total = sum(portable.row_counts(connection, db.metadata).values())
+        with _progressbar(total, _("Exporting")) as bar, file.open("w", encoding="utf-8") as out:
+            counts = portable.export(connection, db.metadata, out, progress=_advance(bar))
     click.echo(_("Exported %(rows)s rows from %(tables)s tables to %(file)s.", rows=sum(counts.values()),
                  tables=len(counts), file=file))
 
@@ -176,13 +178,33 @@ def data_export(file: Path) -> None:
 @data_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def data_import(file: Path) -> None:
-    """Load FILE into this (migrated, empty) database; all or nothing."""
+    """Load FILE into this (migrated, empty) database; all or nothing (COPY on PostgreSQL)."""
     from app.core import portable
 
     try:
-        with click.progressbar(length=len(portable.tables(db.metadata)), label="Importing") as bar, \
-                file.open(encoding="utf-8") as stream, db.engine.begin() as connection:
-            counts = portable.load(connection, db.metadata, stream, progress=lambda name, n: bar.update(1))
+        with _progressbar(_lines(file), _("Importing")) as bar, file.open(encoding="utf-8") as stream, \
+                db.engine.begin() as connection:
+            counts = portable.load(connection, db.metadata, stream, progress=_advance(bar))
     except portable.ImportRefused as exc:
         raise click.ClickException(_("Import refused, nothing written: %(error)s", error=exc)) from None
     click.echo(_("Imported %(rows)s rows into %(tables)s tables.", rows=sum(counts.values()), tables=len(counts)))
+
+
+def _progressbar(total: int | None, label: str):
+    """Rows done (and the table at hand) on standard error, so standard output stays the summary."""
+    return click.progressbar(length=total, label=label, file=sys.stderr,
+                             show_pos=True, item_show_func=lambda table: table)
+
+
+def _lines(file: Path) -> int:
+    """Lines in FILE (about its rows: the progress bar's length), counted without decoding it."""
+    with file.open("rb") as raw:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: raw.read(1 << 20), b""))
+
+
+def _advance(bar) -> Callable[[str, int], None]:
+    def advance(table: str, rows: int) -> None:
+        bar.current_item = table
+        bar.update(rows)
+
+    return advance

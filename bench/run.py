@@ -48,6 +48,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from bench import bulk
 from bench.generate import ROOT
 from bench.generate import Portfolio
 from bench.generate import app_config
@@ -498,6 +499,7 @@ def measure(run: Run, kind: str, settings: Settings, workdir: Path, server_url: 
         run.details["tick"]["raw_ms"] = [round(t * 1000, 1) for t in tick["raw"]]
         run.add("scheduler tick over all active projects", median(tick["tick"]) * 1000, median(tick["raw"]) * 1000,
                 "<= 5", "ms", len(tick["tick"]))
+        bulk.measure_bulk(run, portfolio, settings, kind=kind, workdir=workdir, server_url=server_url)
     return run
 
 

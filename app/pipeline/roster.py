@@ -18,19 +18,22 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import User
 from app.calls.models import Label
-from app.checkins.queries import next_checkins
+from app.checkins.models import OPEN_STATUSES
+from app.checkins.models import CheckIn
 from app.cluster import money
 from app.cluster import queries as cluster_queries
 from app.core.errors import NotFound
 from app.mentoring.models import AdviceSession
 from app.mentoring.models import MentorAssignment
+from app.projects.models import Cohort
+from app.projects.models import Pole
 from app.projects.models import Project
 from app.projects.models import ProjectMember
 from app.workflow.catalog import catalog_of
 from app.workflow.engine import status_label
 
 #: Projects read per round trip: small enough to stream, large enough to keep statements few.
-CHUNK = 500
+CHUNK = 1000
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,12 @@ def iter_roster(session: Session, projects: Select, *, now: dt.datetime, chunk: 
 
 def _rows(session: Session, ids: list[int], *, now: dt.datetime, book: money.RateBook,
           labels: _Labels) -> Iterator[RosterRow]:
-    found = {p.id: p for p in session.scalars(select(Project).where(Project.id.in_(ids)))}
+    # Plain columns, not ORM objects: no identity map, no lazy load of the pole or cohort per project.
+    found = {row.id: row for row in session.execute(
+        select(Project.id, Project.name, Project.pole_key, Project.workflow_key, Project.stage,
+               Project.status, Project.stage_entered_at, Cohort.name.label("cohort"))
+        .outerjoin(Cohort, Cohort.id == Project.cohort_id)
+        .where(Project.id.in_(ids)))}
     founders = _names(session, select(ProjectMember.project_id, User.name).join(User)
                       .where(ProjectMember.project_id.in_(ids)).order_by(User.name))
     mentors = _names(session, select(MentorAssignment.project_id, User.name)
@@ -77,7 +85,8 @@ def _rows(session: Session, ids: list[int], *, now: dt.datetime, book: money.Rat
     sessions = dict(session.execute(select(AdviceSession.project_id, func.max(AdviceSession.held_at))
                                     .where(AdviceSession.project_id.in_(ids))
                                     .group_by(AdviceSession.project_id)).all())
-    checkins = next_checkins(session, ids)
+    checkins = dict(session.execute(select(CheckIn.project_id, CheckIn.due_at)
+                                    .where(CheckIn.project_id.in_(ids), CheckIn.status.in_(OPEN_STATUSES))).all())
     numbers = dict(session.execute(select(Label.project_id, Label.number)
                                    .where(Label.project_id.in_(ids))).all())
     granted = cluster_queries.granted_amounts(session, ids)
@@ -85,14 +94,14 @@ def _rows(session: Session, ids: list[int], *, now: dt.datetime, book: money.Rat
         p = found.get(project_id)
         if p is None:  # deleted since the ids were read
             continue
-        checkin = checkins.get(project_id)
         yield RosterRow(
-            project_id=p.id, name=p.name, pole=p.pole.name, path=labels.path(p.workflow_key),
-            stage=labels.stage(p.workflow_key, p.stage), status=status_label(p.status),
+            project_id=p.id, name=p.name, pole=labels.poles.get(p.pole_key, p.pole_key),
+            path=labels.path(p.workflow_key),
+            stage=labels.stage(p.workflow_key, p.stage), status=labels.status(p.status),
             days_in_stage=max((now - p.stage_entered_at).days, 0),
             founders=tuple(founders.get(p.id, ())), mentors=tuple(mentors.get(p.id, ())),
-            cohort=p.cohort.name if p.cohort else None, label=numbers.get(p.id),
-            last_session=sessions.get(p.id), next_checkin=checkin.due_at if checkin else None,
+            cohort=p.cohort, label=numbers.get(p.id),
+            last_session=sessions.get(p.id), next_checkin=checkins.get(p.id),
             funding=money.total(granted.get(p.id, ()), book))
 
 
@@ -104,12 +113,19 @@ def _names(session: Session, stmt: Select) -> dict[int, list[str]]:
 
 
 class _Labels:
-    """Paths' and stages' labels in the current language, from the catalog (each looked up once)."""
+    """Poles', paths', stages' and statuses' labels in the current language (each looked up once)."""
 
     def __init__(self, session: Session) -> None:
         self.catalog = catalog_of(session)
+        self.poles = {pole.key: pole.name for pole in session.scalars(select(Pole))}
         self._paths: dict[str, str] = {}
         self._stages: dict[tuple[str, str], str] = {}
+        self._statuses: dict[str, str] = {}
+
+    def status(self, status: str) -> str:
+        if status not in self._statuses:
+            self._statuses[status] = status_label(status)
+        return self._statuses[status]
 
     def path(self, workflow: str) -> str:
         if workflow not in self._paths:

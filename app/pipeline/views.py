@@ -18,6 +18,7 @@ from flask_login import login_required
 
 from app.auth.decorators import role_required
 from app.core.bidi import right_to_left
+from app.core.dates import reader_zone
 from app.core.i18n import current_language
 from app.core.time import utcnow
 from app.extensions import db
@@ -114,8 +115,8 @@ def export_xlsx():
 def _roster() -> tuple[list[str], Iterator[list]]:
     """The header and the rows of the projects list the reader sees, with the list's filters and sort."""
     stmt = project_queries.select_projects(current_user, list_filters(request.args), list_sort(request.args))
-    language = _formatting_locale()
-    rows = (exports.roster_values(row, language) for row in iter_roster(db.session, stmt, now=utcnow()))
+    language, zone = _formatting_locale(), reader_zone()
+    rows = (exports.roster_values(row, language, zone) for row in iter_roster(db.session, stmt, now=utcnow()))
     return exports.roster_header(), rows
 
 

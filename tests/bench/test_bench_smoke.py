@@ -25,6 +25,15 @@ FIGURES = (
     "peak memory of a server worker during the pipeline figures",
     "pipeline Python side, 100 % against 10 % of the data",
 )
+#: The bulk outputs (`bench/bulk.py`), by their stable ids.
+BULK = {
+    "projects_export_vs_sql": "/projects.csv (every project, manager), median",
+    "projects_export_xlsx_vs_sql": "/projects.xlsx (every project, manager), median",
+    "projects_export_peak_mb": "peak memory of the worker serving /projects.csv and .xlsx",
+    "funders_report_vs_sql": "/reports/funders over a year, median",
+    "data_export_peak_mb": "peak memory of flask data export (whole database)",
+    "data_import_vs_copy": "data import of the whole database, against a raw executemany",
+}
 
 
 def test_the_bench_runs_end_to_end_at_one_percent(tmp_path):
@@ -36,7 +45,8 @@ def test_the_bench_runs_end_to_end_at_one_percent(tmp_path):
     assert done.returncode == 0, done.stderr[-4000:]
     figures = json.loads(output.read_text())
     assert isinstance(figures, list)
-    assert {f["figure"] for f in figures} == set(FIGURES)
+    assert {f["figure"] for f in figures} == set(FIGURES) | set(BULK.values())
+    assert {f["id"]: f["figure"] for f in figures if f["figure"] in BULK.values()} == BULK
     for figure in figures:
         assert {"figure", "database", "value", "baseline", "ratio", "target", "meets"} <= set(figure), figure
         assert figure["database"] == "sqlite"
@@ -45,4 +55,6 @@ def test_the_bench_runs_end_to_end_at_one_percent(tmp_path):
         assert isinstance(figure["meets"], bool)
     meta = json.loads((tmp_path / "latest-meta.json").read_text())
     assert meta["scale"] == 0.01 and meta["runs"]["sqlite"]["tick"]["same_rows"] is True
+    bulk = meta["runs"]["sqlite"]["bulk"]
+    assert bulk["round_trip_identical"] is True and bulk["export rows"] > 0 and bulk["rows"] > 1000
     assert "figure" in done.stdout and "parcours" in done.stdout and "baseline" in done.stdout

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
 import sqlalchemy as sa
 
 from app import create_app
+from app.core import portable
 from app.extensions import db as flask_db
 from tests.conftest import PG_URL
 from tests.conftest import make_config
@@ -71,8 +73,59 @@ def test_round_trip_through_another_database_gives_identical_data(app, runner, t
     assert last.invoke(args=["data", "import", str(tmp_path / "second.jsonl")]).exit_code == 0
     third = export(last, tmp_path / "third.jsonl")
 
-    assert '"table": "projects"' in first and '"amount": "150000.00"' in first
+    assert '{"columns":' in first and '"table":"projects"}' in first and '"150000.00"' in first
     assert first == second == third
+    assert checksums(app) == checksums(middle_app) == checksums(last.app)
+
+
+def checksums(app) -> dict:
+    with app.app_context(), flask_db.engine.connect() as connection:
+        return portable.checksums(connection, flask_db.metadata)
+
+
+def test_export_streams_a_line_per_row_with_each_table_counted(app, runner, tmp_path):
+    loaded_demo(runner)
+    lines = export(runner, tmp_path / "dump.jsonl").splitlines()
+    sums = checksums(app)
+
+    assert json.loads(lines[0]) == {"format": "parcours-export", "version": 2}
+    opened = [json.loads(line) for line in lines if line.startswith('{"columns"')]
+    ended = {json.loads(line)["end"]: json.loads(line)["rows"] for line in lines if line.startswith('{"end"')}
+    assert [t["table"] for t in opened] == list(ended) == list(sums)
+    assert ended == {name: s["rows"] for name, s in sums.items()}
+    assert sum(line.startswith("[") for line in lines) == sum(ended.values()) > 100
+
+
+def test_a_version_1_file_still_imports(app, runner, tmp_path, fresh_sqlite_app, fresh_postgres_app):
+    """Files written before rows got a line each: one line per table, its rows as objects."""
+    loaded_demo(runner)
+    with app.app_context(), flask_db.engine.connect() as connection:
+        old = tmp_path / "v1.jsonl"
+        with old.open("w", encoding="utf-8") as out:
+            out.write(json.dumps({"format": "parcours-export", "version": 1}) + "\n")
+            for table in portable.tables(flask_db.metadata):
+                rows = [dict(zip([c.name for c in table.columns], json.loads(line), strict=True))
+                        for line in portable._encoded_rows(connection, table)]
+                out.write(json.dumps({"table": table.name, "rows": rows}, sort_keys=True) + "\n")
+    target = fresh_postgres_app or fresh_sqlite_app("target")
+
+    result = target.test_cli_runner().invoke(args=["data", "import", str(old)])
+
+    assert result.exit_code == 0, result.output
+    assert checksums(target) == checksums(app)
+
+
+def test_a_truncated_file_is_refused_and_nothing_is_written(runner, tmp_path, fresh_sqlite_app):
+    loaded_demo(runner)
+    lines = export(runner, tmp_path / "dump.jsonl").splitlines(keepends=True)
+    cut = next(i for i, line in enumerate(lines) if line.startswith('{"end":"projects"')) - 1
+    (tmp_path / "cut.jsonl").write_text("".join(lines[:cut]), encoding="utf-8")
+    target = fresh_sqlite_app("target")
+
+    result = target.test_cli_runner().invoke(args=["data", "import", str(tmp_path / "cut.jsonl")])
+
+    assert result.exit_code == 1 and "incomplete" in result.output, result.output
+    assert all(s["rows"] == 0 for name, s in checksums(target).items() if name != "poles")
 
 
 def test_import_refuses_a_database_that_is_not_empty_and_writes_nothing(app, runner, tmp_path, session):

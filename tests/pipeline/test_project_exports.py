@@ -159,3 +159,20 @@ def test_a_french_workbook_stays_left_to_right(make_user, login_as, client, fund
 
     sheet = load_workbook(io.BytesIO(client.get("/projects.xlsx").get_data())).active
     assert not sheet.sheet_view.rightToLeft
+
+
+def test_a_workbook_keeps_cells_typed_text_as_text_and_names_excel_accepts():
+    rows = [["=HYPERLINK(\"http://x\")", dt.date(2026, 11, 28), dt.datetime(2026, 11, 28, 9, 30, tzinfo=dt.UTC),
+             Decimal("1234.50"), 7, None, True, "http://example.org", "0612"]]
+    header = ["Name", "Day", "At", "Amount", "Count", "Empty", "Done", "Link", "Phone"]
+
+    book = load_workbook(io.BytesIO(exports.to_xlsx([("Projects: [all]", header, rows),
+                                                     ("Projects: [all]", ["x"], [])])))
+
+    assert book.sheetnames == ["Projects   all", "Projects   all 2"]
+    values = [c.value for c in book.worksheets[0][2]]
+    assert values[0] == "'=HYPERLINK(\"http://x\")"  # never a formula
+    assert values[1] == dt.datetime(2026, 11, 28) and values[2] == dt.datetime(2026, 11, 28, 9, 30)
+    assert (float(values[3]), values[4], values[5]) == (1234.5, 7, None)
+    assert values[7] == "http://example.org" and values[8] == "0612"  # text stays text
+    assert book.worksheets[0].max_row == 2 and book.worksheets[1]["A1"].value == "x"
