@@ -19,6 +19,7 @@ users_cli = AppGroup("users", help="Manage accounts.")
 workflows_cli = AppGroup("workflows", help="Validate and migrate workflow definitions.")
 scheduler_cli = AppGroup("scheduler", help="Check-in planning, reminders and email delivery.")
 data_cli = AppGroup("data", help="Export every record to a portable file, or load one into an empty database.")
+pipeline_cli = AppGroup("pipeline", help="The pipeline's read model (counters kept with every write).")
 
 
 def register(app: Flask) -> None:
@@ -27,6 +28,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(data_cli)
+    app.cli.add_command(pipeline_cli)
 
 
 @users_cli.command("create")
@@ -176,3 +178,18 @@ def data_import(file: Path) -> None:
     except portable.ImportRefused as exc:
         raise click.ClickException(f"Import refused, nothing written: {exc}") from None
     click.echo(f"Imported {sum(counts.values())} rows into {len(counts)} tables.")
+    _rebuild_pipeline()  # the rows came in bulk, past the services that keep the read model
+
+
+@pipeline_cli.command("rebuild")
+def pipeline_rebuild() -> None:
+    """Recompute the pipeline's read model from the projects, their history, check-ins and mentors."""
+    _rebuild_pipeline()
+
+
+def _rebuild_pipeline() -> None:
+    from app.pipeline import readmodel
+
+    projects = readmodel.rebuild(db.session, now=utcnow())
+    db.session.commit()
+    click.echo(f"Pipeline read model rebuilt from {projects} projects.")
