@@ -14,9 +14,9 @@ from sqlalchemy import event
 from sqlalchemy import update
 
 from app.checkins import services as checkin_services
-from app.core import changes
 from app.checkins.models import CheckIn
 from app.cluster.models import Funding
+from app.core import changes
 from app.mentoring import services as mentoring_services
 from app.mentoring.models import MentorProfile
 from app.pipeline.queries import Filters

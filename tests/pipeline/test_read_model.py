@@ -23,12 +23,12 @@ FIGURES = ("count", "active", "by_pole", "median_days_now", "p90_days_now", "med
            "stalled", "stalled_too_long", "stalled_overdue", "stalled_no_mentor", "reached", "conversion")
 
 
-def figures(session, now, *, from_projects: bool, monkeypatch, filters=Filters()):
+def figures(session, now, *, from_projects: bool, monkeypatch, filters: Filters | None = None):
     """The stage figures and totals, from the read model or (`from_projects`) from the projects."""
     with monkeypatch.context() as patch:
         if from_projects:
             patch.setattr(counters, "served", lambda filters: False)
-        p = pipeline(session, filters, now=now)
+        p = pipeline(session, filters or Filters(), now=now)
     stages = {(s.workflow, s.stage): {k: getattr(s, k) for k in FIGURES} for s in p.stages}
     return p.total, p.by_status, p.overdue_checkins, p.poles, stages
 
