@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import JSON
 from sqlalchemy import CheckConstraint
 from sqlalchemy import Date
+from sqlalchemy import Float
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import String
@@ -347,6 +348,6 @@ class StagePassage(Base):
     stage: Mapped[str] = mapped_column(String(64))
     entered_at: Mapped[dt.datetime]
     left_at: Mapped[dt.datetime]
-    days: Mapped[float]
+    days: Mapped[float] = mapped_column(Float)
     #: `readmodel.days_bucket(days)`.
     bucket: Mapped[int]
