@@ -12,6 +12,7 @@ def connect() -> None:
     from app.mentoring import queries as mentoring
     from app.mentoring import services as mentoring_services
     from app.officehours import calendar as officehours_calendar
+    from app.pipeline import readmodel
     from app.projects import hooks
 
     hooks.see_also(mentoring.mentor_sees)
@@ -24,3 +25,5 @@ def connect() -> None:
     hooks.after_event(checkins.follow_event)
     # A user's calendar feed lists their office hours beside their check-ins.
     calendar.add_source(officehours_calendar.feed_events)
+    # The pipeline's counters follow every write to projects, their history, check-ins and mentors.
+    readmodel.connect()

@@ -21,6 +21,7 @@ users_cli = AppGroup("users", help="Manage accounts.")
 workflows_cli = AppGroup("workflows", help="Validate and migrate workflow definitions.")
 scheduler_cli = AppGroup("scheduler", help="Check-in planning, reminders and email delivery.")
 data_cli = AppGroup("data", help="Export every record to a portable file, or load one into an empty database.")
+pipeline_cli = AppGroup("pipeline", help="The pipeline's read model (counters kept with every write).")
 
 
 def register(app: Flask) -> None:
@@ -29,6 +30,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(data_cli)
+    app.cli.add_command(pipeline_cli)
 
 
 @users_cli.command("create")
@@ -188,6 +190,7 @@ def data_import(file: Path) -> None:
     except portable.ImportRefused as exc:
         raise click.ClickException(_("Import refused, nothing written: %(error)s", error=exc)) from None
     click.echo(_("Imported %(rows)s rows into %(tables)s tables.", rows=sum(counts.values()), tables=len(counts)))
+    _rebuild_pipeline()  # the rows came in bulk, past the services that keep the read model
 
 
 def _progressbar(total: int | None, label: str):
@@ -208,3 +211,17 @@ def _advance(bar) -> Callable[[str, int], None]:
         bar.update(rows)
 
     return advance
+
+
+@pipeline_cli.command("rebuild")
+def pipeline_rebuild() -> None:
+    """Recompute the pipeline's read model from the projects, their history, check-ins and mentors."""
+    _rebuild_pipeline()
+
+
+def _rebuild_pipeline() -> None:
+    from app.pipeline import readmodel
+
+    projects = readmodel.rebuild(db.session, now=utcnow())
+    db.session.commit()
+    click.echo(_("Pipeline read model rebuilt from %(n)s projects.", n=projects))

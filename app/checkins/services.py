@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from app.checkins.labels import STATUS_LABELS
 from app.checkins.models import OPEN_STATUSES
 from app.checkins.models import CheckIn
+from app.core import changes
 from app.core.errors import ValidationFailed
 from app.core.i18n import _l
 from app.mentoring import queries as mentoring_queries
@@ -58,6 +59,7 @@ def plan_next(session: Session, project: Project, *, base: dt.datetime, now: dt.
 
 def cancel_open(session: Session, project: Project, *, now: dt.datetime, reason: str) -> None:
     """Cancel the project's open check-in (it stays listed, marked cancelled)."""
+    changes.note_projects(session, [project.id])  # a set-based write: the read models hear it here
     session.execute(
         update(CheckIn)
         .where(CheckIn.project_id == project.id, CheckIn.status.in_(OPEN_STATUSES))

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from app.auth.models import User
 from app.checkins.models import OPEN_STATUSES
 from app.checkins.models import CheckIn
+from app.core import changes
 from app.core.bulk import claim
 from app.core.bulk import insert_ignoring_conflicts
 from app.mentoring.models import MentorAssignment
@@ -99,10 +100,12 @@ def plan_missing(session: Session, *, now: dt.datetime) -> int:
 
 def advance_statuses(session: Session, *, now: dt.datetime, grace: dt.timedelta) -> tuple[int, int]:
     """scheduled → due at their time; scheduled or due → overdue after the grace period."""
-    overdue = session.execute(
+    late = session.execute(
         update(CheckIn).where(CheckIn.status.in_(("scheduled", "due")), CheckIn.due_at <= now - grace)
         .values(status="overdue", sequence=CheckIn.sequence + 1, updated_at=now)
-        .execution_options(synchronize_session=False)).rowcount
+        .returning(CheckIn.project_id).execution_options(synchronize_session=False)).scalars().all()
+    changes.note_projects(session, late)  # their projects now have an overdue check-in
+    overdue = len(late)
     due = session.execute(
         update(CheckIn).where(CheckIn.status == "scheduled", CheckIn.due_at <= now)
         .values(status="due", sequence=CheckIn.sequence + 1, updated_at=now)

@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.models import User
 from app.checkins import services as checkin_services
+from app.core import changes
 from app.core.errors import Conflict
 from app.core.errors import Forbidden
 from app.core.errors import ValidationFailed
@@ -191,6 +192,7 @@ def end_stage_assignments(session: Session, project: Project, now: dt.datetime, 
     load: one mentee's assignment ends as the other starts, so the load is unchanged. Other
     mentors stop, and the project is left without a mentor at its stage for a manager to staff."""
     ending = queries.list_active_assignments(session, project) if reason == "stage_change" else []
+    changes.note_projects(session, [project.id])  # a set-based write: the read models hear it here
     session.execute(
         update(MentorAssignment)
         .where(MentorAssignment.project_id == project.id, MentorAssignment.ended_at.is_(None))

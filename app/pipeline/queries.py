@@ -8,6 +8,7 @@ window functions, portable to SQLite), the funnel, mentor load and the board's c
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import field
@@ -21,12 +22,14 @@ from sqlalchemy import false
 from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy import union_all
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
 from app.checkins.models import CheckIn
 from app.cluster.models import Funding
 from app.cluster.queries import count_members
+from app.core import changes
 from app.core.bounds import DB_INT_MAX
 from app.core.sqltime import days_between
 from app.core.sqltime import instant
@@ -35,6 +38,7 @@ from app.mentoring.models import AdviceSession
 from app.mentoring.models import MentorAssignment
 from app.mentoring.models import MentorProfile
 from app.mentoring.queries import DEFAULT_CAPACITY
+from app.pipeline import counters
 from app.projects.models import Project
 from app.projects.models import ProjectEvent
 from app.projects.models import ProjectMember
@@ -223,7 +227,9 @@ def _percentiles(values, keys) -> Select:
                     func.row_number().over(partition_by=partition, order_by=values.c.d).label("rn"),
                     func.count().over(partition_by=partition).label("n")).subquery()
     rk = [ranked.c[k] for k in keys]
-    middle = or_(ranked.c.rn == (ranked.c.n + 1) / 2, ranked.c.rn == (ranked.c.n + 2) / 2)
+    # Integer division (`//`): SQLAlchemy 2 renders `/` as true division, which made the median of an even
+    # number of values the upper middle one only.
+    middle = or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)
     return (select(*rk, func.avg(case((middle, ranked.c.d))).label("median"),
                    func.min(case((ranked.c.rn * 10 >= ranked.c.n * 9, ranked.c.d))).label("p90"))
             .group_by(*rk))
@@ -238,7 +244,43 @@ def pipeline(session: Session, filters: Filters, *, now: dt.datetime,
     definitions = catalog_of(session).all_latest()
     stages = _stage_skeleton(filters, definitions)
     too_long, overdue, no_mentor = stalled_flags(base, now, definitions)
+    changes.catch_up(session)
 
+    figure = functools.partial(_figures, stages)
+    if counters.served(filters):
+        total, by_status, poles, overdue_total = counters.counts(session, filters.workflow, figure, now)
+        counters.percentiles_and_funnel(session, filters.workflow, figure, now)
+    else:
+        total, by_status, poles, overdue_total = _figures_from_projects(session, base, stages, now, definitions)
+    for workflow in {s.workflow for s in stages.values()}:
+        ordered = [s for s in stages.values() if s.workflow == workflow]
+        for previous, current in zip(ordered, ordered[1:], strict=False):
+            current.conversion = round(current.reached / previous.reached, 3) if previous.reached else None
+
+    # 6. KPI reports past their due date, by the stage they were opened for
+    late_total = 0
+    for row in session.execute(select(base.c.workflow_key, KpiReport.stage, func.count(KpiReport.id))
+                               .join(base, base.c.id == KpiReport.project_id)
+                               .where(KpiReport.status == "open", KpiReport.due_at < instant(now))
+                               .group_by(base.c.workflow_key, KpiReport.stage)):
+        _figures(stages, row[0], row[1]).late_kpi_reports = row[2]
+        late_total += row[2]
+
+    load, mentors_total = _mentor_load(session, now=now, limit=mentor_rows)
+    stalled = _stalled_list(session, base, too_long, overdue, no_mentor, now, dialect)
+    _board(session, base, stages, now, dialect)
+    return Pipeline(filters=filters, total=total, by_status=dict(by_status), stages=list(stages.values()),
+                    poles=sorted(poles), overdue_checkins=overdue_total, stalled=stalled,
+                    mentor_load=load, mentors_total=mentors_total, members=count_members(session),
+                    funding=_funding(session, base), late_kpi_reports=late_total)
+
+
+def _figures_from_projects(session: Session, base, stages: dict, now: dt.datetime,
+                           definitions: list[WorkflowDefinition]) -> tuple[int, dict, set, int]:
+    """Counts, stalled flags, percentiles and funnel aggregated over the filtered projects and their
+    history: for the filters the read model does not serve (pole, status, cohort, mentor)."""
+    dialect = session.get_bind().dialect.name
+    too_long, overdue, no_mentor = stalled_flags(base, now, definitions)
     # 1. counts by workflow, stage, pole and status
     total, by_status, poles = 0, defaultdict(int), set()
     for row in session.execute(select(base.c.workflow_key, base.c.stage, base.c.pole_key, base.c.status,
@@ -292,27 +334,7 @@ def pipeline(session: Session, filters: Filters, *, now: dt.datetime,
                                .join(base, base.c.id == ProjectEvent.project_id)
                                .group_by(base.c.workflow_key, ProjectEvent.to_stage)):
         _figures(stages, row.workflow_key, row.to_stage).reached = row[2]
-    for workflow in {s.workflow for s in stages.values()}:
-        ordered = [s for s in stages.values() if s.workflow == workflow]
-        for previous, current in zip(ordered, ordered[1:], strict=False):
-            current.conversion = round(current.reached / previous.reached, 3) if previous.reached else None
-
-    # 6. KPI reports past their due date, by the stage they were opened for
-    late_total = 0
-    for row in session.execute(select(base.c.workflow_key, KpiReport.stage, func.count(KpiReport.id))
-                               .join(base, base.c.id == KpiReport.project_id)
-                               .where(KpiReport.status == "open", KpiReport.due_at < instant(now))
-                               .group_by(base.c.workflow_key, KpiReport.stage)):
-        _figures(stages, row[0], row[1]).late_kpi_reports = row[2]
-        late_total += row[2]
-
-    load, mentors_total = _mentor_load(session, now=now, limit=mentor_rows)
-    stalled = _stalled_list(session, base, too_long, overdue, no_mentor, now, dialect)
-    _board(session, base, stages, now, dialect)
-    return Pipeline(filters=filters, total=total, by_status=dict(by_status), stages=list(stages.values()),
-                    poles=sorted(poles), overdue_checkins=overdue_total, stalled=stalled,
-                    mentor_load=load, mentors_total=mentors_total, members=count_members(session),
-                    funding=_funding(session, base), late_kpi_reports=late_total)
+    return total, dict(by_status), poles, overdue_total
 
 
 def _funding(session: Session, base) -> list[FundingRow]:
@@ -363,17 +385,21 @@ def _stalled_list(session, base, too_long, overdue, no_mentor, now, dialect) -> 
 def _board(session, base, stages, now, dialect) -> None:
     """The first cards of each column (longest in stage first), with founders and mentors.
 
-    The projects are ranked first and the stalled flags computed for the cards only: computing them
-    for every project before keeping twelve per column cost a correlated lookup per project.
+    Each column's first cards are one ORDER BY … LIMIT read from `ix_projects_board` (ranking every
+    project with a window function grew with the portfolio), and the stalled flags are computed for
+    the cards only.
     """
-    ranked = select(base, func.row_number().over(partition_by=(base.c.workflow_key, base.c.stage),
-                                                 order_by=(base.c.stage_entered_at, base.c.id)).label("rn")).subquery()
-    top = select(ranked).where(ranked.c.rn <= CARDS_PER_STAGE).subquery("top")
+    columns = [select(base).where(base.c.workflow_key == workflow, base.c.stage == stage)
+               .order_by(base.c.stage_entered_at, base.c.id).limit(CARDS_PER_STAGE).subquery()
+               for workflow, stage in stages]
+    if not columns:
+        return
+    top = union_all(*(select(column) for column in columns)).subquery("top")
     too_long, overdue, no_mentor = stalled_flags(top, now, catalog_of(session).all_latest())
     days = days_between(top.c.stage_entered_at, instant(now), dialect)
     rows = session.execute(select(top, days.label("days"), too_long.label("too_long"), overdue.label("overdue"),
                                   no_mentor.label("no_mentor"))
-                           .order_by(top.c.workflow_key, top.c.stage, top.c.rn)).all()
+                           .order_by(top.c.workflow_key, top.c.stage, top.c.stage_entered_at, top.c.id)).all()
     ids = [r.id for r in rows]
     founders: dict[int, list[str]] = defaultdict(list)
     for project_id, name in session.execute(

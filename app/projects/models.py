@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import JSON
 from sqlalchemy import CheckConstraint
 from sqlalchemy import Date
+from sqlalchemy import Float
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import String
@@ -80,6 +81,11 @@ class Project(Base):
         CheckConstraint("(review_requested_at IS NULL) = (review_request_event_id IS NULL)",
                         name="review_request_complete"),
         Index("ix_projects_review_requested_at", "review_requested_at"),
+        # The pipeline board's first cards of each stage, the oldest stalled projects, the projects
+        # list's first page: ORDER BY … LIMIT read from an index, whatever the number of projects.
+        Index("ix_projects_board", "workflow_key", "stage", "stage_entered_at", "id"),
+        Index("ix_projects_stage_entered", "stage_entered_at", "id"),
+        Index("ix_projects_created_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -252,3 +258,98 @@ class DeliverableEvidence(Base):
 def _history_is_append_only(mapper, connection, target) -> None:
     """History and gate decisions are evidence: once written, never rewritten."""
     raise RuntimeError(f"{type(target).__name__} rows are append-only")
+
+
+# The pipeline's read model ---------------------------------------------------------------------
+# Written only by `app.pipeline.readmodel` (in the transaction of the writes that change it, and by
+# `flask pipeline rebuild`); read by the pipeline, the attention list and the projects list, so that
+# their counts cost the number of groups, not the number of projects.
+
+
+class PipelineEntry(Base):
+    """One row per project: what the pipeline's counters count it under, as of its last write."""
+
+    __tablename__ = "pipeline_entries"
+    __table_args__ = (
+        # Percentiles of time in stage: the k-th newest entry of a stage within one month of entries.
+        Index("ix_pipeline_entries_walk", "workflow_key", "stage", "status", "stage_entered_at"),
+        # Projects whose stall instant passed and are not flagged yet (or flagged ahead of `now`).
+        Index("ix_pipeline_entries_stall", "is_too_long", "stall_at"),
+    )
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    workflow_key: Mapped[str] = mapped_column(String(64))
+    workflow_version: Mapped[int]
+    stage: Mapped[str] = mapped_column(String(64))
+    pole_key: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    #: The project's cohort, 0 for none (a key column of the counters, where NULL would not be equal).
+    cohort_id: Mapped[int] = mapped_column(default=0)
+    stage_entered_at: Mapped[dt.datetime]
+    #: When an active project outstays its stage's `expected_days` (NULL: not active, or no limit).
+    stall_at: Mapped[dt.datetime | None]
+    #: `stall_at` passed when the sweep last looked (`readmodel.mark_too_long`); readers add the
+    #: projects whose instant passed since, so the figure is exact at any instant.
+    is_too_long: Mapped[bool] = mapped_column(default=False)
+    #: Active with an overdue check-in.
+    is_overdue: Mapped[bool] = mapped_column(default=False)
+    #: An active assignment at the current stage.
+    has_mentor: Mapped[bool] = mapped_column(default=False)
+    #: The stages the project ever reached, space-separated (the funnel).
+    reached: Mapped[str] = mapped_column(Text, default="")
+    #: How many completed stays of the project `stage_passages` holds.
+    passages: Mapped[int] = mapped_column(default=0)
+
+
+class PipelineCount(Base):
+    """How many projects are in each (workflow, version, stage, pole, status, cohort, flags) group."""
+
+    __tablename__ = "pipeline_counts"
+
+    workflow_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    workflow_version: Mapped[int] = mapped_column(primary_key=True)
+    stage: Mapped[str] = mapped_column(String(64), primary_key=True)
+    pole_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(primary_key=True)
+    is_too_long: Mapped[bool] = mapped_column(primary_key=True)
+    is_overdue: Mapped[bool] = mapped_column(primary_key=True)
+    has_mentor: Mapped[bool] = mapped_column(primary_key=True)
+    n: Mapped[int] = mapped_column(default=0)
+
+
+class PipelineHistogram(Base):
+    """Counts per (kind, workflow, stage, bucket): `now` counts active projects by the month they
+    entered their stage (bucket = minus the month number, so ascending buckets are ascending time
+    in stage), `done` completed stays by a logarithmic bucket of their length, `reached` (bucket 0)
+    the projects that ever reached the stage. Percentiles find their bucket here, then walk one
+    bucket of `pipeline_entries` or `stage_passages`: exact, at the cost of a bucket."""
+
+    __tablename__ = "pipeline_histograms"
+
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    workflow_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(64), primary_key=True)
+    bucket: Mapped[int] = mapped_column(primary_key=True)
+    n: Mapped[int] = mapped_column(default=0)
+
+
+class StagePassage(Base):
+    """A completed stay of a project in a stage: from entering it to the next stage change."""
+
+    __tablename__ = "stage_passages"
+    __table_args__ = (
+        Index("ix_stage_passages_walk", "workflow_key", "stage", "bucket", "days"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    #: The n-th stay of the project (0-based), in history order.
+    position: Mapped[int]
+    workflow_key: Mapped[str] = mapped_column(String(64))
+    stage: Mapped[str] = mapped_column(String(64))
+    entered_at: Mapped[dt.datetime]
+    left_at: Mapped[dt.datetime]
+    days: Mapped[float] = mapped_column(Float)
+    #: `readmodel.days_bucket(days)`.
+    bucket: Mapped[int]

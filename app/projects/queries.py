@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm import aliased
 
 from app.auth.models import User
+from app.core import changes
+from app.core.bounds import DB_INT_MAX
 from app.core.errors import NotFound
 from app.core.i18n import _l
 from app.projects import hooks
@@ -23,6 +25,7 @@ from app.projects.models import Cohort
 from app.projects.models import DeliverableEvidence
 from app.projects.models import DeliverableState
 from app.projects.models import GateDecision
+from app.projects.models import PipelineCount
 from app.projects.models import Pole
 from app.projects.models import Project
 from app.projects.models import ProjectEvent
@@ -66,6 +69,22 @@ def select_projects(user: User, filters: ProjectFilters, sort: str = "-created")
         pattern = f"%{filters.q.strip().lower()}%"
         stmt = stmt.where(or_(func.lower(Project.name).like(pattern), func.lower(Project.summary).like(pattern)))
     return stmt.order_by(*SORTS.get(sort, SORTS["-created"]))
+
+
+def count_projects(session: Session, user: User, filters: ProjectFilters) -> int | None:
+    """How many projects `select_projects(user, filters)` lists, from the pipeline's counters (a
+    sum over groups, whatever the number of projects) when they can say: a manager's list without
+    a text search. None otherwise: count the statement."""
+    if not user.is_manager or filters.q or (filters.cohort and abs(filters.cohort) > DB_INT_MAX):
+        return None
+    changes.catch_up(session)
+    stmt = select(func.coalesce(func.sum(PipelineCount.n), 0))
+    for column, value in ((PipelineCount.stage, filters.stage), (PipelineCount.pole_key, filters.pole),
+                          (PipelineCount.status, filters.status), (PipelineCount.workflow_key, filters.workflow),
+                          (PipelineCount.cohort_id, filters.cohort)):
+        if value:
+            stmt = stmt.where(column == value)
+    return int(session.scalar(stmt))
 
 
 SORTS = {

@@ -71,7 +71,11 @@ def project_form(project: Project | None = None, relations: frozenset[str] = fro
 @login_required
 def index():
     filters, sort = params.list_filters(request.args), request.args.get("sort", params.DEFAULT_SORT)
-    page = db.paginate(queries.select_projects(current_user, filters, sort), per_page=PER_PAGE, error_out=False)
+    total = queries.count_projects(db.session, current_user, filters)
+    page = db.paginate(queries.select_projects(current_user, filters, sort), per_page=PER_PAGE, error_out=False,
+                       count=total is None)
+    if total is not None:  # the counters' sum: counting every visible project grew with the portfolio
+        page.total = total
     # A founder's next step comes first (what blocks the next stage, the next check-in, their action items).
     attention = (blocks.build("attention", db.session, current_user, utcnow()) if current_user.role == "founder"
                  else None)

@@ -25,6 +25,7 @@ from app.notifications import outbox
 from app.notifications import services as notifications
 from app.notifications.render import render_message
 from app.officehours import sweep as officehours_sweep
+from app.pipeline import readmodel as pipeline_readmodel
 
 log = logging.getLogger(__name__)
 #: The app the scheduler process serves; set by `app.scheduling.runner` before jobs run.
@@ -46,6 +47,8 @@ class SweepReport:
     digests: int = 0
     emails_sent: int = 0
     emails_failed: int = 0
+    #: Projects of the pipeline's read model whose "longer than the stage expects" flag moved.
+    too_long: int = 0
 
 
 def bind(app: Flask) -> None:
@@ -80,6 +83,8 @@ def run_sweep(now: dt.datetime) -> SweepReport:
     report.planned = checkin_sweep.plan_missing(session, now=now)
     session.commit()
     report.due, report.overdue = checkin_sweep.advance_statuses(session, now=now, grace=options.grace)
+    session.commit()
+    report.too_long = pipeline_readmodel.mark_too_long(session, now=now)
     session.commit()
     while claimed := checkin_sweep.claim_reminders(session, now=now, lead=options.reminder_lead):
         notifications.queue(session, checkin_sweep.reminder_messages(session, claimed, render_message, options),

@@ -13,7 +13,17 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+IDS = {"pipeline_api_growth", "pipeline_page_growth", "pipeline_api_vs_fixed", "pipeline_page_vs_fixed",
+       "attention_vs_fixed", "projects_list_vs_fixed", "projects_list_growth", "project_page_vs_fixed",
+       "advance_throughput_vs_fixed", "pipeline_api_vs_sql", "pipeline_api_p95_vs_sql", "pipeline_page_vs_sql",
+       "pipeline_page_p95_vs_sql", "worker_peak_memory", "pipeline_python_growth", "scheduler_tick_vs_sql"}
 FIGURES = (
+    "GET /api/v1/pipeline, whole request, 100 % against 10 % of the data",
+    "/pipeline page, whole request, 100 % against 10 % of the data",
+    "/projects page, whole request, 100 % against 10 % of the data",
+    "GET /api/v1/pipeline (manager, no filter), median, against /_bench/hello",
+    "/pipeline page, median, against /_bench/hello",
+    "/projects page (manager, first page, no filter), median, against /_bench/hello",
     "GET /api/v1/pipeline (manager, no filter), median",
     "GET /api/v1/pipeline (manager, no filter), p95",
     "/pipeline page, median",
@@ -47,8 +57,9 @@ def test_the_bench_runs_end_to_end_at_one_percent(tmp_path):
     assert isinstance(figures, list)
     assert {f["figure"] for f in figures} == set(FIGURES) | set(BULK.values())
     assert {f["id"]: f["figure"] for f in figures if f["figure"] in BULK.values()} == BULK
+    assert {f["id"] for f in figures} == IDS | set(BULK) and len(figures) == len(IDS) + len(BULK)
     for figure in figures:
-        assert {"figure", "database", "value", "baseline", "ratio", "target", "meets"} <= set(figure), figure
+        assert {"id", "figure", "database", "value", "baseline", "ratio", "target", "meets"} <= set(figure), figure
         assert figure["database"] == "sqlite"
         assert figure["value"] > 0 and figure["baseline"] > 0, figure
         assert abs(figure["ratio"] - figure["value"] / figure["baseline"]) <= 0.01 * max(1.0, figure["ratio"])

@@ -31,7 +31,7 @@ def test_tick_sweeps_at_the_given_instant_and_prints_the_counts(session, mail_ap
     assert counts(result.output) == {"planned": 1, "due": 0, "overdue": 1, "reminders": 1, "escalations": 1,
                                      "kpi_reports_opened": 0, "kpi_reminders": 0, "action_items_due": 0,
                                      "calls_closing": 0, "booking_reminders": 0, "digests": 0, "emails_sent": 3,
-                                     "emails_failed": 0}
+                                     "emails_failed": 0, "too_long": 1}
     checkin = session.scalar(select(CheckIn).where(CheckIn.project_id == project.id))
     assert checkin.status == "overdue"
     assert sorted(smtp_server.recipients()) == sorted([founder.email, mentor.email, manager.email])
@@ -59,7 +59,8 @@ def test_tick_without_now_sweeps_at_the_current_time(mail_app, runner):
     assert result.exit_code == 0, result.output
     assert set(counts(result.output)) == {"planned", "due", "overdue", "reminders", "escalations",
                                           "kpi_reports_opened", "kpi_reminders", "action_items_due", "calls_closing",
-                                          "booking_reminders", "digests", "emails_sent", "emails_failed"}
+                                          "booking_reminders", "digests", "emails_sent", "emails_failed",
+                                          "too_long"}
 
 
 @pytest.fixture

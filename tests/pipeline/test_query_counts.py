@@ -16,6 +16,7 @@ from sqlalchemy import update
 from app.checkins import services as checkin_services
 from app.checkins.models import CheckIn
 from app.cluster.models import Funding
+from app.core import changes
 from app.mentoring import services as mentoring_services
 from app.mentoring.models import MentorProfile
 from app.pipeline.queries import Filters
@@ -92,24 +93,32 @@ def grow(session, now, make_user, make_project, assign, enrich):
             if i % 2:
                 session.execute(update(CheckIn).where(CheckIn.project_id == project.id,
                                                       CheckIn.status == "scheduled").values(status="overdue"))
+                changes.note_projects(session, [project.id])  # a set-based write, as the sweep's
                 session.commit()
 
     return add
 
 
 def test_the_pipeline_runs_a_fixed_number_of_statements(session, engine, grow, now):
+    """Whole portfolio or one workflow: the read model's counters; other filters: the projects."""
     grow(1)
     with statements(engine) as small:
         pipeline(session, Filters(), now=now)
+    with statements(engine) as small_filtered:
+        pipeline(session, Filters(pole="multimedia", status="active"), now=now)
     grow(6)
     with statements(engine) as large:
         figures = pipeline(session, Filters(), now=now)
+    with statements(engine) as large_workflow:
+        pipeline(session, Filters(workflow="innovation_path"), now=now)
     with statements(engine) as filtered:
         pipeline(session, Filters(pole="multimedia", status="active"), now=now)
 
     assert figures.total == 7
-    assert len(large) == len(small) == len(filtered)
-    assert len(small) <= PIPELINE_STATEMENTS_MAX
+    assert len(large) == len(small) == len(large_workflow)
+    assert len(filtered) == len(small_filtered)
+    assert max(len(small), len(filtered)) <= PIPELINE_STATEMENTS_MAX
+    assert any("pipeline_counts" in s for s in large) and not any("pipeline_counts" in s for s in filtered)
 
 
 @pytest.mark.parametrize("path", ["/pipeline", "/api/v1/pipeline", "/pipeline.csv", "/projects.csv", "/projects.xlsx"])

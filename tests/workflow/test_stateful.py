@@ -28,6 +28,7 @@ from app.core.errors import GateAlreadyApproved
 from app.core.errors import NotFound
 from app.core.errors import TransitionNotAllowed
 from app.core.errors import ValidationFailed
+from app.pipeline import readmodel
 from app.projects import queries
 from app.projects import services
 from app.workflow.catalog import catalog_of
@@ -292,6 +293,7 @@ def lifecycle(session, make_user, make_project, assign, founder, mentor, manager
             self.check_history(project)
             self.check_roles(project)
             self.check_deliverables(project)
+            self.check_read_model()
 
         def check_stage_moves_one_step_at_most(self, project) -> None:
             index = STAGES.index(project.stage)
@@ -313,6 +315,18 @@ def lifecycle(session, make_user, make_project, assign, founder, mentor, manager
         def check_roles(self, project) -> None:
             assert ("assigned_mentor" in queries.relations(session, project, mentor)) is self.model.mentor_assigned
             assert queries.relations(session, project, outsider) == frozenset()
+
+        def check_read_model(self) -> None:
+            """The pipeline's read model, kept write by write, equals one rebuilt from the history."""
+            readmodel.mark_too_long(session, now=now)  # what the sweep does at this instant
+            session.commit()
+            kept = readmodel.snapshot(session)
+            rebuilding = session.begin_nested()
+            readmodel.rebuild(session, now=now)
+            rebuilt = readmodel.snapshot(session)
+            rebuilding.rollback()
+            assert kept == rebuilt
+            assert len(kept["entries"]) >= 1
 
         def check_deliverables(self, project) -> None:
             rows = queries.done_deliverables(session, project, project.stage)

@@ -1,0 +1,147 @@
+"""The pipeline's figures read from its read model (`app.pipeline.readmodel`): counts, stalled
+flags, percentiles of time in stage and the funnel in four statements whose cost is the number of
+groups and buckets, not the number of projects or events.
+
+- counts and stalled flags: `pipeline_counts`, corrected by the entries whose "too long" flag
+  disagrees with `now` (an index range: the projects whose stall instant passed since the sweep);
+- percentiles (exact, nearest rank as before): the histogram says which bucket holds each rank
+  and how many values come before it; one index walk inside that bucket finds the value;
+- funnel: the `reached` histogram.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+
+from sqlalchemy import and_
+from sqlalchemy import func
+from sqlalchemy import literal
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy import union_all
+from sqlalchemy.orm import Session
+
+from app.core.sqltime import days_between
+from app.core.sqltime import instant
+from app.pipeline.readmodel import month_of
+from app.pipeline.readmodel import stall_drift
+from app.projects.models import PipelineCount
+from app.projects.models import PipelineEntry
+from app.projects.models import PipelineHistogram
+from app.projects.models import StagePassage
+
+
+def served(filters) -> bool:
+    """The read model answers for the whole portfolio or one workflow; other filters read projects."""
+    return not (filters.pole or filters.status or filters.cohort or filters.mentor)
+
+
+def counts(session: Session, workflow: str | None, figure: Callable, now: dt.datetime) -> tuple[int, dict, set, int]:
+    """Fill each stage's counts and stalled flags (`figure(workflow, stage)` gives its figures);
+    return (total, by status, poles, overdue check-ins)."""
+    c = PipelineCount
+    stmt = (select(c.workflow_key, c.stage, c.pole_key, c.status, c.is_too_long, c.is_overdue, c.has_mentor,
+                   func.sum(c.n)).where(c.n != 0)
+            .group_by(c.workflow_key, c.stage, c.pole_key, c.status, c.is_too_long, c.is_overdue, c.has_mentor))
+    if workflow:
+        stmt = stmt.where(c.workflow_key == workflow)
+    total, by_status, poles, overdue_total = 0, defaultdict(int), set(), 0
+    for wf, stage, pole, status, too_long, overdue, mentor, n in session.execute(stmt):
+        f = figure(wf, stage)
+        f.count += n
+        f.by_pole[pole] = f.by_pole.get(pole, 0) + n
+        by_status[status] += n
+        total += n
+        poles.add(pole)
+        if status != "active":
+            continue
+        f.active += n
+        f.stalled_too_long += n if too_long else 0
+        f.stalled_overdue += n if overdue else 0
+        f.stalled_no_mentor += 0 if mentor else n
+        f.stalled += n if (too_long or overdue or not mentor) else 0
+        overdue_total += n if overdue else 0
+    e = PipelineEntry
+    drift = (select(e.workflow_key, e.stage, e.is_too_long, e.is_overdue, e.has_mentor, func.count())
+             .where(stall_drift(now), e.status == "active")
+             .group_by(e.workflow_key, e.stage, e.is_too_long, e.is_overdue, e.has_mentor))
+    if workflow:
+        drift = drift.where(e.workflow_key == workflow)
+    for wf, stage, flagged, overdue, mentor, n in session.execute(drift):
+        sign = -1 if flagged else 1  # flagged ahead of `now` (a reader in the past), or passed since the sweep
+        f = figure(wf, stage)
+        f.stalled_too_long += sign * n
+        if not overdue and mentor:
+            f.stalled += sign * n
+    return total, dict(by_status), poles, overdue_total
+
+
+def ranks(total: int) -> tuple[int, int, int]:
+    """The 1-based ranks of the median's two middle values and of the 90th percentile (nearest rank)."""
+    return (total + 1) // 2, (total + 2) // 2, (9 * total + 9) // 10
+
+
+def percentiles_and_funnel(session: Session, workflow: str | None, figure: Callable, now: dt.datetime) -> None:
+    """Fill the medians and 90th percentiles of time in stage (now and completed) and the funnel."""
+    dialect = session.get_bind().dialect.name
+    h = PipelineHistogram
+    part = (h.kind, h.workflow_key, h.stage)
+    cum = func.sum(h.n).over(partition_by=part, order_by=h.bucket, rows=(None, 0)).label("cum")
+    located = (select(h.kind, h.workflow_key, h.stage, h.bucket, h.n, cum,
+                      func.sum(h.n).over(partition_by=part).label("total")).where(h.n > 0))
+    if workflow:
+        located = located.where(h.workflow_key == workflow)
+    located = located.subquery()
+    r1, r2, r9 = ((located.c.total + 1) // 2, (located.c.total + 2) // 2, (9 * located.c.total + 9) // 10)
+    holds = or_(*(and_(located.c.cum - located.c.n < r, r <= located.c.cum) for r in (r1, r2, r9)))
+    walks, wanted = [], []
+    for kind, wf, stage, bucket, n, cum, total in session.execute(
+            select(located).where(or_(located.c.kind == "reached", holds))):
+        if kind == "reached":
+            figure(wf, stage).reached = n
+            continue
+        before = cum - n
+        for rank in sorted({r for r in ranks(total) if before < r <= cum}):
+            walks.append(_walk(kind, wf, stage, bucket, rank - before - 1, len(walks), now, dialect))
+            wanted.append((kind, wf, stage, rank, total))
+    values: dict[int, float] = {}
+    if walks:
+        values.update((i, v) for i, v in session.execute(union_all(*walks)))
+    found: dict[tuple, dict[int, float]] = defaultdict(dict)
+    for index, (kind, wf, stage, rank, total) in enumerate(wanted):
+        value = values[index]
+        found[(kind, wf, stage, total)][rank] = value
+    for (kind, wf, stage, total), by_rank in found.items():
+        r1, r2, r9 = ranks(total)
+        median, p90 = _round((by_rank[r1] + by_rank[r2]) / 2), _round(by_rank[r9])
+        f = figure(wf, stage)
+        if kind == "now":
+            f.median_days_now, f.p90_days_now = median, p90
+        else:
+            f.median_days_done, f.p90_days_done = median, p90
+
+
+def _walk(kind: str, workflow: str, stage: str, bucket: int, offset: int, index: int, now: dt.datetime,
+          dialect: str):
+    """The days at `offset` in one bucket (newest entries first for `now`: ascending time in stage)."""
+    if kind == "now":
+        e = PipelineEntry
+        start, end = month_of(bucket)
+        days = days_between(e.stage_entered_at, instant(now), dialect)
+        inner = (select(literal(index).label("i"), days.label("v"))
+                 .where(e.workflow_key == workflow, e.stage == stage, e.status == "active",
+                        e.stage_entered_at >= start, e.stage_entered_at < end)
+                 .order_by(e.stage_entered_at.desc()).limit(1).offset(offset))
+    else:
+        p = StagePassage
+        inner = (select(literal(index).label("i"), p.days.label("v"))
+                 .where(p.workflow_key == workflow, p.stage == stage, p.bucket == bucket)
+                 .order_by(p.days).limit(1).offset(offset))
+    sub = inner.subquery()
+    return select(sub.c.i, sub.c.v)
+
+
+def _round(value) -> float | None:
+    return None if value is None else round(float(value), 1)
