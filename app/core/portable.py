@@ -67,7 +67,9 @@ def _line(values) -> str:
 
 
 def tables(metadata: MetaData) -> list[Table]:
-    return [t for t in metadata.sorted_tables if t.name not in SEEDED]
+    """The tables a dump carries: not the seeded ones, nor those derived from the others (marked
+    `info={"derived": True}`: the pipeline's read model, which an import rebuilds)."""
+    return [t for t in metadata.sorted_tables if t.name not in SEEDED and not t.info.get("derived")]
 
 
 def row_counts(connection: Connection, metadata: MetaData) -> dict[str, int]:

@@ -266,6 +266,11 @@ def _history_is_append_only(mapper, connection, target) -> None:
 # their counts cost the number of groups, not the number of projects.
 
 
+#: The read model's tables are derived from the others (`flask pipeline rebuild` recomputes them): a data
+#: export leaves them out and an import rebuilds them (`app.core.portable`).
+DERIVED = {"info": {"derived": True}}
+
+
 class PipelineEntry(Base):
     """One row per project: what the pipeline's counters count it under, as of its last write."""
 
@@ -275,6 +280,7 @@ class PipelineEntry(Base):
         Index("ix_pipeline_entries_walk", "workflow_key", "stage", "status", "stage_entered_at"),
         # Projects whose stall instant passed and are not flagged yet (or flagged ahead of `now`).
         Index("ix_pipeline_entries_stall", "is_too_long", "stall_at"),
+        DERIVED,
     )
 
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
@@ -305,6 +311,7 @@ class PipelineCount(Base):
     """How many projects are in each (workflow, version, stage, pole, status, cohort, flags) group."""
 
     __tablename__ = "pipeline_counts"
+    __table_args__ = (DERIVED,)
 
     workflow_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     workflow_version: Mapped[int] = mapped_column(primary_key=True)
@@ -326,6 +333,7 @@ class PipelineHistogram(Base):
     bucket of `pipeline_entries` or `stage_passages`: exact, at the cost of a bucket."""
 
     __tablename__ = "pipeline_histograms"
+    __table_args__ = (DERIVED,)
 
     kind: Mapped[str] = mapped_column(String(8), primary_key=True)
     workflow_key: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -340,6 +348,7 @@ class StagePassage(Base):
     __tablename__ = "stage_passages"
     __table_args__ = (
         Index("ix_stage_passages_walk", "workflow_key", "stage", "bucket", "days"),
+        DERIVED,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

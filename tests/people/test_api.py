@@ -30,7 +30,8 @@ def test_a_manager_deactivates_a_founder_whose_token_then_gets_401(api, manager,
 
     assert response.status_code == 200 and response.get_json()["active"] is False
     assert_problem(as_founder.get("/api/v1/me"), 401)
-    body = assert_problem(api().post("/api/v1/tokens", json={"email": founder.email, "password": PASSWORD}), 401)
+    body = assert_problem(api().post("/api/v1/tokens", json={"email": founder.email, "password": PASSWORD},
+                                     headers={"Accept-Language": "en"}), 401)
     assert body["detail"] == "Wrong email or password."  # the same answer as for a wrong password
     assert api(manager).patch(f"/api/v1/users/{founder.id}", json={"active": True}).get_json()["active"] is True
     assert api(founder).get("/api/v1/me").get_json()["active"] is True
