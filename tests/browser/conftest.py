@@ -66,8 +66,20 @@ PHONE = {"width": 390, "height": 844}
 #: A full-page screenshot is cut at this height (a long page's top is what a reviewer looks at).
 MAX_SHOT_HEIGHT = 2400
 LANGS = ("fr", "en")
-#: The main journeys also run in Arabic (right to left); the other tests in French and English.
+#: The main journeys (founder, mentor, manager) run in every language, Arabic (right to left) included.
 JOURNEY_LANGS = (*LANGS, "ar")
+#: Every browser test in every language when asked: `BROWSER_LANGS=all`, or `make screenshots` (its
+#: pictures exist in each language). Otherwise each other journey runs in one language, French and
+#: English taking turns across the files, which keeps the suite in its time budget: what differs
+#: between languages is the catalogue (checked for every page by tests/test_french_pages.py and
+#: tests/test_arabic_pages.py) and the text's length and direction (the main journeys and the
+#: accessibility pass see each language).
+ALL_LANGS = os.environ.get("BROWSER_LANGS") == "all" or os.environ.get("SCREENSHOTS") == "1"
+
+
+def langs(one: str) -> tuple[str, ...]:
+    """The languages a secondary browser test runs in: `one`, or all of LANGS when asked (ALL_LANGS)."""
+    return LANGS if ALL_LANGS else (one,)
 BROWSER_LOCALES = {"fr": "fr-FR", "en": "en-GB", "ar": "ar-MA"}
 #: Playwright's default wait; a page of this app answers in milliseconds.
 TIMEOUT_MS = 10_000

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from tests.browser.conftest import LANGS
 from tests.browser.conftest import expect
+from tests.browser.conftest import langs
 from tests.browser.conftest import sign_in
 from tests.calls.conftest import pdf_bytes
 
@@ -35,7 +35,7 @@ def add_evidence(page, t, lang: str, key: str, title: str):
     return page.locator(f"#evidence-{key}")
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", langs("fr"))
 def test_a_founder_requests_a_review_with_evidence_and_a_mentor_approves(open_page, live_server, t, screenshots,
                                                                          lang):
     founder = live_server.make_user("founder", lang)
