@@ -26,7 +26,6 @@ equal the source's (`details["bulk"]["round_trip_identical"]`).
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 import shutil
 import sqlite3
@@ -35,46 +34,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
 
+from bench.figures import Figure
 from bench.generate import ROOT
 from bench.generate import app_config
 from bench.generate import fresh_database
 from bench.serve import Client
 from bench.serve import Server
-
-
-@dataclass
-class BulkFigure:
-    """A figure as `bench.run` prints and writes them, with its stable `id`."""
-
-    id: str
-    figure: str
-    database: str
-    value: float
-    baseline: float
-    target: str
-    unit: str
-    samples: int
-    on_value: bool = False
-
-    @property
-    def ratio(self) -> float:
-        return self.value / self.baseline if self.baseline else math.inf
-
-    @property
-    def meets(self) -> bool:
-        op, _, number = self.target.partition(" ")
-        measured, limit = (self.value if self.on_value else self.ratio), float(number)
-        return {"<=": measured <= limit, "<": measured < limit, ">=": measured >= limit, ">": measured > limit}[op]
-
-    def as_json(self) -> dict:
-        return {"id": self.id, "figure": self.figure, "database": self.database, "value": round(self.value, 3),
-                "baseline": round(self.baseline, 3), "ratio": round(self.ratio, 3), "target": self.target,
-                "meets": self.meets, "unit": self.unit, "samples": self.samples}
 
 
 def say(*parts) -> None:
@@ -88,7 +57,7 @@ def measure_bulk(run, portfolio, settings, *, kind: str, workdir: Path, server_u
 
     def add(fid: str, figure: str, value: float, baseline: float, target: str, unit: str, n: int,
             on_value: bool = False) -> None:
-        run.figures.append(BulkFigure(fid, figure, run.database, value, baseline, target, unit, n, on_value))
+        run.figures.append(Figure(fid, figure, run.database, value, baseline, target, unit, n, on_value))
 
     started = time.perf_counter()
     measure_exports(portfolio, settings, samples, details, add, log_name=f"{run.database}-bulk")
