@@ -38,7 +38,7 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messag
 
 translations: venv
 	mkdir -p $(TRANSLATIONS)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --project Parcours \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext -k lazy_pgettext:1c,2 --project Parcours \
 		--copyright-holder "Parcours contributors" -o $(POT) .
 	for lang in $(TRANSLATION_LANGUAGES); do \
 		if [ -f $(TRANSLATIONS)/$$lang/LC_MESSAGES/messages.po ]; then \

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import click
+from babel.support import Translations
 from flask import Flask
 from flask import current_app
 from flask.cli import AppGroup
@@ -14,14 +17,90 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
 from app.core.errors import DomainError
+from app.core.locale import terminal_language
 from app.core.time import utcnow
 from app.extensions import db
 
-users_cli = AppGroup("users", help="Manage accounts.")
-workflows_cli = AppGroup("workflows", help="Validate and migrate workflow definitions.")
-scheduler_cli = AppGroup("scheduler", help="Check-in planning, reminders and email delivery.")
-data_cli = AppGroup("data", help="Export every record to a portable file, or load one into an empty database.")
-pipeline_cli = AppGroup("pipeline", help="The pipeline's read model (counters kept with every write).")
+# `--help` in the terminal's language ---------------------------------------------------------------
+# click prints a command's help while it parses the command line, before any app is loaded: the help
+# texts are msgids marked with `N_` (extracted into the catalogue, `-k N_` in the Makefile) and read
+# through the catalogue of the terminal's language when shown.
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+SHIPPED = ("fr", "en", "ar")
+
+
+def N_(text: str) -> str:  # noqa: N802 (gettext's name for "mark, translate later")
+    """Mark a help text for the catalogue; it is translated when shown."""
+    return text
+
+
+@functools.cache
+def _help_catalogue(language: str) -> Translations:
+    return Translations.load(str(TRANSLATIONS_DIR), [language])
+
+
+def help_text(text: str | None) -> str | None:
+    """`text` in the terminal's language (LC_ALL, LC_MESSAGES, LANG), itself when untranslated."""
+    if not text:
+        return text
+    return _help_catalogue(terminal_language(SHIPPED)).ugettext(text)
+
+
+@contextlib.contextmanager
+def _shown_in_the_terminal_s_language(item, *names: str):
+    saved = {name: getattr(item, name) for name in names}
+    for name, value in saved.items():
+        setattr(item, name, help_text(value))
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(item, name, value)
+
+
+class TranslatedCommand(click.Command):
+    def format_help_text(self, ctx, formatter) -> None:
+        with _shown_in_the_terminal_s_language(self, "help"):
+            super().format_help_text(ctx, formatter)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        with _shown_in_the_terminal_s_language(self, "help", "short_help"):
+            return super().get_short_help_str(limit)
+
+
+class TranslatedGroup(AppGroup):
+    command_class = TranslatedCommand
+
+    def format_help_text(self, ctx, formatter) -> None:
+        with _shown_in_the_terminal_s_language(self, "help"):
+            super().format_help_text(ctx, formatter)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        with _shown_in_the_terminal_s_language(self, "help", "short_help"):
+            return super().get_short_help_str(limit)
+
+    def command(self, *args, **kwargs):
+        kwargs.setdefault("cls", TranslatedCommand)
+        return super().command(*args, **kwargs)
+
+
+class TranslatedOption(click.Option):
+    def get_help_record(self, ctx):
+        with _shown_in_the_terminal_s_language(self, "help"):
+            return super().get_help_record(ctx)
+
+
+def option(*names: str, **kwargs):
+    """`click.option` whose help is shown in the terminal's language."""
+    return click.option(*names, cls=TranslatedOption, **kwargs)
+
+
+users_cli = TranslatedGroup("users", help=N_("Manage accounts."))
+workflows_cli = TranslatedGroup("workflows", help=N_("Validate and migrate workflow definitions."))
+scheduler_cli = TranslatedGroup("scheduler", help=N_("Check-in planning, reminders and email delivery."))
+data_cli = TranslatedGroup("data", help=N_("Export every record to a portable file, or load one into an empty "
+                                            "database."))
+pipeline_cli = TranslatedGroup("pipeline", help=N_("The pipeline's read model (counters kept with every write)."))
 
 
 def register(app: Flask) -> None:
@@ -33,14 +112,13 @@ def register(app: Flask) -> None:
     app.cli.add_command(pipeline_cli)
 
 
-@users_cli.command("create")
+@users_cli.command("create", help=N_("Create an account with EMAIL; exits 1 on a duplicate email or invalid field."))
 @click.argument("email")
-@click.option("--name", required=True, help="The person's full name.")
-@click.option("--role", required=True, type=click.Choice(["applicant", "founder", "mentor", "manager", "admin"]),
-              help="What the person does in Parcours.")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (recommended).")
+@option("--name", required=True, help=N_("The person's full name."))
+@option("--role", required=True, type=click.Choice(["applicant", "founder", "mentor", "manager", "admin"]),
+        help=N_("What the person does in Parcours."))
+@option("--password-stdin", is_flag=True, help=N_("Read the password from standard input (recommended)."))
 def create_user(email: str, name: str, role: str, password_stdin: bool) -> None:
-    """Create an account with EMAIL; exits 1 on a duplicate email or invalid field."""
     from app.auth import services
 
     if password_stdin:
@@ -57,11 +135,11 @@ def create_user(email: str, name: str, role: str, password_stdin: bool) -> None:
     click.echo(_("Created %(role)s %(email)s (id %(id)s).", role=user.role, email=user.email, id=user.id))
 
 
-@workflows_cli.command("check")
+@workflows_cli.command("check", help=N_(
+    "Validate workflow files (default: every file in WORKFLOWS_DIR); exits 1 on any error, warns about "
+    "each text that lacks a shipped language."))
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 def check_workflows(files: tuple[Path, ...]) -> None:
-    """Validate workflow files (default: every file in WORKFLOWS_DIR); exits 1 on any error, warns
-    about each text that lacks a shipped language."""
     from app.workflow.catalog import check_files
     from app.workflow.catalog import label_warnings
 
@@ -82,13 +160,13 @@ def check_workflows(files: tuple[Path, ...]) -> None:
         click.echo(f"ok: {path}")
 
 
-@workflows_cli.command("migrate")
+@workflows_cli.command("migrate", help=N_(
+    "Move the open projects of workflow KEY to another version of its definition."))
 @click.argument("key")
-@click.option("--to", "to_version", required=True, type=int, help="The version to move projects to.")
-@click.option("--map", "mappings", multiple=True, metavar="OLD=NEW",
-              help="Where projects in stage OLD go (repeatable); same-named stages map implicitly.")
+@option("--to", "to_version", required=True, type=int, help=N_("The version to move projects to."))
+@option("--map", "mappings", multiple=True, metavar="OLD=NEW",
+        help=N_("Where projects in stage OLD go (repeatable); same-named stages map implicitly."))
 def migrate_workflow(key: str, to_version: int, mappings: tuple[str, ...]) -> None:
-    """Move the open projects of workflow KEY to another version of its definition."""
     from app.projects import services
 
     mapping: dict[str, str] = {}
@@ -107,13 +185,13 @@ def migrate_workflow(key: str, to_version: int, mappings: tuple[str, ...]) -> No
                  version=to_version))
 
 
-@click.command("demo")
-@click.option("--if-empty", is_flag=True, help="Only load when the database has no account at all.")
-@click.option("--locale", type=click.Choice(["fr", "en", "ar"]), default=None,
-              help="The language of the demo's content (default: the cluster's default language).")
+@click.command("demo", cls=TranslatedCommand, help=N_(
+    "Load demo data (accounts, projects at every stage) in LOCALE; running it twice changes nothing."))
+@option("--if-empty", is_flag=True, help=N_("Only load when the database has no account at all."))
+@option("--locale", type=click.Choice(["fr", "en", "ar"]), default=None,
+        help=N_("The language of the demo's content (default: the cluster's default language)."))
 @with_appcontext  # `flask` pushes one for any command; `app.cli` (the test runner) only for AppGroup ones
 def demo_command(if_empty: bool, locale: str | None) -> None:
-    """Load demo data (accounts, projects at every stage) in LOCALE; running it twice changes nothing."""
     from sqlalchemy import func
     from sqlalchemy import select
 
@@ -131,9 +209,8 @@ def demo_command(if_empty: bool, locale: str | None) -> None:
     click.echo(_("Demo data loaded.") if created else _("Demo data already present; nothing changed."))
 
 
-@scheduler_cli.command("run")
+@scheduler_cli.command("run", help=N_("Run the scheduler process (production: exactly one per deployment)."))
 def scheduler_run() -> None:
-    """Run the scheduler process (production: exactly one per deployment)."""
     from app.scheduling.runner import run_forever
 
     click.echo(_("Scheduler running: a sweep every %(seconds)s s. Ctrl-C stops.",
@@ -141,11 +218,11 @@ def scheduler_run() -> None:
     run_forever(current_app._get_current_object())
 
 
-@scheduler_cli.command("tick")
-@click.option("--now", "now_text", metavar="ISO-8601", help="The instant to sweep at (default: now), e.g. "
-              "2026-11-28T09:00:00Z.")
+@scheduler_cli.command("tick", help=N_(
+    "Run one sweep synchronously: plan check-ins, mark due/overdue, send reminders."))
+@option("--now", "now_text", metavar="ISO-8601",
+        help=N_("The instant to sweep at (default: now), e.g. 2026-11-28T09:00:00Z."))
 def scheduler_tick(now_text: str | None) -> None:
-    """Run one sweep synchronously: plan check-ins, mark due/overdue, send reminders."""
     import dataclasses
     import datetime as dt
 
@@ -163,10 +240,10 @@ def scheduler_tick(now_text: str | None) -> None:
     click.echo(" ".join(f"{k}={v}" for k, v in dataclasses.asdict(report).items()))
 
 
-@data_cli.command("export")
+@data_cli.command("export", help=N_(
+    "Write every record to FILE (JSON Lines, database-neutral), streamed row by row."))
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 def data_export(file: Path) -> None:
-    """Write every record to FILE (JSON Lines, database-neutral), streamed row by row."""
     from app.core import portable
 
     with db.engine.connect() as connection:
@@ -177,10 +254,10 @@ def data_export(file: Path) -> None:
                  tables=len(counts), file=file))
 
 
-@data_cli.command("import")
+@data_cli.command("import", help=N_(
+    "Load FILE into this (migrated, empty) database; all or nothing (COPY on PostgreSQL)."))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def data_import(file: Path) -> None:
-    """Load FILE into this (migrated, empty) database; all or nothing (COPY on PostgreSQL)."""
     from app.core import portable
 
     try:
@@ -213,9 +290,9 @@ def _advance(bar) -> Callable[[str, int], None]:
     return advance
 
 
-@pipeline_cli.command("rebuild")
+@pipeline_cli.command("rebuild", help=N_(
+    "Recompute the pipeline's read model from the projects, their history, check-ins and mentors."))
 def pipeline_rebuild() -> None:
-    """Recompute the pipeline's read model from the projects, their history, check-ins and mentors."""
     _rebuild_pipeline()
 
 

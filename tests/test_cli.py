@@ -454,3 +454,22 @@ def test_workflows_check_warns_about_a_text_without_a_shipped_language(runner, t
     assert f"warning: {path}: events.advance.label: no ar text (shown in French instead)" in result.output
     assert f"warning: {path}: readiness.dimensions.technology.label: no ar text" in result.output
     assert "error:" not in result.output
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("ar_MA.UTF-8", ("إدارة الحسابات.", "إنشاء حساب بالعنوان EMAIL")),
+    ("fr_FR.UTF-8", ("Gérer les comptes.", "Créer un compte avec EMAIL")),
+    ("C.UTF-8", ("Manage accounts.", "Create an account with EMAIL")),
+])
+def test_help_speaks_the_terminal_s_language(runner, lang, words):
+    env = {"LANG": lang, "LC_ALL": None, "LC_MESSAGES": None}
+
+    group = runner.invoke(args=["users", "--help"], env=env)
+    command = runner.invoke(args=["users", "create", "--help"], env=env)
+
+    assert group.exit_code == command.exit_code == 0
+    assert words[0] in group.output and words[1] in group.output  # the group's text, its commands' short help
+    assert words[1] in command.output
+    option = {"ar_MA.UTF-8": "الاسم الكامل للشخص.", "fr_FR.UTF-8": "Le nom complet de la personne.",
+              "C.UTF-8": "The person's full name."}[lang]
+    assert option in command.output

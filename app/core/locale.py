@@ -34,13 +34,16 @@ def _user_preferences() -> tuple[str | None, ...] | None:
     return g.get("user_preferences")
 
 
-def terminal_language() -> str:
-    """The language of the terminal (LC_ALL, LC_MESSAGES, LANG), for the command line; English by default."""
+def terminal_language(shipped: tuple[str, ...] | None = None) -> str:
+    """The language of the terminal (LC_ALL, LC_MESSAGES, LANG), for the command line; English by default.
+
+    `shipped`: the languages to choose from (default: the app's `LANGUAGES`; given where no app is
+    loaded yet, as when click prints a command's `--help`)."""
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(name, "")
         if value:
             language = value.split("_")[0].split(".")[0].lower()
-            return language if language in current_app.config["LANGUAGES"] else "en"
+            return language if language in (shipped or current_app.config["LANGUAGES"]) else "en"
     return "en"
 
 
