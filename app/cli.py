@@ -15,6 +15,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.core.errors import DomainError
 from app.core.locale import terminal_language
@@ -181,8 +182,9 @@ def migrate_workflow(key: str, to_version: int, mappings: tuple[str, ...]) -> No
     except DomainError as exc:
         db.session.rollback()
         raise click.ClickException(exc.text) from None
-    click.echo(_("Moved %(count)s project(s) of %(key)s to version %(version)s.", count=moved, key=key,
-                 version=to_version))
+    click.echo(ngettext("Moved %(num)s project of %(key)s to version %(version)s.",
+                        "Moved %(num)s projects of %(key)s to version %(version)s.", moved, key=key,
+                        version=to_version))
 
 
 @click.command("demo", cls=TranslatedCommand, help=N_(

@@ -295,7 +295,7 @@ def test_workflows_migrate_moves_open_projects_through_the_map(start_app, write_
     runner = start_app().test_cli_runner()
     result = runner.invoke(args=["workflows", "migrate", "innovation_path", "--to", "2", "--map", "project=prototype"])
     assert result.exit_code == 0, result.output
-    assert "Moved 2 project(s) of innovation_path to version 2." in result.output
+    assert "Moved 2 projects of innovation_path to version 2." in result.output
     session.expire_all()
     assert (at_idea.workflow_version, at_idea.stage) == (2, "idea")
     assert (at_project.workflow_version, at_project.stage) == (2, "prototype")
