@@ -72,6 +72,12 @@ def tables(metadata: MetaData) -> list[Table]:
     return [t for t in metadata.sorted_tables if t.name not in SEEDED and not t.info.get("derived")]
 
 
+def exported_columns(table: Table) -> list:
+    """A table's columns that a dump carries: not those derived from other rows (`info={"derived":
+    True}`, e.g. a flag the read model's sweep keeps), which the import's rebuild sets again."""
+    return [c for c in table.columns if not c.info.get("derived")]
+
+
 def row_counts(connection: Connection, metadata: MetaData) -> dict[str, int]:
     """table → rows (for a progress bar's length)."""
     return {t.name: connection.scalar(select(func.count()).select_from(t)) for t in tables(metadata)}
@@ -80,9 +86,9 @@ def row_counts(connection: Connection, metadata: MetaData) -> dict[str, int]:
 def _encoded_rows(connection: Connection, table: Table) -> Iterator[str]:
     """The table's rows as export lines, in primary-key order, read `BATCH` at a time (a server-side
     cursor on PostgreSQL: nothing holds the whole table)."""
-    order = list(table.primary_key.columns) or list(table.columns)
+    order = list(table.primary_key.columns) or exported_columns(table)
     result = connection.execution_options(stream_results=True, yield_per=BATCH).execute(
-        select(table).order_by(*order))
+        select(*exported_columns(table)).order_by(*order))
     for part in result.partitions():
         for row in part:
             yield _line(list(row))
@@ -95,7 +101,7 @@ def export(connection: Connection, metadata: MetaData, out: IO[str], *,
     counts: dict[str, int] = {}
     out.write(_line({"format": FORMAT, "version": FORMAT_VERSION}) + "\n")
     for table in tables(metadata):
-        out.write(_line({"table": table.name, "columns": [c.name for c in table.columns]}) + "\n")
+        out.write(_line({"table": table.name, "columns": [c.name for c in exported_columns(table)]}) + "\n")
         count = 0
         for line in _encoded_rows(connection, table):
             out.write(line)
