@@ -14,6 +14,7 @@ from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
 from sqlalchemy import event
+from sqlalchemy import text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -275,6 +276,12 @@ class PipelineEntry(Base):
         Index("ix_pipeline_entries_walk", "workflow_key", "stage", "status", "stage_entered_at"),
         # Projects whose stall instant passed and are not flagged yet (or flagged ahead of `now`).
         Index("ix_pipeline_entries_stall", "is_too_long", "stall_at"),
+        # The attention list's first stalled projects (flagged by the sweep), oldest first. Partial: the
+        # entries not flagged are read by `ix_pipeline_entries_stall` (a short range), never in this order.
+        Index("ix_pipeline_entries_too_long", "stage_entered_at", "project_id",
+              sqlite_where=text("is_too_long IS 1"), postgresql_where=text("is_too_long")),
+        # The attention list's first active projects without a mentor at their stage, oldest first.
+        Index("ix_pipeline_entries_waiting", "status", "has_mentor", "stage_entered_at", "project_id"),
     )
 
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)

@@ -148,3 +148,47 @@ def test_percentile_ranks_are_the_nearest_ranks_of_the_old_query():
 def _diff(a, b):
     return [(k, {f: (a[4][k][f], b[4][k][f]) for f in a[4][k] if a[4][k][f] != b[4][k][f]})
             for k in a[4] if a[4][k] != b[4][k]], a[:4] == b[:4]
+
+
+def _attention_from_sources(session, now) -> dict[str, tuple[int, list[int]]]:
+    """The read-model-served attention kinds computed the old way, over the projects and check-ins:
+    kind → (count, first ten project ids)."""
+    from sqlalchemy import func
+    from sqlalchemy import select
+
+    from app.attention.queries import CAP
+    from app.checkins.models import CheckIn
+    from app.mentoring import queries as mentoring_queries
+    from app.pipeline.queries import filtered_projects
+    from app.pipeline.queries import stalled_flags
+    from app.workflow.catalog import catalog_of
+
+    def kind(stmt, id_column):
+        sub = stmt.subquery()
+        count = session.scalar(select(func.count()).select_from(sub))
+        return count, list(session.scalars(select(sub.c[id_column]).limit(CAP)))
+
+    base = filtered_projects(Filters()).subquery("base")
+    too_long, _overdue, _none = stalled_flags(base, now, catalog_of(session).all_latest())
+    return {
+        "no_mentor": kind(mentoring_queries.select_projects_needing_mentor(), "id"),
+        "overdue_checkin": kind(select(CheckIn.project_id).where(CheckIn.status == "overdue")
+                                .order_by(CheckIn.due_at, CheckIn.id), "project_id"),
+        "stalled": kind(select(base.c.id).where(too_long).order_by(base.c.stage_entered_at, base.c.id), "id"),
+    }
+
+
+def test_the_attention_list_reads_the_figures_of_the_projects(session, portfolio, now, manager):
+    """The kinds the read model serves (counts from counters, first items from its indexes) equal the
+    rules over the projects, at instants before and after a sweep."""
+    from app.attention.queries import attention
+
+    for at in (now, now + dt.timedelta(days=45), now + dt.timedelta(days=400)):
+        for sweep in (False, True):
+            if sweep:
+                readmodel.mark_too_long(session, now=at)
+                session.commit()
+            kept = {k.kind: (k.count, [i.project_id for i in k.items]) for k in attention(session, manager, now=at)}
+            direct = _attention_from_sources(session, at)
+            assert {k: kept[k] for k in direct} == direct
+    assert all(count for count, _ids in direct.values()), direct
