@@ -41,9 +41,11 @@ from app.mentoring import queries as mentoring_queries
 from app.mentoring.models import MentorAssignment
 from app.officehours.models import Booking
 from app.officehours.models import MentorAvailability
+from app.pipeline.readmodel import late_drift
 from app.projects.models import DeliverableState
 from app.projects.models import PipelineCount
 from app.projects.models import PipelineEntry
+from app.projects.models import PipelineLateReport
 from app.projects.models import Project
 from app.projects.models import ProjectMember
 from app.workflow.catalog import catalog_of
@@ -242,9 +244,12 @@ def _checkin_rows(stmt: Select) -> Select:
 
 
 def _late_kpi_reports(session: Session, user: User, now: dt.datetime) -> Kind:
-    # The count reads `ix_kpi_reports_status_due` only (no report row, no project): the late reports.
-    total = (select(func.count()).select_from(KpiReport)
-             .where(KpiReport.status == "open", KpiReport.due_at < now).scalar_subquery())
+    # The read model's count (`pipeline_late_reports`) corrected by the reports late since the sweep
+    # (or counted ahead of `now`): short ranges of `ix_kpi_reports_late`.
+    counted = select(func.coalesce(func.sum(PipelineLateReport.n), 0)).scalar_subquery()
+    drift = [select(func.count()).select_from(KpiReport)
+             .where(late_drift(now), KpiReport.is_counted_late.is_(flag)).scalar_subquery() for flag in (False, True)]
+    total = counted + drift[0] - drift[1]
     stmt = (kpi_queries.select_open(now=now, late_only=True)
             .with_only_columns(KpiReport.id, KpiReport.project_id, KpiReport.due_at, KpiReport.period_start,
                                KpiReport.period_end, Project.name)

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from sqlalchemy import and_
+from sqlalchemy import case
 from sqlalchemy import func
 from sqlalchemy import literal
 from sqlalchemy import or_
@@ -25,11 +26,15 @@ from sqlalchemy.orm import Session
 
 from app.core.sqltime import days_between
 from app.core.sqltime import instant
+from app.kpis.models import KpiReport
+from app.pipeline.readmodel import late_drift
 from app.pipeline.readmodel import month_of
 from app.pipeline.readmodel import stall_drift
 from app.projects.models import PipelineCount
 from app.projects.models import PipelineEntry
 from app.projects.models import PipelineHistogram
+from app.projects.models import PipelineLateReport
+from app.projects.models import Project
 from app.projects.models import StagePassage
 
 
@@ -65,7 +70,8 @@ def counts(session: Session, workflow: str | None, figure: Callable, now: dt.dat
         overdue_total += n if overdue else 0
     e = PipelineEntry
     drift = (select(e.workflow_key, e.stage, e.is_too_long, e.is_overdue, e.has_mentor, func.count())
-             .where(stall_drift(now), e.status == "active")
+             .where(stall_drift(now))  # a stall instant is set for active entries only: no status filter,
+             # which would lead SQLite to another index than the two ranges of `ix_pipeline_entries_stall`
              .group_by(e.workflow_key, e.stage, e.is_too_long, e.is_overdue, e.has_mentor))
     if workflow:
         drift = drift.where(e.workflow_key == workflow)
@@ -76,6 +82,26 @@ def counts(session: Session, workflow: str | None, figure: Callable, now: dt.dat
         if not overdue and mentor:
             f.stalled += sign * n
     return total, dict(by_status), poles, overdue_total
+
+
+def late_reports(session: Session, workflow: str | None, figure: Callable, now: dt.datetime) -> int:
+    """Fill each stage's open KPI reports past their due instant; return their number. The counters
+    (`pipeline_late_reports`) corrected by the reports whose flag disagrees with `now` (`late_drift`)."""
+    k, late = KpiReport, PipelineLateReport
+    counted = select(late.workflow_key, late.stage, late.n.label("n")).where(late.n != 0)
+    drift = (select(Project.workflow_key, k.stage, case((k.is_counted_late.is_(True), -1), else_=1).label("n"))
+             .join(Project, Project.id == k.project_id).where(late_drift(now)))
+    if workflow:
+        counted = counted.where(late.workflow_key == workflow)
+        drift = drift.where(Project.workflow_key == workflow)
+    both = union_all(counted, drift).subquery()
+    total = 0
+    for wf, stage, n in session.execute(select(both.c.workflow_key, both.c.stage, func.sum(both.c.n))
+                                        .group_by(both.c.workflow_key, both.c.stage)):
+        if n:
+            figure(wf, stage).late_kpi_reports = int(n)
+            total += int(n)
+    return total
 
 
 def ranks(total: int) -> tuple[int, int, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import JSON
+from sqlalchemy import BigInteger
 from sqlalchemy import CheckConstraint
 from sqlalchemy import Date
 from sqlalchemy import Float
@@ -282,6 +283,8 @@ class PipelineEntry(Base):
               sqlite_where=text("is_too_long IS 1"), postgresql_where=text("is_too_long")),
         # The attention list's first active projects without a mentor at their stage, oldest first.
         Index("ix_pipeline_entries_waiting", "status", "has_mentor", "stage_entered_at", "project_id"),
+        # The pipeline's first stalled projects: active entries, longest in their stage first.
+        Index("ix_pipeline_entries_oldest", "status", "stage_entered_at", "project_id"),
     )
 
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
@@ -306,6 +309,49 @@ class PipelineEntry(Base):
     reached: Mapped[str] = mapped_column(Text, default="")
     #: How many completed stays of the project `stage_passages` holds.
     passages: Mapped[int] = mapped_column(default=0)
+    #: The mentors of its open assignments (any stage), space-separated ids, one per assignment:
+    #: what it adds to `mentor_loads`.
+    mentors: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: Its financing per (source, status, currency): `source:status:currency:cents:lines`, space-separated;
+    #: what it adds to `pipeline_funding` (under its workflow, stage and pole).
+    funding: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class MentorLoad(Base):
+    """How many open assignments each mentor has (the pipeline's mentor load, busiest first)."""
+
+    __tablename__ = "mentor_loads"
+    __table_args__ = (Index("ix_mentor_loads_n", "n"),)
+
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    n: Mapped[int] = mapped_column(default=0)
+
+
+class PipelineLateReport(Base):
+    """Open KPI reports counted late (`KpiReport.is_counted_late`) per workflow and the stage they are for."""
+
+    __tablename__ = "pipeline_late_reports"
+
+    workflow_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(64), primary_key=True)
+    n: Mapped[int] = mapped_column(default=0)
+
+
+class PipelineFunding(Base):
+    """Financing summed per (source, status, currency, workflow, stage, pole): the pipeline's summary."""
+
+    __tablename__ = "pipeline_funding"
+
+    source: Mapped[str] = mapped_column(String(32), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    workflow_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(64), primary_key=True)
+    pole_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: In hundredths (exact on every database: the amounts have two decimals).
+    cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    #: How many financing lines.
+    n: Mapped[int] = mapped_column(default=0)
 
 
 class PipelineCount(Base):
