@@ -12,10 +12,12 @@ groups and buckets, not the number of projects or events.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 
 from sqlalchemy import and_
+from sqlalchemy import bindparam
 from sqlalchemy import case
 from sqlalchemy import func
 from sqlalchemy import literal
@@ -24,8 +26,9 @@ from sqlalchemy import select
 from sqlalchemy import union_all
 from sqlalchemy.orm import Session
 
+from app.core import statements
+from app.core.models import UTCDateTime
 from app.core.sqltime import days_between
-from app.core.sqltime import instant
 from app.kpis.models import KpiReport
 from app.pipeline.readmodel import late_drift
 from app.pipeline.readmodel import month_of
@@ -122,7 +125,7 @@ def percentiles_and_funnel(session: Session, workflow: str | None, figure: Calla
     located = located.subquery()
     r1, r2, r9 = ((located.c.total + 1) // 2, (located.c.total + 2) // 2, (9 * located.c.total + 9) // 10)
     holds = or_(*(and_(located.c.cum - located.c.n < r, r <= located.c.cum) for r in (r1, r2, r9)))
-    walks, wanted = [], []
+    walks, wanted, params = [], [], {"now": now}
     for kind, wf, stage, bucket, n, cum, total in session.execute(
             select(located).where(or_(located.c.kind == "reached", holds))):
         if kind == "reached":
@@ -130,11 +133,15 @@ def percentiles_and_funnel(session: Session, workflow: str | None, figure: Calla
             continue
         before = cum - n
         for rank in sorted({r for r in ranks(total) if before < r <= cum}):
-            walks.append(_walk(kind, wf, stage, bucket, rank - before - 1, len(walks), now, dialect))
+            params.update(_walk_params(kind, wf, stage, bucket, rank - before - 1, len(walks)))
+            walks.append(kind)
             wanted.append((kind, wf, stage, rank, total))
     values: dict[int, float] = {}
     if walks:
-        values.update((i, v) for i, v in session.execute(union_all(*walks)))
+        # One union of the walks, built once per sequence of kinds (its values are parameters): the
+        # same from request to request while the histograms keep their shape.
+        stmt = statements.kept(("pipeline.walks", dialect, tuple(walks)), lambda: _walks(tuple(walks), dialect))
+        values.update((i, v) for i, v in session.execute(stmt, params))
     found: dict[tuple, dict[int, float]] = defaultdict(dict)
     for index, (kind, wf, stage, rank, total) in enumerate(wanted):
         value = values[index]
@@ -149,24 +156,42 @@ def percentiles_and_funnel(session: Session, workflow: str | None, figure: Calla
             f.median_days_done, f.p90_days_done = median, p90
 
 
-def _walk(kind: str, workflow: str, stage: str, bucket: int, offset: int, index: int, now: dt.datetime,
-          dialect: str):
-    """The days at `offset` in one bucket (newest entries first for `now`: ascending time in stage)."""
+def _walk_params(kind: str, workflow: str, stage: str, bucket: int, offset: int, index: int) -> dict:
+    """The parameters of the `index`-th walk of `_walks`."""
+    params = {f"w{index}": workflow, f"s{index}": stage, f"o{index}": offset}
     if kind == "now":
-        e = PipelineEntry
-        start, end = month_of(bucket)
-        days = days_between(e.stage_entered_at, instant(now), dialect)
-        inner = (select(literal(index).label("i"), days.label("v"))
-                 .where(e.workflow_key == workflow, e.stage == stage, e.status == "active",
-                        e.stage_entered_at >= start, e.stage_entered_at < end)
-                 .order_by(e.stage_entered_at.desc()).limit(1).offset(offset))
+        params[f"a{index}"], params[f"z{index}"] = month_of(bucket)
     else:
-        p = StagePassage
-        inner = (select(literal(index).label("i"), p.days.label("v"))
-                 .where(p.workflow_key == workflow, p.stage == stage, p.bucket == bucket)
-                 .order_by(p.days).limit(1).offset(offset))
-    sub = inner.subquery()
-    return select(sub.c.i, sub.c.v)
+        params[f"b{index}"] = bucket
+    return params
+
+
+def _walks(kinds: tuple[str, ...], dialect: str):
+    """A union of walks, the i-th of kind `kinds[i]`: the days at offset `o{i}` in one bucket (newest
+    entries first for `now`: ascending time in stage; shortest stays first for `done`)."""
+    now = bindparam("now", type_=UTCDateTime())
+    parts = []
+    for index, kind in enumerate(kinds):
+        param = functools.partial(_param, index)
+        if kind == "now":
+            e = PipelineEntry
+            inner = (select(literal(index).label("i"), days_between(e.stage_entered_at, now, dialect).label("v"))
+                     .where(e.workflow_key == param("w"), e.stage == param("s"), e.status == "active",
+                            e.stage_entered_at >= param("a", UTCDateTime()),
+                            e.stage_entered_at < param("z", UTCDateTime()))
+                     .order_by(e.stage_entered_at.desc()).limit(1).offset(param("o")))
+        else:
+            p = StagePassage
+            inner = (select(literal(index).label("i"), p.days.label("v"))
+                     .where(p.workflow_key == param("w"), p.stage == param("s"), p.bucket == param("b"))
+                     .order_by(p.days).limit(1).offset(param("o")))
+        sub = inner.subquery()
+        parts.append(select(sub.c.i, sub.c.v))
+    return union_all(*parts)
+
+
+def _param(index: int, name: str, type_=None):
+    return bindparam(f"{name}{index}", type_=type_)
 
 
 def _round(value) -> float | None:

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from sqlalchemy import Select
 from sqlalchemy import and_
+from sqlalchemy import bindparam
 from sqlalchemy import case
 from sqlalchemy import distinct
 from sqlalchemy import false
@@ -30,7 +31,9 @@ from app.checkins.models import CheckIn
 from app.cluster.models import Funding
 from app.cluster.queries import count_members
 from app.core import changes
+from app.core import statements
 from app.core.bounds import DB_INT_MAX
+from app.core.models import UTCDateTime
 from app.core.sqltime import days_between
 from app.core.sqltime import instant
 from app.kpis.models import KpiReport
@@ -247,7 +250,6 @@ def pipeline(session: Session, filters: Filters, *, now: dt.datetime,
     base = filtered_projects(filters).subquery("base")
     definitions = catalog_of(session).all_latest()
     stages = _stage_skeleton(filters, definitions)
-    too_long, overdue, no_mentor = stalled_flags(base, now, definitions)
     changes.catch_up(session)
 
     figure = functools.partial(_figures, stages)
@@ -283,10 +285,12 @@ def pipeline(session: Session, filters: Filters, *, now: dt.datetime,
         load, mentors_total = _busiest_mentors(session, now=now, limit=mentor_rows)
     stalled = []
     if stalled_list:
-        stalled = (_stalled_from_entries(session, filters.workflow, now, dialect) if served else
-                   _stalled_list(session, base, too_long, overdue, no_mentor, now, dialect))
+        if served:
+            stalled = _stalled_from_entries(session, filters.workflow, now, dialect)
+        else:
+            stalled = _stalled_list(session, base, *stalled_flags(base, now, definitions), now, dialect)
     if board:
-        _board(session, base, stages, now, dialect)
+        _board(session, filters, stages, now, dialect)
     return Pipeline(filters=filters, total=total, by_status=dict(by_status), stages=list(stages.values()),
                     poles=sorted(poles), overdue_checkins=overdue_total, stalled=stalled,
                     mentor_load=load, mentors_total=mentors_total, members=count_members(session),
@@ -374,7 +378,7 @@ def _funding_from_counters(session: Session, workflow: str | None) -> list[Fundi
             .where(f.n != 0).order_by(f.source, f.status, f.currency, f.workflow_key, f.stage, f.pole_key))
     if workflow:
         stmt = stmt.where(f.workflow_key == workflow)
-    return [FundingRow(r[0], r[1], r[2], r[3], r[4], r[5], (Decimal(r[6]) / 100).quantize(Decimal("0.01")), r[7])
+    return [FundingRow(r[0], r[1], r[2], r[3], r[4], r[5], Decimal(r[6]).scaleb(-2), r[7])
             for r in session.execute(stmt)]
 
 
@@ -431,29 +435,18 @@ def _stalled_from_entries(session: Session, workflow: str | None, now: dt.dateti
                            bool(r.is_overdue), not r.has_mentor) for r in session.execute(stmt)]
 
 
-def _board(session, base, stages, now, dialect) -> None:
+def _board(session, filters: Filters, stages, now, dialect) -> None:
     """The first cards of each column (longest in stage first), with founders and mentors.
 
     Each column's first cards are one ORDER BY … LIMIT read from `ix_projects_board` (ranking every
-    project with a window function grew with the portfolio), and the stalled flags are computed for
-    the cards only.
+    project with a window function grew with the portfolio); their stalled flags are their entries'
+    in the read model. The statement is built once per filters and stages (`app.core.statements`).
     """
-    columns = [select(base).where(base.c.workflow_key == workflow, base.c.stage == stage)
-               .order_by(base.c.stage_entered_at, base.c.id).limit(CARDS_PER_STAGE).subquery()
-               for workflow, stage in stages]
-    if not columns:
+    if not stages:
         return
-    top = union_all(*(select(column) for column in columns)).subquery("top")
-    # The cards' stalled flags are their entries' in the read model (exact: kept in each write's transaction).
-    e = PipelineEntry
-    active = top.c.status == "active"
-    too_long = and_(active, e.stall_at.is_not(None), e.stall_at <= instant(now))
-    days = days_between(top.c.stage_entered_at, instant(now), dialect)
-    rows = session.execute(select(top, days.label("days"), too_long.label("too_long"),
-                                  and_(active, e.is_overdue.is_(True)).label("overdue"),
-                                  and_(active, e.has_mentor.is_(False)).label("no_mentor"))
-                           .join(e, e.project_id == top.c.id)
-                           .order_by(top.c.workflow_key, top.c.stage, top.c.stage_entered_at, top.c.id)).all()
+    rows = session.execute(statements.kept(("pipeline.board", dialect, filters, tuple(stages)),
+                                           lambda: _board_statement(filters, tuple(stages), dialect)),
+                           {"now": now}).all()
     ids = [r.id for r in rows]
     founders: dict[int, list[str]] = defaultdict(list)
     for project_id, name in session.execute(
@@ -499,6 +492,23 @@ def _busiest_mentors(session: Session, *, now: dt.datetime, limit: int) -> tuple
                sessions.scalar_subquery(), overdue.scalar_subquery(), total.scalar_subquery().label("total"))
         .order_by(top.c.active.desc(), top.c.name, top.c.id)).all()
     return [MentorLoadRow(*row[:7]) for row in rows], rows[0].total if rows else 0
+
+
+def _board_statement(filters: Filters, stages: tuple[tuple[str, str], ...], dialect: str) -> Select:
+    base = filtered_projects(filters).subquery("base")
+    columns = [select(base).where(base.c.workflow_key == workflow, base.c.stage == stage)
+               .order_by(base.c.stage_entered_at, base.c.id).limit(CARDS_PER_STAGE).subquery()
+               for workflow, stage in stages]
+    top = union_all(*(select(column) for column in columns)).subquery("top")
+    now = bindparam("now", type_=UTCDateTime())
+    e = PipelineEntry
+    active = top.c.status == "active"
+    too_long = and_(active, e.stall_at.is_not(None), e.stall_at <= now)
+    return (select(top, days_between(top.c.stage_entered_at, now, dialect).label("days"), too_long.label("too_long"),
+                   and_(active, e.is_overdue.is_(True)).label("overdue"),
+                   and_(active, e.has_mentor.is_(False)).label("no_mentor"))
+            .join(e, e.project_id == top.c.id)
+            .order_by(top.c.workflow_key, top.c.stage, top.c.stage_entered_at, top.c.id))
 
 
 def mentor_load(session: Session, *, now: dt.datetime, limit: int | None = None) -> list[MentorLoadRow]:
