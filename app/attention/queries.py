@@ -43,6 +43,7 @@ from app.officehours.models import Booking
 from app.officehours.models import MentorAvailability
 from app.pipeline.readmodel import late_drift
 from app.projects.models import DeliverableState
+from app.projects.models import MentorLoad
 from app.projects.models import PipelineCount
 from app.projects.models import PipelineEntry
 from app.projects.models import PipelineLateReport
@@ -189,16 +190,27 @@ def _no_mentor(session: Session, user: User, now: dt.datetime) -> Kind:
 
 
 def _mentors_without_availability(session: Session, user: User, now: dt.datetime) -> Kind:
-    """Active mentors who follow projects but publish no office hours (their founders cannot book them)."""
-    published = exists().where(MentorAvailability.mentor_id == User.id)
-    # Per mentor, the first open assignment: an index-only read (`ix_mentor_assignments_mentor_started`).
-    since = (select(func.min(MentorAssignment.started_at))
-             .where(MentorAssignment.mentor_id == User.id, MentorAssignment.ended_at.is_(None)).scalar_subquery())
-    stmt = (select(User.id, User.name, since.label("since"))
-            .where(User.role == "mentor", User.is_disabled.is_(False), ~published,
-                   exists().where(MentorAssignment.mentor_id == User.id, MentorAssignment.ended_at.is_(None)))
-            .order_by(since, User.id))
-    return _kind(session, "mentor_without_availability", stmt, lambda r: Item(
+    """Active mentors who follow projects but publish no office hours (their founders cannot book them).
+
+    The mentors with open assignments are the read model's `mentor_loads` (n > 0). The first ten by
+    their first open assignment come from a walk of the open assignments in order of start
+    (`ix_mentor_assignments_open_started`), qualifying mentors only, cut after CAP × the largest load
+    (+ CAP) rows: the CAP-th qualifying mentor's first row cannot come later, since the rows before it
+    belong to the CAP - 1 mentors before it. So no mentor's first assignment is computed but theirs."""
+    ml, ma = MentorLoad, MentorAssignment
+    published = exists().where(MentorAvailability.mentor_id == ml.mentor_id)
+    counted = (select(func.count()).select_from(ml).join(User, User.id == ml.mentor_id)
+               .where(ml.n > 0, User.role == "mentor", User.is_disabled.is_(False), ~published).scalar_subquery())
+    qualifies = and_(User.role == "mentor", User.is_disabled.is_(False),
+                     ~exists().where(MentorAvailability.mentor_id == ma.mentor_id))
+    enough = select(func.coalesce(func.max(ml.n), 0) * CAP + CAP).scalar_subquery()
+    first_rows = (select(ma.mentor_id, ma.started_at).join(User, User.id == ma.mentor_id)
+                  .where(ma.ended_at.is_(None), qualifies).order_by(ma.started_at, ma.id).limit(enough)
+                  .subquery("first_rows"))
+    stmt = (select(User.id, User.name, func.min(first_rows.c.started_at).label("since"))
+            .join(first_rows, first_rows.c.mentor_id == User.id).group_by(User.id, User.name)
+            .order_by(func.min(first_rows.c.started_at), User.id))
+    return _counted(session, "mentor_without_availability", stmt, counted, lambda r: Item(
         title=r.name, since=r.since, endpoint="officehours.bookings", args={"mentor": r.id}))
 
 

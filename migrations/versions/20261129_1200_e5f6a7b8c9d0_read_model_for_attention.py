@@ -68,6 +68,7 @@ def upgrade():
         batch_op.create_index('ix_mentor_assignments_mentor_started', ['mentor_id', 'ended_at', 'started_at'],
                               unique=False)
         batch_op.drop_index('ix_mentor_assignments_mentor_active')
+        batch_op.create_index('ix_mentor_assignments_open_started', ['ended_at', 'started_at', 'id'], unique=False)
     _fill()
 
 
@@ -103,6 +104,7 @@ def downgrade():
         batch_op.drop_column('funding')
         batch_op.drop_column('mentors')
     with op.batch_alter_table('mentor_assignments', schema=None) as batch_op:
+        batch_op.drop_index('ix_mentor_assignments_open_started')
         batch_op.create_index('ix_mentor_assignments_mentor_active', ['mentor_id', 'ended_at'], unique=False)
         batch_op.drop_index('ix_mentor_assignments_mentor_started')
     with op.batch_alter_table('pipeline_entries', schema=None) as batch_op:

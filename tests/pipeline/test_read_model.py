@@ -206,7 +206,14 @@ def _attention_from_sources(session, now) -> dict[str, tuple[int, list[int]]]:
 
     base = filtered_projects(Filters()).subquery("base")
     too_long, _overdue, _none = stalled_flags(base, now, catalog_of(session).all_latest())
+    from app.auth.models import User
+    from app.mentoring.models import MentorAssignment
+
+    busy = (select(User.id).join(MentorAssignment, MentorAssignment.mentor_id == User.id)
+            .where(User.role == "mentor", User.is_disabled.is_(False), MentorAssignment.ended_at.is_(None))
+            .group_by(User.id).order_by(func.min(MentorAssignment.started_at), User.id))
     return {
+        "mentor_without_availability": kind(busy, "id"),
         "overdue_kpi_report": kind(select(KpiReport.project_id)
                                    .where(KpiReport.status == "open", KpiReport.due_at < now)
                                    .order_by(KpiReport.due_at, KpiReport.id), "project_id"),
@@ -227,7 +234,8 @@ def test_the_attention_list_reads_the_figures_of_the_projects(session, portfolio
             if sweep:
                 readmodel.mark_too_long(session, now=at)
                 session.commit()
-            kept = {k.kind: (k.count, [i.project_id for i in k.items]) for k in attention(session, manager, now=at)}
+            kept = {k.kind: (k.count, [i.project_id or i.args.get("mentor") for i in k.items])
+                    for k in attention(session, manager, now=at)}
             direct = _attention_from_sources(session, at)
             assert {k: kept[k] for k in direct} == direct
     assert all(count for count, _ids in direct.values()), direct
