@@ -192,24 +192,22 @@ def _no_mentor(session: Session, user: User, now: dt.datetime) -> Kind:
 def _mentors_without_availability(session: Session, user: User, now: dt.datetime) -> Kind:
     """Active mentors who follow projects but publish no office hours (their founders cannot book them).
 
-    The mentors with open assignments are the read model's `mentor_loads` (n > 0). The first ten by
-    their first open assignment come from a walk of the open assignments in order of start
-    (`ix_mentor_assignments_open_started`), qualifying mentors only, cut after CAP × the largest load
-    (+ CAP) rows: the CAP-th qualifying mentor's first row cannot come later, since the rows before it
-    belong to the CAP - 1 mentors before it. So no mentor's first assignment is computed but theirs."""
+    The mentors with open assignments are the read model's `mentor_loads` (n > 0); each one's first
+    open assignment is read from `ix_mentor_assignments_mentor_started` alone. (An index on open
+    assignments by start, to walk them in order, led SQLite to it for a project's own assignments.)"""
     ml, ma = MentorLoad, MentorAssignment
-    published = exists().where(MentorAvailability.mentor_id == ml.mentor_id)
-    counted = (select(func.count()).select_from(ml).join(User, User.id == ml.mentor_id)
-               .where(ml.n > 0, User.role == "mentor", User.is_disabled.is_(False), ~published).scalar_subquery())
-    qualifies = and_(User.role == "mentor", User.is_disabled.is_(False),
-                     ~exists().where(MentorAvailability.mentor_id == ma.mentor_id))
-    enough = select(func.coalesce(func.max(ml.n), 0) * CAP + CAP).scalar_subquery()
-    first_rows = (select(ma.mentor_id, ma.started_at).join(User, User.id == ma.mentor_id)
-                  .where(ma.ended_at.is_(None), qualifies).order_by(ma.started_at, ma.id).limit(enough)
-                  .subquery("first_rows"))
-    stmt = (select(User.id, User.name, func.min(first_rows.c.started_at).label("since"))
-            .join(first_rows, first_rows.c.mentor_id == User.id).group_by(User.id, User.name)
-            .order_by(func.min(first_rows.c.started_at), User.id))
+    # The account checked by its key in a scalar subquery, not a join: PostgreSQL misjudged how many
+    # loads are active mentors' and merged with every user.
+    active = (select(User.id).where(User.id == ml.mentor_id, User.role == "mentor", User.is_disabled.is_(False))
+              .scalar_subquery())
+    qualifies = and_(ml.n > 0, active.is_not(None), ~exists().where(MentorAvailability.mentor_id == ml.mentor_id))
+    counted = select(func.count()).select_from(ml).where(qualifies).scalar_subquery()
+    since = (select(func.min(ma.started_at)).where(ma.mentor_id == ml.mentor_id, ma.ended_at.is_(None))
+             .scalar_subquery())
+    firsts = (select(ml.mentor_id, since.label("since")).where(qualifies).order_by(since, ml.mentor_id)
+              .limit(CAP).subquery("firsts"))
+    stmt = (select(User.id, User.name, firsts.c.since).join(firsts, firsts.c.mentor_id == User.id)
+            .order_by(firsts.c.since, User.id))
     return _counted(session, "mentor_without_availability", stmt, counted, lambda r: Item(
         title=r.name, since=r.since, endpoint="officehours.bookings", args={"mentor": r.id}))
 

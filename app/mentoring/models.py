@@ -56,8 +56,6 @@ class MentorAssignment(Base):
         Index("ix_mentor_assignments_project_active", "project_id", "ended_at"),
         # A mentor's open assignments, and the first of them (index-only: the attention list).
         Index("ix_mentor_assignments_mentor_started", "mentor_id", "ended_at", "started_at"),
-        # The open assignments in order of start (the attention list's mentors without office hours).
-        Index("ix_mentor_assignments_open_started", "ended_at", "started_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

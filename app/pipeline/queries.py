@@ -472,7 +472,11 @@ def _busiest_mentors(session: Session, *, now: dt.datetime, limit: int) -> tuple
     largest, then sessions and overdue check-ins of those mentors only (their indexes). One statement."""
     ml = MentorLoad
     mentor = and_(User.role == "mentor", User.is_disabled.is_(False))
-    threshold = (select(ml.n).join(User, User.id == ml.mentor_id).where(mentor, ml.n > 0)
+    # The loads from the largest down (`ix_mentor_loads_n`), each mentor's account checked by its key:
+    # a scalar subquery, which PostgreSQL keeps per row (as a join it misjudged how many loads are
+    # mentors' and merged with every user).
+    is_mentor = select(User.id).where(User.id == ml.mentor_id, mentor).scalar_subquery()
+    threshold = (select(ml.n).where(ml.n > 0, is_mentor.is_not(None))
                  .order_by(ml.n.desc()).offset(limit - 1).limit(1).scalar_subquery())
     active = func.coalesce(ml.n, 0)
     top = (select(User.id, User.name, active.label("active"))

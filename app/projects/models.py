@@ -279,8 +279,10 @@ class PipelineEntry(Base):
         Index("ix_pipeline_entries_stall", "is_too_long", "stall_at"),
         # The attention list's first stalled projects (flagged by the sweep), oldest first. Partial: the
         # entries not flagged are read by `ix_pipeline_entries_stall` (a short range), never in this order.
+        # Its condition is spelled as SQLAlchemy writes `.is_(True)` on each database, so that the
+        # planners match it to the query's.
         Index("ix_pipeline_entries_too_long", "stage_entered_at", "project_id",
-              sqlite_where=text("is_too_long IS 1"), postgresql_where=text("is_too_long")),
+              sqlite_where=text("is_too_long IS 1"), postgresql_where=text("is_too_long IS true")),
         # The attention list's first active projects without a mentor at their stage, oldest first.
         Index("ix_pipeline_entries_waiting", "status", "has_mentor", "stage_entered_at", "project_id"),
         # The pipeline's first stalled projects: active entries, longest in their stage first.

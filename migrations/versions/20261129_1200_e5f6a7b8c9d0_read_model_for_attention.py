@@ -3,7 +3,8 @@
 Indexes on `pipeline_entries` for the attention list's first stalled projects and first projects
 without a mentor; a mentor's first open assignment read from the index alone; `mentor_loads`
 (open assignments per mentor) and `pipeline_funding` (financing per source, status, currency,
-workflow, stage and pole), with what each entry adds to them; `pipeline_late_reports` (open KPI
+workflow, stage and pole), with what each entry adds to them; users by role and name (the
+mentor filter read from the index alone); `pipeline_late_reports` (open KPI
 reports counted late, flagged on the report by the sweep); then the read model is rebuilt.
 
 Revision ID: e5f6a7b8c9d0
@@ -60,15 +61,17 @@ def upgrade():
     )
     with op.batch_alter_table('pipeline_entries', schema=None) as batch_op:
         batch_op.create_index('ix_pipeline_entries_too_long', ['stage_entered_at', 'project_id'], unique=False,
-                              sqlite_where=sa.text('is_too_long IS 1'), postgresql_where=sa.text('is_too_long'))
+                              sqlite_where=sa.text('is_too_long IS 1'), postgresql_where=sa.text('is_too_long IS true'))
         batch_op.create_index('ix_pipeline_entries_waiting', ['status', 'has_mentor', 'stage_entered_at',
                                                               'project_id'], unique=False)
         batch_op.create_index('ix_pipeline_entries_oldest', ['status', 'stage_entered_at', 'project_id'], unique=False)
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.create_index('ix_users_role_name', ['role', 'is_disabled', 'name', 'id'], unique=False)
+        batch_op.drop_index('ix_users_role')
     with op.batch_alter_table('mentor_assignments', schema=None) as batch_op:
         batch_op.create_index('ix_mentor_assignments_mentor_started', ['mentor_id', 'ended_at', 'started_at'],
                               unique=False)
         batch_op.drop_index('ix_mentor_assignments_mentor_active')
-        batch_op.create_index('ix_mentor_assignments_open_started', ['ended_at', 'started_at', 'id'], unique=False)
     _fill()
 
 
@@ -92,6 +95,9 @@ def _fill():
 
 
 def downgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.create_index('ix_users_role', ['role'], unique=False)
+        batch_op.drop_index('ix_users_role_name')
     op.drop_table('pipeline_funding')
     with op.batch_alter_table('kpi_reports', schema=None) as batch_op:
         batch_op.drop_index('ix_kpi_reports_late')
@@ -104,7 +110,6 @@ def downgrade():
         batch_op.drop_column('funding')
         batch_op.drop_column('mentors')
     with op.batch_alter_table('mentor_assignments', schema=None) as batch_op:
-        batch_op.drop_index('ix_mentor_assignments_open_started')
         batch_op.create_index('ix_mentor_assignments_mentor_active', ['mentor_id', 'ended_at'], unique=False)
         batch_op.drop_index('ix_mentor_assignments_mentor_started')
     with op.batch_alter_table('pipeline_entries', schema=None) as batch_op:
