@@ -23,7 +23,8 @@ from app.pipeline.queries import pipeline
 @roles("manager")
 def get_pipeline():
     params.query_args()  # types and bounds; the filters' meaning is the page's own (filters_from)
-    p = pipeline(db.session, filters_from(request.args), now=utcnow())
+    # The answer has no board and no stalled list: neither is read.
+    p = pipeline(db.session, filters_from(request.args), now=utcnow(), board=False, stalled_list=False)
     by_pole = [{"pole": pole, "counts": {f"{s.workflow}:{s.stage}" if len(p.workflows) > 1 else s.stage:
                                          s.by_pole.get(pole, 0) for s in p.stages}} for pole in p.poles]
     return schemas.PipelineOut(

@@ -21,6 +21,7 @@ from sqlalchemy import and_
 from sqlalchemy import exists
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import union_all
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
@@ -32,6 +33,7 @@ from app.checkins.models import OPEN_STATUSES
 from app.checkins.models import CheckIn
 from app.cluster import queries as cluster_queries
 from app.cluster.models import SupportRequest
+from app.core import changes
 from app.core.sqltime import instant
 from app.kpis import queries as kpi_queries
 from app.kpis.models import KpiReport
@@ -39,10 +41,12 @@ from app.mentoring import queries as mentoring_queries
 from app.mentoring.models import MentorAssignment
 from app.officehours.models import Booking
 from app.officehours.models import MentorAvailability
-from app.pipeline.queries import Filters
-from app.pipeline.queries import filtered_projects
-from app.pipeline.queries import stalled_flags
+from app.pipeline.readmodel import late_drift
 from app.projects.models import DeliverableState
+from app.projects.models import MentorLoad
+from app.projects.models import PipelineCount
+from app.projects.models import PipelineEntry
+from app.projects.models import PipelineLateReport
 from app.projects.models import Project
 from app.projects.models import ProjectMember
 from app.workflow.catalog import catalog_of
@@ -98,13 +102,23 @@ def kinds_for(user: User) -> tuple[str, ...]:
 
 def attention(session: Session, user: User, *, now: dt.datetime) -> list[Kind]:
     """Every kind of work waiting for `user`, in priority order (empty kinds included, count 0)."""
+    changes.catch_up(session)  # the pipeline's read model sees this transaction's own writes
     return [_BUILDERS[kind](session, user, now) for kind in kinds_for(user)]
 
 
 def _kind(session: Session, name: str, stmt: Select, build) -> Kind:
-    """Run `stmt` once: its first CAP rows become items, `count(*) OVER ()` the exact count."""
-    rows = session.execute(stmt.add_columns(func.count().over().label("total")).limit(CAP)).all()
-    return Kind(name, rows[0].total if rows else 0, [build(row) for row in rows])
+    """Run `stmt` once: its first CAP rows become items, a count of the same rows (a scalar subquery:
+    an index-only count where an index serves the filter) the exact count. (`count(*) OVER ()` made
+    SQLite materialise and sort every matching row to list ten.)"""
+    total = select(func.count()).select_from(stmt.order_by(None).subquery()).scalar_subquery()
+    return _counted(session, name, stmt, total, build)
+
+
+def _counted(session: Session, name: str, stmt: Select, total, build) -> Kind:
+    """Run `stmt` once: its first CAP rows become items; `total`, a scalar subquery over a maintained
+    counter (the pipeline's read model), is the exact count without counting the rows themselves."""
+    rows = session.execute(stmt.add_columns(total.label("total")).limit(CAP)).all()
+    return Kind(name, int(rows[0].total or 0) if rows else 0, [build(row) for row in rows])
 
 
 def _project_item(project_id: int, name: str, since, endpoint: str = "projects.detail", **extra) -> Item:
@@ -161,44 +175,74 @@ def _calls_without_reviewers(session: Session, user: User, now: dt.datetime) -> 
 
 
 def _no_mentor(session: Session, user: User, now: dt.datetime) -> Kind:
-    needing = mentoring_queries.select_projects_needing_mentor().subquery()
-    stmt = (select(needing.c.id, needing.c.name, needing.c.stage_entered_at, needing.c.workflow_key, needing.c.stage)
-            .order_by(needing.c.stage_entered_at, needing.c.id))
-    return _kind(session, "no_mentor", stmt, lambda r: _project_item(
+    """Active projects without a mentor at their stage (mentoring's rule, `select_projects_needing_mentor`),
+    read from the pipeline's read model: the count is a sum of counters, the first items an index
+    range (`ix_pipeline_entries_waiting`), whatever the number of projects."""
+    e, c = PipelineEntry, PipelineCount
+    total = (select(func.coalesce(func.sum(c.n), 0))
+             .where(c.status == "active", c.has_mentor.is_(False)).scalar_subquery())
+    stmt = (select(e.project_id.label("id"), Project.name, e.stage_entered_at, e.workflow_key, e.stage)
+            .join(Project, Project.id == e.project_id)
+            .where(e.status == "active", e.has_mentor.is_(False)).order_by(e.stage_entered_at, e.project_id))
+    return _counted(session, "no_mentor", stmt, total, lambda r: _project_item(
         r.id, r.name, r.stage_entered_at, "mentoring.suggestions",
         detail={"workflow": r.workflow_key, "stage": r.stage}))
 
 
 def _mentors_without_availability(session: Session, user: User, now: dt.datetime) -> Kind:
-    """Active mentors who follow projects but publish no office hours (their founders cannot book them)."""
-    published = exists().where(MentorAvailability.mentor_id == User.id)
-    stmt = (select(User.id, User.name, func.min(MentorAssignment.started_at).label("since"))
-            .join(MentorAssignment, MentorAssignment.mentor_id == User.id)
-            .where(User.role == "mentor", User.is_disabled.is_(False), MentorAssignment.ended_at.is_(None), ~published)
-            .group_by(User.id, User.name).order_by(func.min(MentorAssignment.started_at), User.id))
-    return _kind(session, "mentor_without_availability", stmt, lambda r: Item(
+    """Active mentors who follow projects but publish no office hours (their founders cannot book them).
+
+    The mentors with open assignments are the read model's `mentor_loads` (n > 0); each one's first
+    open assignment is read from `ix_mentor_assignments_mentor_started` alone. (An index on open
+    assignments by start, to walk them in order, led SQLite to it for a project's own assignments.)"""
+    ml, ma = MentorLoad, MentorAssignment
+    # The account checked by its key in a scalar subquery, not a join: PostgreSQL misjudged how many
+    # loads are active mentors' and merged with every user.
+    active = (select(User.id).where(User.id == ml.mentor_id, User.role == "mentor", User.is_disabled.is_(False))
+              .scalar_subquery())
+    qualifies = and_(ml.n > 0, active.is_not(None), ~exists().where(MentorAvailability.mentor_id == ml.mentor_id))
+    counted = select(func.count()).select_from(ml).where(qualifies).scalar_subquery()
+    since = (select(func.min(ma.started_at)).where(ma.mentor_id == ml.mentor_id, ma.ended_at.is_(None))
+             .scalar_subquery())
+    firsts = (select(ml.mentor_id, since.label("since")).where(qualifies).order_by(since, ml.mentor_id)
+              .limit(CAP).subquery("firsts"))
+    stmt = (select(User.id, User.name, firsts.c.since).join(firsts, firsts.c.mentor_id == User.id)
+            .order_by(firsts.c.since, User.id))
+    return _counted(session, "mentor_without_availability", stmt, counted, lambda r: Item(
         title=r.name, since=r.since, endpoint="officehours.bookings", args={"mentor": r.id}))
 
 
 def _never_booked(session: Session, user: User, now: dt.datetime) -> Kind:
     """Active projects whose stage mentor publishes office hours and which never booked any: founders
     who may not know they can (oldest assignment first)."""
-    published = exists().where(MentorAvailability.mentor_id == MentorAssignment.mentor_id)
+    # From the mentors who publish (their assignments by `ix_mentor_assignments_mentor_started`), not
+    # from every assignment of the portfolio.
+    publishing = select(MentorAvailability.mentor_id).distinct()
     booked = exists().where(Booking.project_id == Project.id)
     stmt = (select(Project.id, Project.name, func.min(MentorAssignment.started_at).label("since"))
-            .join(MentorAssignment, and_(MentorAssignment.project_id == Project.id,
-                                         MentorAssignment.stage == Project.stage, MentorAssignment.ended_at.is_(None)))
-            .where(Project.status == "active", published, ~booked)
+            .select_from(MentorAssignment)
+            .join(Project, and_(MentorAssignment.project_id == Project.id, MentorAssignment.stage == Project.stage))
+            .where(MentorAssignment.mentor_id.in_(publishing), MentorAssignment.ended_at.is_(None),
+                   Project.status == "active", ~booked)
             .group_by(Project.id, Project.name).order_by(func.min(MentorAssignment.started_at), Project.id))
     return _kind(session, "never_booked", stmt, lambda r: _project_item(r.id, r.name, r.since))
 
 
 def _overdue_checkins(session: Session, user: User, now: dt.datetime) -> Kind:
-    mine = {"mentor_id": user.id} if not user.is_manager else {}
-    stmt = _checkin_rows(checkin_queries.select_checkins(user, status="overdue", **mine))
     endpoint = "projects.detail" if user.is_manager else "mentoring.log_session"
-    return _kind(session, "overdue_checkin", stmt, lambda r: _project_item(
-        r.project_id, r.name, r.due_at, endpoint, due=r.due_at, detail={"mentor": r.mentor}))
+
+    def build(r) -> Item:
+        return _project_item(r.project_id, r.name, r.due_at, endpoint, due=r.due_at, detail={"mentor": r.mentor})
+
+    if not user.is_manager:  # a mentor's own: few
+        stmt = _checkin_rows(checkin_queries.select_checkins(user, status="overdue", mentor_id=user.id))
+        return _kind(session, "overdue_checkin", stmt, build)
+    # Every overdue check-in: a project has at most one open check-in (`uq_checkins_open_project`), so
+    # their number is the read model's count of projects with one; the first ten, an index range.
+    total = (select(func.coalesce(func.sum(PipelineCount.n), 0))
+             .where(PipelineCount.is_overdue.is_(True)).scalar_subquery())
+    stmt = _checkin_rows(checkin_queries.select_checkins(user, status="overdue"))
+    return _counted(session, "overdue_checkin", stmt, total, build)
 
 
 def _checkin_rows(stmt: Select) -> Select:
@@ -210,11 +254,17 @@ def _checkin_rows(stmt: Select) -> Select:
 
 
 def _late_kpi_reports(session: Session, user: User, now: dt.datetime) -> Kind:
+    # The read model's count (`pipeline_late_reports`) corrected by the reports late since the sweep
+    # (or counted ahead of `now`): short ranges of `ix_kpi_reports_late`.
+    counted = select(func.coalesce(func.sum(PipelineLateReport.n), 0)).scalar_subquery()
+    drift = [select(func.count()).select_from(KpiReport)
+             .where(late_drift(now), KpiReport.is_counted_late.is_(flag)).scalar_subquery() for flag in (False, True)]
+    total = counted + drift[0] - drift[1]
     stmt = (kpi_queries.select_open(now=now, late_only=True)
             .with_only_columns(KpiReport.id, KpiReport.project_id, KpiReport.due_at, KpiReport.period_start,
                                KpiReport.period_end, Project.name)
             .join(Project, Project.id == KpiReport.project_id))
-    return _kind(session, "overdue_kpi_report", stmt, lambda r: Item(
+    return _counted(session, "overdue_kpi_report", stmt, total, lambda r: Item(
         title=r.name, since=r.due_at, endpoint="kpis.report", args={"report_id": r.id}, project_id=r.project_id,
         due=r.due_at, detail={"period_start": r.period_start, "period_end": r.period_end}))
 
@@ -222,11 +272,26 @@ def _late_kpi_reports(session: Session, user: User, now: dt.datetime) -> Kind:
 def _stalled(session: Session, user: User, now: dt.datetime) -> Kind:
     """Projects longer in their stage than it expects (the pipeline's rule); its other two stalled
     reasons, an overdue check-in and no mentor, are kinds of their own above this one."""
-    base = filtered_projects(Filters()).subquery("base")
-    too_long, _overdue, _no_mentor = stalled_flags(base, now, catalog_of(session).all_latest())
-    stmt = (select(base.c.id, base.c.name, base.c.workflow_key, base.c.stage, base.c.stage_entered_at)
-            .where(too_long).order_by(base.c.stage_entered_at, base.c.id))
-    return _kind(session, "stalled", stmt, lambda r: _project_item(
+    e = PipelineEntry
+    # The read model's counters (flags as of the last sweep) corrected by the entries whose instant
+    # passed since, or lies ahead of `now` (`readmodel.stall_drift`: an index range).
+    flagged = (select(func.coalesce(func.sum(PipelineCount.n), 0))
+               .where(PipelineCount.status == "active", PipelineCount.is_too_long.is_(True)).scalar_subquery())
+    passed = (select(func.count()).select_from(e)
+              .where(e.is_too_long.is_(False), e.stall_at <= now).scalar_subquery())
+    ahead = (select(func.count()).select_from(e)
+             .where(e.is_too_long.is_(True), e.stall_at > now).scalar_subquery())
+    # The oldest: the first ten flagged (`ix_pipeline_entries_too_long`, in order) and those whose
+    # instant passed since the sweep (`ix_pipeline_entries_stall`: a short range), then ten of both.
+    columns = (e.project_id, e.workflow_key, e.stage, e.stage_entered_at)
+    flagged_first = (select(*columns).where(e.is_too_long.is_(True), e.stall_at <= now)
+                     .order_by(e.stage_entered_at, e.project_id).limit(CAP).subquery())
+    firsts = union_all(select(flagged_first),
+                       select(*columns).where(e.is_too_long.is_(False), e.stall_at <= now)).subquery("firsts")
+    stmt = (select(firsts.c.project_id.label("id"), Project.name, firsts.c.workflow_key, firsts.c.stage,
+                   firsts.c.stage_entered_at)
+            .join(Project, Project.id == firsts.c.project_id).order_by(firsts.c.stage_entered_at, firsts.c.project_id))
+    return _counted(session, "stalled", stmt, flagged + passed - ahead, lambda r: _project_item(
         r.id, r.name, r.stage_entered_at, detail={"workflow": r.workflow_key, "stage": r.stage,
                                                   "days": max((now - r.stage_entered_at).days, 0)}))
 

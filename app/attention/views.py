@@ -41,7 +41,7 @@ bp.add_app_template_filter(lambda value: format_date(value) if value else "", "d
 @role_required("manager")
 def cockpit():
     now = utcnow()
-    figures = pipeline(db.session, Filters(), now=now, mentor_rows=0)
+    figures = pipeline(db.session, Filters(), now=now, mentor_rows=0, stalled_list=False)  # neither is shown
     default = current_app.config["DEFAULT_WORKFLOW"]
     return render_template(
         "attention/cockpit.html", kinds=attention(db.session, current_user, now=now), p=figures,

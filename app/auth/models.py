@@ -32,7 +32,9 @@ class User(Base):
     __table_args__ = (
         CheckConstraint("role IN ('applicant', 'founder', 'mentor', 'manager', 'admin')", name="role_known"),
         # Mentors, managers: a few among tens of thousands of founders (mentor lists, suggestions, load).
-        Index("ix_users_role", "role"),
+        # By role (mentor lists, suggestions, the mentor load), and a role's accounts by name read from
+        # the index alone (the pipeline's mentor filter lists every active mentor).
+        Index("ix_users_role_name", "role", "is_disabled", "name", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import User
 from app.cluster import money
+from app.cluster.models import SUPPORT_STATUSES
 from app.cluster.models import Commission
 from app.cluster.models import CommissionMember
 from app.cluster.models import ExchangeRate
@@ -128,7 +129,8 @@ def list_commissions(session: Session) -> dict[str, tuple[Commission | None, lis
 
 def is_unanswered() -> ColumnElement[bool]:
     """SQL condition on `SupportRequest`: nobody has answered it yet (an answer closes it)."""
-    return SupportRequest.status != "closed"
+    # Spelled as the statuses it keeps (not `!= 'closed'`) so `ix_support_requests_status` serves it.
+    return SupportRequest.status.in_([s for s in SUPPORT_STATUSES if s != "closed"])
 
 
 def search_reviewers(session: Session, text: str, *, exclude: set[int] = frozenset(), limit: int = 20) -> list[User]:

@@ -71,11 +71,12 @@ def _isolable(text: str) -> set[str]:
     return names - numeric
 
 
-def fill(text: str, variables: dict) -> str:
-    """`text % variables`, each text value isolated when the reader's language is right to left."""
+def fill(text: str, variables: dict, *, rtl: bool | None = None) -> str:
+    """`text % variables`, each text value isolated when the reader's language is right to left
+    (`rtl`: whether it is, when the caller knows; else read from the request)."""
     if not variables:
         return text
-    if is_rtl():
+    if is_rtl() if rtl is None else rtl:
         names = _isolable(str(text))
         variables = {k: (isolate(v) if k in names and v is not None and str(v) != "" else v)
                      for k, v in variables.items()}

@@ -96,10 +96,19 @@ def filesize(value) -> str:
     return f"{shown}\N{NO-BREAK SPACE}{units[unit]}"
 
 
-def bdi(value) -> Markup | str:
+def _render_is_rtl(context) -> bool:
+    """Whether this render's page reads right to left: `text_dir`, set once per render by
+    `_per_render` (a page calls the filters and gettext hundreds of times; looking the request's
+    locale up again each time was a few milliseconds of a board), else the request's locale."""
+    direction = context.get("text_dir")
+    return is_rtl() if direction is None else direction == "rtl"
+
+
+@pass_context
+def bdi(context, value) -> Markup | str:
     """A name, email, URL or amount set apart from the text around it on a right-to-left page
     (`<bdi>`: "Atlas TV!" stays so in Arabic, not "!Atlas TV"); unchanged on a left-to-right one."""
-    if value is None or value == "" or not is_rtl():
+    if value is None or value == "" or not _render_is_rtl(context):
         return value
     return Markup("<bdi>%s</bdi>") % value
 
@@ -157,7 +166,7 @@ def _formatted(context, text: str, variables: dict) -> str:
     values are escaped (what Jinja's new-style gettext does, with its public names only)."""
     if context.eval_ctx.autoescape:
         text = Markup(text)
-    return fill(text, variables)
+    return fill(text, variables, rtl=_render_is_rtl(context) if variables else None)
 
 
 def _newstyle(func):

@@ -14,6 +14,7 @@ from sqlalchemy import Numeric
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import false
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -45,6 +46,8 @@ class KpiReport(Base):
         UniqueConstraint("project_id", "stage", "period_start"),
         Index("ix_kpi_reports_status_due", "status", "due_at"),
         Index("ix_kpi_reports_period_end", "period_end"),
+        # The pipeline's late reports not yet counted (or counted ahead of a reader's instant): short ranges.
+        Index("ix_kpi_reports_late", "status", "is_counted_late", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,6 +58,11 @@ class KpiReport(Base):
     #: After this the report is late (it shows on the pipeline).
     due_at: Mapped[dt.datetime]
     status: Mapped[str] = mapped_column(String(16), default="open")
+    #: Counted late by the pipeline's read model (`pipeline_late_reports`): set by the sweep when the
+    #: due instant passed (`app.pipeline.readmodel.mark_too_long`); readers add the reports late since.
+    #: Derived (the sweep and the pipeline's read model keep it): a data export leaves it out and the
+    #: import's rebuild sets it again.
+    is_counted_late: Mapped[bool] = mapped_column(default=False, server_default=false(), info={"derived": True})
     #: The metrics asked for, as the stage defined them when the report opened ([{key, label, unit, type, min}]).
     metrics: Mapped[list] = mapped_column(JSON, default=list)
     #: When the founders' reminder was claimed for sending (once per report).

@@ -54,7 +54,8 @@ class MentorAssignment(Base):
     __tablename__ = "mentor_assignments"
     __table_args__ = (
         Index("ix_mentor_assignments_project_active", "project_id", "ended_at"),
-        Index("ix_mentor_assignments_mentor_active", "mentor_id", "ended_at"),
+        # A mentor's open assignments, and the first of them (index-only: the attention list).
+        Index("ix_mentor_assignments_mentor_started", "mentor_id", "ended_at", "started_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

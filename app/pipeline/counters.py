@@ -12,10 +12,13 @@ groups and buckets, not the number of projects or events.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 
 from sqlalchemy import and_
+from sqlalchemy import bindparam
+from sqlalchemy import case
 from sqlalchemy import func
 from sqlalchemy import literal
 from sqlalchemy import or_
@@ -23,13 +26,18 @@ from sqlalchemy import select
 from sqlalchemy import union_all
 from sqlalchemy.orm import Session
 
+from app.core import statements
+from app.core.models import UTCDateTime
 from app.core.sqltime import days_between
-from app.core.sqltime import instant
+from app.kpis.models import KpiReport
+from app.pipeline.readmodel import late_drift
 from app.pipeline.readmodel import month_of
 from app.pipeline.readmodel import stall_drift
 from app.projects.models import PipelineCount
 from app.projects.models import PipelineEntry
 from app.projects.models import PipelineHistogram
+from app.projects.models import PipelineLateReport
+from app.projects.models import Project
 from app.projects.models import StagePassage
 
 
@@ -65,7 +73,8 @@ def counts(session: Session, workflow: str | None, figure: Callable, now: dt.dat
         overdue_total += n if overdue else 0
     e = PipelineEntry
     drift = (select(e.workflow_key, e.stage, e.is_too_long, e.is_overdue, e.has_mentor, func.count())
-             .where(stall_drift(now), e.status == "active")
+             .where(stall_drift(now))  # a stall instant is set for active entries only: no status filter,
+             # which would lead SQLite to another index than the two ranges of `ix_pipeline_entries_stall`
              .group_by(e.workflow_key, e.stage, e.is_too_long, e.is_overdue, e.has_mentor))
     if workflow:
         drift = drift.where(e.workflow_key == workflow)
@@ -76,6 +85,26 @@ def counts(session: Session, workflow: str | None, figure: Callable, now: dt.dat
         if not overdue and mentor:
             f.stalled += sign * n
     return total, dict(by_status), poles, overdue_total
+
+
+def late_reports(session: Session, workflow: str | None, figure: Callable, now: dt.datetime) -> int:
+    """Fill each stage's open KPI reports past their due instant; return their number. The counters
+    (`pipeline_late_reports`) corrected by the reports whose flag disagrees with `now` (`late_drift`)."""
+    k, late = KpiReport, PipelineLateReport
+    counted = select(late.workflow_key, late.stage, late.n.label("n")).where(late.n != 0)
+    drift = (select(Project.workflow_key, k.stage, case((k.is_counted_late.is_(True), -1), else_=1).label("n"))
+             .join(Project, Project.id == k.project_id).where(late_drift(now)))
+    if workflow:
+        counted = counted.where(late.workflow_key == workflow)
+        drift = drift.where(Project.workflow_key == workflow)
+    both = union_all(counted, drift).subquery()
+    total = 0
+    for wf, stage, n in session.execute(select(both.c.workflow_key, both.c.stage, func.sum(both.c.n))
+                                        .group_by(both.c.workflow_key, both.c.stage)):
+        if n:
+            figure(wf, stage).late_kpi_reports = int(n)
+            total += int(n)
+    return total
 
 
 def ranks(total: int) -> tuple[int, int, int]:
@@ -96,7 +125,7 @@ def percentiles_and_funnel(session: Session, workflow: str | None, figure: Calla
     located = located.subquery()
     r1, r2, r9 = ((located.c.total + 1) // 2, (located.c.total + 2) // 2, (9 * located.c.total + 9) // 10)
     holds = or_(*(and_(located.c.cum - located.c.n < r, r <= located.c.cum) for r in (r1, r2, r9)))
-    walks, wanted = [], []
+    walks, wanted, params = [], [], {"now": now}
     for kind, wf, stage, bucket, n, cum, total in session.execute(
             select(located).where(or_(located.c.kind == "reached", holds))):
         if kind == "reached":
@@ -104,11 +133,15 @@ def percentiles_and_funnel(session: Session, workflow: str | None, figure: Calla
             continue
         before = cum - n
         for rank in sorted({r for r in ranks(total) if before < r <= cum}):
-            walks.append(_walk(kind, wf, stage, bucket, rank - before - 1, len(walks), now, dialect))
+            params.update(_walk_params(kind, wf, stage, bucket, rank - before - 1, len(walks)))
+            walks.append(kind)
             wanted.append((kind, wf, stage, rank, total))
     values: dict[int, float] = {}
     if walks:
-        values.update((i, v) for i, v in session.execute(union_all(*walks)))
+        # One union of the walks, built once per sequence of kinds (its values are parameters): the
+        # same from request to request while the histograms keep their shape.
+        stmt = statements.kept(("pipeline.walks", dialect, tuple(walks)), lambda: _walks(tuple(walks), dialect))
+        values.update((i, v) for i, v in session.execute(stmt, params))
     found: dict[tuple, dict[int, float]] = defaultdict(dict)
     for index, (kind, wf, stage, rank, total) in enumerate(wanted):
         value = values[index]
@@ -123,24 +156,42 @@ def percentiles_and_funnel(session: Session, workflow: str | None, figure: Calla
             f.median_days_done, f.p90_days_done = median, p90
 
 
-def _walk(kind: str, workflow: str, stage: str, bucket: int, offset: int, index: int, now: dt.datetime,
-          dialect: str):
-    """The days at `offset` in one bucket (newest entries first for `now`: ascending time in stage)."""
+def _walk_params(kind: str, workflow: str, stage: str, bucket: int, offset: int, index: int) -> dict:
+    """The parameters of the `index`-th walk of `_walks`."""
+    params = {f"w{index}": workflow, f"s{index}": stage, f"o{index}": offset}
     if kind == "now":
-        e = PipelineEntry
-        start, end = month_of(bucket)
-        days = days_between(e.stage_entered_at, instant(now), dialect)
-        inner = (select(literal(index).label("i"), days.label("v"))
-                 .where(e.workflow_key == workflow, e.stage == stage, e.status == "active",
-                        e.stage_entered_at >= start, e.stage_entered_at < end)
-                 .order_by(e.stage_entered_at.desc()).limit(1).offset(offset))
+        params[f"a{index}"], params[f"z{index}"] = month_of(bucket)
     else:
-        p = StagePassage
-        inner = (select(literal(index).label("i"), p.days.label("v"))
-                 .where(p.workflow_key == workflow, p.stage == stage, p.bucket == bucket)
-                 .order_by(p.days).limit(1).offset(offset))
-    sub = inner.subquery()
-    return select(sub.c.i, sub.c.v)
+        params[f"b{index}"] = bucket
+    return params
+
+
+def _walks(kinds: tuple[str, ...], dialect: str):
+    """A union of walks, the i-th of kind `kinds[i]`: the days at offset `o{i}` in one bucket (newest
+    entries first for `now`: ascending time in stage; shortest stays first for `done`)."""
+    now = bindparam("now", type_=UTCDateTime())
+    parts = []
+    for index, kind in enumerate(kinds):
+        param = functools.partial(_param, index)
+        if kind == "now":
+            e = PipelineEntry
+            inner = (select(literal(index).label("i"), days_between(e.stage_entered_at, now, dialect).label("v"))
+                     .where(e.workflow_key == param("w"), e.stage == param("s"), e.status == "active",
+                            e.stage_entered_at >= param("a", UTCDateTime()),
+                            e.stage_entered_at < param("z", UTCDateTime()))
+                     .order_by(e.stage_entered_at.desc()).limit(1).offset(param("o")))
+        else:
+            p = StagePassage
+            inner = (select(literal(index).label("i"), p.days.label("v"))
+                     .where(p.workflow_key == param("w"), p.stage == param("s"), p.bucket == param("b"))
+                     .order_by(p.days).limit(1).offset(param("o")))
+        sub = inner.subquery()
+        parts.append(select(sub.c.i, sub.c.v))
+    return union_all(*parts)
+
+
+def _param(index: int, name: str, type_=None):
+    return bindparam(f"{name}{index}", type_=type_)
 
 
 def _round(value) -> float | None:

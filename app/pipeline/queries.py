@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from sqlalchemy import Select
 from sqlalchemy import and_
+from sqlalchemy import bindparam
 from sqlalchemy import case
 from sqlalchemy import distinct
 from sqlalchemy import false
@@ -30,7 +31,9 @@ from app.checkins.models import CheckIn
 from app.cluster.models import Funding
 from app.cluster.queries import count_members
 from app.core import changes
+from app.core import statements
 from app.core.bounds import DB_INT_MAX
+from app.core.models import UTCDateTime
 from app.core.sqltime import days_between
 from app.core.sqltime import instant
 from app.kpis.models import KpiReport
@@ -39,6 +42,9 @@ from app.mentoring.models import MentorAssignment
 from app.mentoring.models import MentorProfile
 from app.mentoring.queries import DEFAULT_CAPACITY
 from app.pipeline import counters
+from app.projects.models import MentorLoad
+from app.projects.models import PipelineEntry
+from app.projects.models import PipelineFunding
 from app.projects.models import Project
 from app.projects.models import ProjectEvent
 from app.projects.models import ProjectMember
@@ -236,18 +242,19 @@ def _percentiles(values, keys) -> Select:
 
 
 def pipeline(session: Session, filters: Filters, *, now: dt.datetime,
-             mentor_rows: int | None = MENTOR_LOAD_ROWS) -> Pipeline:
+             mentor_rows: int | None = MENTOR_LOAD_ROWS, board: bool = True, stalled_list: bool = True) -> Pipeline:
     """Compute every figure of the pipeline page (a fixed number of queries); the mentor load lists
-    the `mentor_rows` busiest mentors (all with None)."""
+    the `mentor_rows` busiest mentors (all with None, none with 0); `board` and `stalled_list`:
+    whether to read the board's cards and the stalled projects (the API answers neither)."""
     dialect = session.get_bind().dialect.name
     base = filtered_projects(filters).subquery("base")
     definitions = catalog_of(session).all_latest()
     stages = _stage_skeleton(filters, definitions)
-    too_long, overdue, no_mentor = stalled_flags(base, now, definitions)
     changes.catch_up(session)
 
     figure = functools.partial(_figures, stages)
-    if counters.served(filters):
+    served = counters.served(filters)
+    if served:
         total, by_status, poles, overdue_total = counters.counts(session, filters.workflow, figure, now)
         counters.percentiles_and_funnel(session, filters.workflow, figure, now)
     else:
@@ -258,21 +265,37 @@ def pipeline(session: Session, filters: Filters, *, now: dt.datetime,
             current.conversion = round(current.reached / previous.reached, 3) if previous.reached else None
 
     # 6. KPI reports past their due date, by the stage they were opened for
-    late_total = 0
-    for row in session.execute(select(base.c.workflow_key, KpiReport.stage, func.count(KpiReport.id))
-                               .join(base, base.c.id == KpiReport.project_id)
-                               .where(KpiReport.status == "open", KpiReport.due_at < instant(now))
-                               .group_by(base.c.workflow_key, KpiReport.stage)):
-        _figures(stages, row[0], row[1]).late_kpi_reports = row[2]
-        late_total += row[2]
+    if served:
+        late_total = counters.late_reports(session, filters.workflow, figure, now)
+    else:  # the late reports only (`ix_kpi_reports_status_due`), each joined to its project by key
+        late_total = 0
+        late = (select(KpiReport.project_id, KpiReport.stage).where(KpiReport.status == "open",
+                                                                    KpiReport.due_at < instant(now)).subquery())
+        for row in session.execute(select(base.c.workflow_key, late.c.stage, func.count())
+                                   .select_from(late).join(base, base.c.id == late.c.project_id)
+                                   .group_by(base.c.workflow_key, late.c.stage)):
+            _figures(stages, row[0], row[1]).late_kpi_reports = row[2]
+            late_total += row[2]
 
-    load, mentors_total = _mentor_load(session, now=now, limit=mentor_rows)
-    stalled = _stalled_list(session, base, too_long, overdue, no_mentor, now, dialect)
-    _board(session, base, stages, now, dialect)
+    if mentor_rows == 0:
+        load, mentors_total = [], 0
+    elif mentor_rows is None:
+        load, mentors_total = _mentor_load(session, now=now, limit=None)
+    else:
+        load, mentors_total = _busiest_mentors(session, now=now, limit=mentor_rows)
+    stalled = []
+    if stalled_list:
+        if served:
+            stalled = _stalled_from_entries(session, filters.workflow, now, dialect)
+        else:
+            stalled = _stalled_list(session, base, *stalled_flags(base, now, definitions), now, dialect)
+    if board:
+        _board(session, filters, stages, now, dialect)
     return Pipeline(filters=filters, total=total, by_status=dict(by_status), stages=list(stages.values()),
                     poles=sorted(poles), overdue_checkins=overdue_total, stalled=stalled,
                     mentor_load=load, mentors_total=mentors_total, members=count_members(session),
-                    funding=_funding(session, base), late_kpi_reports=late_total)
+                    funding=_funding_from_counters(session, filters.workflow) if served else _funding(session, base),
+                    late_kpi_reports=late_total)
 
 
 def _figures_from_projects(session: Session, base, stages: dict, now: dt.datetime,
@@ -348,6 +371,17 @@ def _funding(session: Session, base) -> list[FundingRow]:
             for r in rows]
 
 
+def _funding_from_counters(session: Session, workflow: str | None) -> list[FundingRow]:
+    """The financing summary from the read model's sums (`pipeline_funding`: a few hundred rows at most)."""
+    f = PipelineFunding
+    stmt = (select(f.source, f.status, f.currency, f.workflow_key, f.stage, f.pole_key, f.cents, f.n)
+            .where(f.n != 0).order_by(f.source, f.status, f.currency, f.workflow_key, f.stage, f.pole_key))
+    if workflow:
+        stmt = stmt.where(f.workflow_key == workflow)
+    return [FundingRow(r[0], r[1], r[2], r[3], r[4], r[5], Decimal(r[6]).scaleb(-2), r[7])
+            for r in session.execute(stmt)]
+
+
 def _stage_skeleton(filters: Filters, definitions: list[WorkflowDefinition]) -> dict[tuple[str, str], StageFigures]:
     """Every stage of the workflows in view, in path order, so empty stages still show."""
     stages: dict[tuple[str, str], StageFigures] = {}
@@ -382,24 +416,37 @@ def _stalled_list(session, base, too_long, overdue, no_mentor, now, dialect) -> 
                            bool(r.overdue), bool(r.no_mentor)) for r in rows]
 
 
-def _board(session, base, stages, now, dialect) -> None:
+def _stalled_from_entries(session: Session, workflow: str | None, now: dt.datetime, dialect: str
+                          ) -> list[StalledProject]:
+    """The first stalled projects (longest in their stage first) from the read model's entries: active
+    entries in order of entering their stage (`ix_pipeline_entries_waiting`'s columns), the first
+    STALLED_LIST that stay too long, have an overdue check-in or no mentor."""
+    e = PipelineEntry
+    too_long = and_(e.stall_at.is_not(None), e.stall_at <= instant(now))
+    stmt = (select(e.project_id, Project.name, e.workflow_key, e.stage,
+                   days_between(e.stage_entered_at, instant(now), dialect).label("days"), too_long.label("too_long"),
+                   e.is_overdue, e.has_mentor)
+            .join(Project, Project.id == e.project_id)
+            .where(e.status == "active", or_(too_long, e.is_overdue.is_(True), e.has_mentor.is_(False)))
+            .order_by(e.stage_entered_at, e.project_id).limit(STALLED_LIST))
+    if workflow:
+        stmt = stmt.where(e.workflow_key == workflow)
+    return [StalledProject(r.project_id, r.name, r.workflow_key, r.stage, round(float(r.days), 1), bool(r.too_long),
+                           bool(r.is_overdue), not r.has_mentor) for r in session.execute(stmt)]
+
+
+def _board(session, filters: Filters, stages, now, dialect) -> None:
     """The first cards of each column (longest in stage first), with founders and mentors.
 
     Each column's first cards are one ORDER BY … LIMIT read from `ix_projects_board` (ranking every
-    project with a window function grew with the portfolio), and the stalled flags are computed for
-    the cards only.
+    project with a window function grew with the portfolio); their stalled flags are their entries'
+    in the read model. The statement is built once per filters and stages (`app.core.statements`).
     """
-    columns = [select(base).where(base.c.workflow_key == workflow, base.c.stage == stage)
-               .order_by(base.c.stage_entered_at, base.c.id).limit(CARDS_PER_STAGE).subquery()
-               for workflow, stage in stages]
-    if not columns:
+    if not stages:
         return
-    top = union_all(*(select(column) for column in columns)).subquery("top")
-    too_long, overdue, no_mentor = stalled_flags(top, now, catalog_of(session).all_latest())
-    days = days_between(top.c.stage_entered_at, instant(now), dialect)
-    rows = session.execute(select(top, days.label("days"), too_long.label("too_long"), overdue.label("overdue"),
-                                  no_mentor.label("no_mentor"))
-                           .order_by(top.c.workflow_key, top.c.stage, top.c.stage_entered_at, top.c.id)).all()
+    rows = session.execute(statements.kept(("pipeline.board", dialect, filters, tuple(stages)),
+                                           lambda: _board_statement(filters, tuple(stages), dialect)),
+                           {"now": now}).all()
     ids = [r.id for r in rows]
     founders: dict[int, list[str]] = defaultdict(list)
     for project_id, name in session.execute(
@@ -417,6 +464,55 @@ def _board(session, base, stages, now, dialect) -> None:
         _figures(stages, r.workflow_key, r.stage).cards.append(Card(
             r.id, r.name, r.pole_key, r.status, round(float(r.days), 1), tuple(founders[r.id]),
             tuple(mentors[r.id]), reasons))
+
+
+def _busiest_mentors(session: Session, *, now: dt.datetime, limit: int) -> tuple[list[MentorLoadRow], int]:
+    """The `limit` busiest active mentors (the same rows and order as `_mentor_load`), from the read
+    model's open assignments per mentor (`mentor_loads`): the loads at or above the `limit`-th
+    largest, then sessions and overdue check-ins of those mentors only (their indexes). One statement."""
+    ml = MentorLoad
+    mentor = and_(User.role == "mentor", User.is_disabled.is_(False))
+    # The loads from the largest down (`ix_mentor_loads_n`), each mentor's account checked by its key:
+    # a scalar subquery, which PostgreSQL keeps per row (as a join it misjudged how many loads are
+    # mentors' and merged with every user).
+    is_mentor = select(User.id).where(User.id == ml.mentor_id, mentor).scalar_subquery()
+    threshold = (select(ml.n).where(ml.n > 0, is_mentor.is_not(None))
+                 .order_by(ml.n.desc()).offset(limit - 1).limit(1).scalar_subquery())
+    active = func.coalesce(ml.n, 0)
+    top = (select(User.id, User.name, active.label("active"))
+           .outerjoin(ml, ml.mentor_id == User.id)
+           .where(mentor, active >= func.coalesce(threshold, 0))
+           .order_by(active.desc(), User.name, User.id).limit(limit).subquery("top"))
+    recent = instant(now - dt.timedelta(days=30))
+    sessions = (select(func.count()).where(AdviceSession.mentor_id == top.c.id,
+                                           AdviceSession.held_at >= instant(now - dt.timedelta(days=90))))
+    s30 = (select(func.count()).where(AdviceSession.mentor_id == top.c.id, AdviceSession.held_at >= recent))
+    overdue = select(func.count()).where(CheckIn.mentor_id == top.c.id, CheckIn.status == "overdue")
+    capacity = select(MentorProfile.capacity).where(MentorProfile.user_id == top.c.id)
+    total = select(func.count()).select_from(User).where(mentor)
+    rows = session.execute(
+        select(top.c.id, top.c.name, top.c.active,
+               func.coalesce(capacity.scalar_subquery(), DEFAULT_CAPACITY), s30.scalar_subquery(),
+               sessions.scalar_subquery(), overdue.scalar_subquery(), total.scalar_subquery().label("total"))
+        .order_by(top.c.active.desc(), top.c.name, top.c.id)).all()
+    return [MentorLoadRow(*row[:7]) for row in rows], rows[0].total if rows else 0
+
+
+def _board_statement(filters: Filters, stages: tuple[tuple[str, str], ...], dialect: str) -> Select:
+    base = filtered_projects(filters).subquery("base")
+    columns = [select(base).where(base.c.workflow_key == workflow, base.c.stage == stage)
+               .order_by(base.c.stage_entered_at, base.c.id).limit(CARDS_PER_STAGE).subquery()
+               for workflow, stage in stages]
+    top = union_all(*(select(column) for column in columns)).subquery("top")
+    now = bindparam("now", type_=UTCDateTime())
+    e = PipelineEntry
+    active = top.c.status == "active"
+    too_long = and_(active, e.stall_at.is_not(None), e.stall_at <= now)
+    return (select(top, days_between(top.c.stage_entered_at, now, dialect).label("days"), too_long.label("too_long"),
+                   and_(active, e.is_overdue.is_(True)).label("overdue"),
+                   and_(active, e.has_mentor.is_(False)).label("no_mentor"))
+            .join(e, e.project_id == top.c.id)
+            .order_by(top.c.workflow_key, top.c.stage, top.c.stage_entered_at, top.c.id))
 
 
 def mentor_load(session: Session, *, now: dt.datetime, limit: int | None = None) -> list[MentorLoadRow]:

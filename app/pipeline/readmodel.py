@@ -31,8 +31,12 @@ import math
 from collections import Counter
 from collections import defaultdict
 from collections.abc import Iterable
+from decimal import Decimal
 
+from sqlalchemy import String
 from sqlalchemy import and_
+from sqlalchemy import case
+from sqlalchemy import cast
 from sqlalchemy import delete
 from sqlalchemy import event
 from sqlalchemy import func
@@ -45,11 +49,16 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from app.checkins.models import CheckIn
+from app.cluster.models import Funding
 from app.core import changes
+from app.kpis.models import KpiReport
 from app.mentoring.models import MentorAssignment
+from app.projects.models import MentorLoad
 from app.projects.models import PipelineCount
 from app.projects.models import PipelineEntry
+from app.projects.models import PipelineFunding
 from app.projects.models import PipelineHistogram
+from app.projects.models import PipelineLateReport
 from app.projects.models import Project
 from app.projects.models import ProjectEvent
 from app.projects.models import StagePassage
@@ -63,7 +72,13 @@ COUNT_KEY = ("workflow_key", "workflow_version", "stage", "pole_key", "status", 
 #: Buckets per doubling of a stay's length (`done` histogram): a percentile walks one bucket.
 BUCKETS_PER_DOUBLING = 8
 _BUSY = "pipeline_readmodel_busy"
-OLD_COLUMNS = ("project_id", *COUNT_KEY, "stage_entered_at", "stall_at", "reached", "passages")
+OLD_COLUMNS = ("project_id", *COUNT_KEY, "stage_entered_at", "stall_at", "reached", "passages", "mentors", "funding")
+FUNDING_KEY = ("source", "status", "currency", "workflow_key", "stage", "pole_key")
+#: `session.info` key: projects whose financing changed in this transaction (their sums are read again).
+_FUNDING = "pipeline_readmodel_funding"
+#: `session.info` key: (project, stage) → change of its KPI reports counted late (a report counted late
+#: was submitted or deleted).
+_LATE = "pipeline_readmodel_late"
 
 
 def days_bucket(days: float) -> int:
@@ -97,15 +112,25 @@ def _expected_days(session: Session) -> dict[tuple[str, str], int]:
             if s.expected_days}
 
 
+def _id_list(session: Session, column):
+    """SQL aggregate: the ids of `column`, space-separated (any order)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.string_agg(cast(column, String), " ")
+    return func.group_concat(column, " ")
+
+
 def _source_rows(session: Session, ids: list[int]):
     overdue = select(CheckIn.id).where(CheckIn.project_id == Project.id, CheckIn.status == "overdue").exists()
     mentor = select(MentorAssignment.id).where(
         MentorAssignment.project_id == Project.id, MentorAssignment.stage == Project.stage,
         MentorAssignment.ended_at.is_(None)).exists()
+    mentors = (select(_id_list(session, MentorAssignment.mentor_id))
+               .where(MentorAssignment.project_id == Project.id, MentorAssignment.ended_at.is_(None))
+               .scalar_subquery())
     return session.execute(
         select(Project.id, Project.workflow_key, Project.workflow_version, Project.stage, Project.pole_key,
                Project.status, func.coalesce(Project.cohort_id, 0), Project.stage_entered_at,
-               overdue.label("is_overdue"), mentor.label("has_mentor"),
+               overdue.label("is_overdue"), mentor.label("has_mentor"), mentors.label("mentors"),
                *(PipelineEntry.__table__.c[k].label(f"old_{k}") for k in OLD_COLUMNS))
         .outerjoin(PipelineEntry, PipelineEntry.project_id == Project.id)
         .where(Project.id.in_(ids)).order_by(Project.id)).all()
@@ -123,6 +148,27 @@ def _history(session: Session, ids: list[int]) -> dict[int, tuple[set[str], list
             moves[pid].append((to_stage, at))
     return {pid: (reached[pid], [(stage, at, nxt[1]) for (stage, at), nxt in zip(m, m[1:], strict=False)])
             for pid, m in moves.items()} | {pid: (reached[pid], []) for pid in reached if pid not in moves}
+
+
+def _funding(session: Session, ids: list[int]) -> dict[int, str]:
+    """Per project: its financing summed per (source, status, currency), as `PipelineEntry.funding`."""
+    sums: dict[int, Counter] = defaultdict(Counter)
+    for pid, source, status, currency, amount in session.execute(
+            select(Funding.project_id, Funding.source, Funding.status, Funding.currency, Funding.amount)
+            .where(Funding.project_id.in_(ids))):
+        cents = int((Decimal(amount) * 100).to_integral_value())
+        sums[pid][(source, status, currency, "cents")] += cents
+        sums[pid][(source, status, currency, "n")] += 1
+    return {pid: " ".join(sorted(f"{k[0]}:{k[1]}:{k[2]}:{c[(*k[:3], 'cents')]}:{n}"
+                                 for k, n in c.items() if k[3] == "n")) for pid, c in sums.items()}
+
+
+def _funding_lines(text: str) -> list[tuple[str, str, str, int, int]]:
+    lines = []
+    for part in text.split():
+        source, status, currency, cents, n = part.split(":")
+        lines.append((source, status, currency, int(cents), int(n)))
+    return lines
 
 
 def _old_entry(row) -> dict | None:
@@ -148,7 +194,9 @@ def _entry(row, expected: dict, too_long_at: dt.datetime | None) -> dict:
             "stage": row.stage, "pole_key": row.pole_key, "status": row.status, "cohort_id": row[6],
             "stage_entered_at": row.stage_entered_at, "stall_at": stall_at, "is_too_long": flagged,
             "is_overdue": bool(row.is_overdue), "has_mentor": bool(row.has_mentor),
-            "reached": old["reached"] if old is not None else "", "passages": old["passages"] if old is not None else 0}
+            "reached": old["reached"] if old is not None else "", "passages": old["passages"] if old is not None else 0,
+            "mentors": " ".join(sorted(row.mentors.split(), key=int)) if row.mentors else "",
+            "funding": old["funding"] if old is not None else ""}
 
 
 # -- applying deltas -------------------------------------------------------------------------------
@@ -161,6 +209,8 @@ class Deltas:
         self.histograms: Counter = Counter()
         self.entries: list[dict] = []
         self.passages: list[dict] = []
+        self.loads: Counter = Counter()
+        self.funding: Counter = Counter()
 
     def move(self, old: dict | None, new: dict | None) -> None:
         for entry, sign in ((old, -1), (new, 1)):
@@ -170,6 +220,15 @@ class Deltas:
             if entry["status"] == "active":
                 self.histograms[("now", entry["workflow_key"], entry["stage"],
                                  month_bucket(entry["stage_entered_at"]))] += sign
+        for entry, sign in ((old, -1), (new, 1)):
+            if entry is None:
+                continue
+            for mentor in entry["mentors"].split():
+                self.loads[(int(mentor),)] += sign
+            place = (entry["workflow_key"], entry["stage"], entry["pole_key"])
+            for source, status, currency, cents, n in _funding_lines(entry["funding"]):
+                self.funding[(source, status, currency, *place, "cents")] += sign * cents
+                self.funding[(source, status, currency, *place, "n")] += sign * n
         before = set((old or {}).get("reached", "").split())
         after = set((new or {}).get("reached", "").split())
         workflow = (new or old)["workflow_key"]
@@ -192,6 +251,15 @@ class Deltas:
         _add(session, PipelineCount, COUNT_KEY, sorted((k, n) for k, n in self.counts.items() if n))
         _add(session, PipelineHistogram, ("kind", "workflow_key", "stage", "bucket"),
              sorted((k, n) for k, n in self.histograms.items() if n))
+        _add(session, MentorLoad, ("mentor_id",), sorted((k, n) for k, n in self.loads.items() if n))
+        funding = sorted({k[:-1] for k, n in self.funding.items() if n})
+        if funding:
+            stmt = _insert(session)(PipelineFunding.__table__)
+            table = PipelineFunding.__table__
+            stmt = stmt.on_conflict_do_update(index_elements=list(FUNDING_KEY), set_={
+                "cents": table.c.cents + stmt.excluded.cents, "n": table.c.n + stmt.excluded.n})
+            session.execute(stmt, [dict(zip(FUNDING_KEY, k, strict=True), cents=self.funding[(*k, "cents")],
+                                        n=self.funding[(*k, "n")]) for k in funding])
         if self.entries:
             insert = _insert(session)
             stmt = insert(PipelineEntry.__table__)
@@ -222,15 +290,20 @@ def refresh(session: Session, ids: Iterable[int], *, with_history: Iterable[int]
     history grew, whose reached stages and completed stays are read again)."""
     ids = sorted(set(ids))
     history = set(with_history)
+    financed = session.info.pop(_FUNDING, set())
     expected = _expected_days(session)
     for offset in range(0, len(ids), CHUNK):
         chunk = ids[offset:offset + CHUNK]
         rows = _source_rows(session, chunk)
         reread = [r.id for r in rows if r.id in history or r.old_project_id is None]
         stays = _history(session, reread) if reread else {}
+        refinanced = [r.id for r in rows if r.id in financed or r.old_project_id is None]
+        funding = _funding(session, refinanced) if refinanced else {}
         deltas = Deltas()
         for row in rows:
             old, new = _old_entry(row), _entry(row, expected, None)
+            if row.id in refinanced:
+                new["funding"] = funding.get(row.id, "")
             if row.id in stays:
                 reached, passages = stays[row.id]
                 new["reached"] = " ".join(sorted(reached))
@@ -256,6 +329,7 @@ def catch_up(session: Session) -> None:
             if not ids:
                 break
             refresh(session, ids, with_history=with_history)
+            _apply_late(session)
     finally:
         session.info.pop(_BUSY, None)
 
@@ -282,8 +356,45 @@ def _note_flush(session: Session, flush_context) -> None:
                 projects.add(obj.project_id)
         elif isinstance(obj, MentorAssignment):
             projects.add(obj.project_id)
+        elif isinstance(obj, Funding):
+            projects.add(obj.project_id)
+            session.info.setdefault(_FUNDING, set()).add(obj.project_id)
+        elif isinstance(obj, KpiReport):
+            change = _late_change(session, obj)
+            if change:
+                session.info.setdefault(_LATE, Counter())[(obj.project_id, obj.stage)] += change
+                projects.add(obj.project_id)
     changes.note_projects(session, projects | events)
     changes.note_projects(session, events, events=True)
+
+
+def _late_change(session: Session, report: KpiReport) -> int:
+    """How this flush changes the report's place among those counted late: -1, 0 or +1."""
+    state = inspect(report)
+
+    def values(name: str) -> tuple:
+        history = state.attrs[name].history
+        kept = list(history.unchanged)
+        return (history.deleted or kept or [None])[0], (history.added or kept or [None])[0]
+
+    (old_status, new_status), (old_flag, new_flag) = values("status"), values("is_counted_late")
+    before = report not in session.new and old_status == "open" and bool(old_flag)
+    after = report not in session.deleted and new_status == "open" and bool(new_flag)
+    return int(after) - int(before)
+
+
+def _apply_late(session: Session) -> None:
+    """Move the late-report counters by this transaction's changes (`_LATE`)."""
+    late = {k: n for k, n in session.info.pop(_LATE, Counter()).items() if n}
+    if not late:
+        return
+    workflows = dict(session.execute(select(Project.id, Project.workflow_key)
+                                     .where(Project.id.in_({pid for pid, _stage in late}))).all())
+    deltas: Counter = Counter()
+    for (pid, stage), n in late.items():
+        if pid in workflows:
+            deltas[(workflows[pid], stage)] += n
+    _add(session, PipelineLateReport, ("workflow_key", "stage"), sorted((k, n) for k, n in deltas.items() if n))
 
 
 def _before_commit(session: Session) -> None:
@@ -293,6 +404,8 @@ def _before_commit(session: Session) -> None:
 def _after_transaction_end(session: Session, transaction) -> None:
     if transaction.parent is None:  # the outermost transaction: committed (applied) or rolled back
         changes.forget(session)
+        session.info.pop(_FUNDING, None)
+        session.info.pop(_LATE, None)
 
 
 def connect() -> None:
@@ -330,7 +443,31 @@ def mark_too_long(session: Session, *, now: dt.datetime) -> int:
         for offset in range(0, len(ids), CHUNK):
             session.execute(update(table).where(table.c.project_id.in_(ids[offset:offset + CHUNK]))
                             .values(is_too_long=flag))
+    _mark_late_reports(session, now)
     return len(rows)
+
+
+def late_drift(now: dt.datetime):
+    """SQL: the open reports whose "counted late" flag disagrees with `now` (readers correct with them)."""
+    k = KpiReport
+    return and_(k.status == "open", or_(and_(k.is_counted_late.is_(False), k.due_at < now),
+                                         and_(k.is_counted_late.is_(True), k.due_at >= now)))
+
+
+def _mark_late_reports(session: Session, now: dt.datetime) -> None:
+    """Count late the open reports whose due instant passed by `now` (and no longer those due after it)."""
+    k = KpiReport
+    rows = session.execute(select(k.id, k.stage, k.is_counted_late, Project.workflow_key)
+                           .join(Project, Project.id == k.project_id).where(late_drift(now)).order_by(k.id)).all()
+    deltas: Counter = Counter()
+    for row in rows:
+        deltas[(row.workflow_key, row.stage)] += -1 if row.is_counted_late else 1
+    _add(session, PipelineLateReport, ("workflow_key", "stage"), sorted((k_, n) for k_, n in deltas.items() if n))
+    for flag in (True, False):
+        ids = [r.id for r in rows if bool(r.is_counted_late) is not flag]
+        for offset in range(0, len(ids), CHUNK):
+            session.execute(update(KpiReport).where(KpiReport.id.in_(ids[offset:offset + CHUNK]))
+                            .values(is_counted_late=flag).execution_options(synchronize_session="fetch"))
 
 
 def stall_drift(now: dt.datetime):
@@ -343,17 +480,28 @@ def stall_drift(now: dt.datetime):
 def rebuild(session: Session, *, now: dt.datetime) -> int:
     """Recompute the whole read model from the source tables; returns the number of projects."""
     changes.forget(session)
-    for model in (StagePassage, PipelineHistogram, PipelineCount, PipelineEntry):
+    for model in (StagePassage, PipelineHistogram, PipelineCount, PipelineEntry, MentorLoad, PipelineFunding,
+                  PipelineLateReport):
         session.execute(delete(model))
+    late = and_(KpiReport.status == "open", KpiReport.due_at < now)
+    session.execute(update(KpiReport).where(KpiReport.is_counted_late.is_distinct_from(late))
+                    .values(is_counted_late=case((late, True), else_=False))
+                    .execution_options(synchronize_session="fetch"))
+    session.execute(PipelineLateReport.__table__.insert().from_select(
+        ["workflow_key", "stage", "n"],
+        select(Project.workflow_key, KpiReport.stage, func.count()).join(Project, Project.id == KpiReport.project_id)
+        .where(KpiReport.is_counted_late.is_(True)).group_by(Project.workflow_key, KpiReport.stage)))
     expected = _expected_days(session)
     ids = list(session.scalars(select(Project.id).order_by(Project.id)))
     for offset in range(0, len(ids), CHUNK):
         chunk = ids[offset:offset + CHUNK]
         rows = _source_rows(session, chunk)
         stays = _history(session, chunk)
+        funding = _funding(session, chunk)
         deltas = Deltas()
         for row in rows:
             new = _entry(row, expected, now)
+            new["funding"] = funding.get(row.id, "")
             reached, passages = stays.get(row.id, (set(), []))
             new["reached"] = " ".join(sorted(reached))
             deltas.stays(row.id, row.workflow_key, passages, 0)
@@ -378,4 +526,10 @@ def snapshot(session: Session) -> dict:
                                                       .where(PipelineHistogram.n != 0))),
         "passages": sorted((p.project_id, p.position, p.workflow_key, p.stage, p.entered_at, p.left_at, p.bucket)
                            for p in session.execute(select(StagePassage.__table__))),
+        "mentor_loads": sorted(tuple(r) for r in session.execute(select(MentorLoad.__table__)
+                                                                .where(MentorLoad.n != 0))),
+        "late_reports": sorted(tuple(r) for r in session.execute(select(PipelineLateReport.__table__)
+                                                                .where(PipelineLateReport.n != 0))),
+        "funding": sorted(tuple(r) for r in session.execute(select(PipelineFunding.__table__)
+                                                           .where(PipelineFunding.n != 0))),
     }

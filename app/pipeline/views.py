@@ -15,6 +15,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
+from markupsafe import Markup
+from markupsafe import escape
 
 from app.auth.decorators import role_required
 from app.core.bidi import right_to_left
@@ -47,10 +49,18 @@ def index():
     poles = {p.key: p.name for p in project_queries.list_poles(db.session)}
     return render_template(
         "pipeline/index.html", p=figures, filters=filters, poles=poles, workflows=catalog_of(db.session).all_latest(),
-        statuses=STATUSES, mentors=mentor_choices(db.session), cohorts=project_queries.list_cohorts(db.session),
+        statuses=STATUSES, mentor_options=_mentor_options(mentor_choices(db.session), filters.mentor),
+        cohorts=project_queries.list_cohorts(db.session),
         charts=_charts(figures, poles),
         membership_target=current_app.config["MEMBERSHIP_TARGET"],
     )
+
+
+def _mentor_options(mentors, selected: int | None) -> Markup:
+    """The mentor filter's `<option>`s, one per active mentor: joined here rather than looped over in
+    the template, which cost a few microseconds per mentor (2,000 of them nationally)."""
+    return Markup("".join(f'<option value="{int(m.mentor_id)}"{" selected" if m.mentor_id == selected else ""}>'
+                          f'{escape(m.name)}</option>' for m in mentors))
 
 
 def _charts(figures, poles: dict[str, str]) -> dict:

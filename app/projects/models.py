@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import JSON
+from sqlalchemy import BigInteger
 from sqlalchemy import CheckConstraint
 from sqlalchemy import Date
 from sqlalchemy import Float
@@ -14,6 +15,7 @@ from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
 from sqlalchemy import event
+from sqlalchemy import text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -280,6 +282,16 @@ class PipelineEntry(Base):
         Index("ix_pipeline_entries_walk", "workflow_key", "stage", "status", "stage_entered_at"),
         # Projects whose stall instant passed and are not flagged yet (or flagged ahead of `now`).
         Index("ix_pipeline_entries_stall", "is_too_long", "stall_at"),
+        # The attention list's first stalled projects (flagged by the sweep), oldest first. Partial: the
+        # entries not flagged are read by `ix_pipeline_entries_stall` (a short range), never in this order.
+        # Its condition is spelled as SQLAlchemy writes `.is_(True)` on each database, so that the
+        # planners match it to the query's.
+        Index("ix_pipeline_entries_too_long", "stage_entered_at", "project_id",
+              sqlite_where=text("is_too_long IS 1"), postgresql_where=text("is_too_long IS true")),
+        # The attention list's first active projects without a mentor at their stage, oldest first.
+        Index("ix_pipeline_entries_waiting", "status", "has_mentor", "stage_entered_at", "project_id"),
+        # The pipeline's first stalled projects: active entries, longest in their stage first.
+        Index("ix_pipeline_entries_oldest", "status", "stage_entered_at", "project_id"),
         DERIVED,
     )
 
@@ -305,6 +317,51 @@ class PipelineEntry(Base):
     reached: Mapped[str] = mapped_column(Text, default="")
     #: How many completed stays of the project `stage_passages` holds.
     passages: Mapped[int] = mapped_column(default=0)
+    #: The mentors of its open assignments (any stage), space-separated ids, one per assignment:
+    #: what it adds to `mentor_loads`.
+    mentors: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: Its financing per (source, status, currency): `source:status:currency:cents:lines`, space-separated;
+    #: what it adds to `pipeline_funding` (under its workflow, stage and pole).
+    funding: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class MentorLoad(Base):
+    """How many open assignments each mentor has (the pipeline's mentor load, busiest first)."""
+
+    __tablename__ = "mentor_loads"
+    __table_args__ = (Index("ix_mentor_loads_n", "n"), DERIVED)
+
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    n: Mapped[int] = mapped_column(default=0)
+
+
+class PipelineLateReport(Base):
+    """Open KPI reports counted late (`KpiReport.is_counted_late`) per workflow and the stage they are for."""
+
+    __tablename__ = "pipeline_late_reports"
+    __table_args__ = (DERIVED,)
+
+    workflow_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(64), primary_key=True)
+    n: Mapped[int] = mapped_column(default=0)
+
+
+class PipelineFunding(Base):
+    """Financing summed per (source, status, currency, workflow, stage, pole): the pipeline's summary."""
+
+    __tablename__ = "pipeline_funding"
+    __table_args__ = (DERIVED,)
+
+    source: Mapped[str] = mapped_column(String(32), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    workflow_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(64), primary_key=True)
+    pole_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: In hundredths (exact on every database: the amounts have two decimals).
+    cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    #: How many financing lines.
+    n: Mapped[int] = mapped_column(default=0)
 
 
 class PipelineCount(Base):

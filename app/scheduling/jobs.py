@@ -84,8 +84,6 @@ def run_sweep(now: dt.datetime) -> SweepReport:
     session.commit()
     report.due, report.overdue = checkin_sweep.advance_statuses(session, now=now, grace=options.grace)
     session.commit()
-    report.too_long = pipeline_readmodel.mark_too_long(session, now=now)
-    session.commit()
     while claimed := checkin_sweep.claim_reminders(session, now=now, lead=options.reminder_lead):
         notifications.queue(session, checkin_sweep.reminder_messages(session, claimed, render_message, options),
                             now=now)
@@ -97,6 +95,9 @@ def run_sweep(now: dt.datetime) -> SweepReport:
         session.commit()
         report.escalations += len(claimed)
     report.kpi_reports_opened, report.kpi_reminders = run_kpi_step(now, options.base_url)
+    # After the KPI step: the pipeline's read model counts late the reports it opened already late.
+    report.too_long = pipeline_readmodel.mark_too_long(session, now=now)
+    session.commit()
     report.action_items_due, report.calls_closing = run_notice_step(now)
     report.booking_reminders = run_booking_step(now)
     report.digests = run_digest_step(now, options.base_url)

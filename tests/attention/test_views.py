@@ -15,6 +15,7 @@ from app.checkins import services as checkin_services
 from app.checkins.models import CheckIn
 from app.cluster import services as cluster_services
 from app.cluster.models import CommissionMember
+from app.core import changes
 from tests.officehours.conftest import publish
 from tests.pipeline.test_query_counts import statements
 
@@ -160,6 +161,8 @@ def busy(session, now, make_user, make_project, assign, request_review, make_cal
             session.execute(update(CheckIn).where(CheckIn.project_id == project.id).values(status="overdue"))
             session.execute(update(type(orphan)).where(type(orphan).id == orphan.id)
                             .values(stage_entered_at=now - dt.timedelta(days=400)))
+            # Set-based writes past the services: note their projects, as the services do.
+            changes.note_projects(session, {project.id, orphan.id})
             session.commit()
             submit(call, title=f"Application {i}")
 

@@ -20,7 +20,7 @@ def mentors(make_user, make_project, assign):
 
 
 def test_the_api_lists_the_busiest_mentors_and_counts_them_all(monkeypatch, api, manager, mentors):
-    monkeypatch.setattr(pipeline_queries.pipeline, "__kwdefaults__", {"mentor_rows": 2})
+    monkeypatch.setitem(pipeline_queries.pipeline.__kwdefaults__, "mentor_rows", 2)
 
     body = api(manager).get("/api/v1/pipeline").get_json()
 
@@ -30,7 +30,7 @@ def test_the_api_lists_the_busiest_mentors_and_counts_them_all(monkeypatch, api,
 
 
 def test_the_page_says_how_many_are_left_out_and_the_export_lists_all(monkeypatch, login_as, manager, mentors):
-    monkeypatch.setattr(pipeline_queries.pipeline, "__kwdefaults__", {"mentor_rows": 2})
+    monkeypatch.setitem(pipeline_queries.pipeline.__kwdefaults__, "mentor_rows", 2)
     client = login_as(manager)
 
     page = client.get("/pipeline", headers={"Accept-Language": "en"}).get_data(as_text=True)
