@@ -28,7 +28,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -42,6 +41,8 @@ from bench.figures import Figure
 from bench.generate import ROOT
 from bench.generate import app_config
 from bench.generate import fresh_database
+from bench.rawsql import RawSQL
+from bench.rawsql import dbapi_connect
 from bench.serve import Client
 from bench.serve import Server
 
@@ -66,15 +67,6 @@ def measure_bulk(run, portfolio, settings, *, kind: str, workdir: Path, server_u
 
 
 # -- raw SQL, captured at the cursor --------------------------------------------------------------
-
-def dbapi_connect(url: str):
-    parsed = sa.engine.make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        return sqlite3.connect(parsed.database)
-    import psycopg
-
-    return psycopg.connect(parsed.set(drivername="postgresql").render_as_string(hide_password=False))
-
 
 def capture(url: str, email: str, password: str, paths: list[str]) -> dict[str, list[tuple[str, object]]]:
     """path → every SELECT the app sends to answer `GET path` for this user, with its parameters."""
@@ -107,27 +99,7 @@ def capture(url: str, email: str, password: str, paths: list[str]) -> dict[str, 
     return found
 
 
-class Replay:
-    """The captured statements through the DB-API driver on one open connection, every row fetched."""
-
-    def __init__(self, url: str, statements: list[tuple[str, object]]) -> None:
-        self.statements, self.connection = statements, dbapi_connect(url)
-
-    def run(self) -> float:
-        started = time.perf_counter()
-        cursor = self.connection.cursor()
-        for statement, parameters in self.statements:
-            cursor.execute(statement, parameters)
-            cursor.fetchall()
-        cursor.close()
-        self.connection.rollback()
-        return time.perf_counter() - started
-
-    def close(self) -> None:
-        self.connection.close()
-
-
-def alternate(samples: int, request, replay: Replay) -> tuple[list, list[float]]:
+def alternate(samples: int, request, replay: RawSQL) -> tuple[list, list[float]]:
     """The HTTP request and its SQL in turn, `samples` times each (same caches, same noise)."""
     answers, direct = [], []
     for _ in range(samples):
@@ -146,7 +118,7 @@ def measure_exports(portfolio, settings, samples: int, details: dict, add, *, lo
     year = f"/reports/funders?from={(portfolio.now.date() - dt.timedelta(days=365)).isoformat()}" \
            f"&to={portfolio.now.date().isoformat()}"
     captured = capture(url, email, password, ["/projects.csv", "/projects.xlsx", year])
-    csv_sql, xlsx_sql, report_sql = (Replay(url, captured[path]) for path in ("/projects.csv", "/projects.xlsx", year))
+    csv_sql, xlsx_sql, report_sql = (RawSQL(url, captured[path]) for path in ("/projects.csv", "/projects.xlsx", year))
     details.update({"export statements": len(csv_sql.statements), "report statements": len(report_sql.statements)})
     with Server(url, workers=1, log_dir=settings.logs, name=log_name) as server:
         web = Client(server.port)

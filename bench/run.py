@@ -55,6 +55,8 @@ from bench.generate import Portfolio
 from bench.generate import app_config
 from bench.generate import fresh_database
 from bench.generate import generate
+from bench.rawsql import RawSQL
+from bench.rawsql import dbapi_connect
 from bench.serve import Client
 from bench.serve import Server
 
@@ -136,36 +138,6 @@ def capture_pipeline_sql(url: str) -> list[tuple[str, object]]:
         db.session.remove()
         db.engine.dispose()
     return [(s, p) for s, p in captured if s.lstrip()[:6].upper() in ("SELECT", "WITH")]
-
-
-def dbapi_connect(url: str):
-    parsed = sa.engine.make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        return sqlite3.connect(parsed.database)
-    import psycopg
-
-    return psycopg.connect(parsed.set(drivername="postgresql").render_as_string(hide_password=False))
-
-
-class RawSQL:
-    """The captured statements, run through the DB-API driver on one open connection."""
-
-    def __init__(self, url: str, statements: list[tuple[str, object]]) -> None:
-        self.statements = statements
-        self.connection = dbapi_connect(url)
-
-    def run(self) -> float:
-        started = time.perf_counter()
-        cursor = self.connection.cursor()
-        for statement, parameters in self.statements:
-            cursor.execute(statement, parameters)
-            cursor.fetchall()
-        cursor.close()
-        self.connection.rollback()
-        return time.perf_counter() - started
-
-    def close(self) -> None:
-        self.connection.close()
 
 
 # -- figures -------------------------------------------------------------------------------------
