@@ -17,7 +17,6 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from app.core import stored_files
-from app.core.errors import DomainError
 from app.core.errors import ValidationFailed
 from app.core.i18n import _l
 
@@ -26,13 +25,9 @@ FILENAME_MAX = stored_files.FILENAME_MAX
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
-class DeckTooLarge(DomainError):
+class DeckTooLarge(stored_files.FileTooLarge):
     code = "deck_too_large"
-
-    def __init__(self, max_bytes: int) -> None:
-        mb = max_bytes / (1024 * 1024)
-        message = _l("The file is too large: at most %(mb)s MB.", mb=f"{mb:g}")
-        super().__init__(message, deck=[message])
+    field = "deck"
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,23 @@ import secrets
 import unicodedata
 from pathlib import Path
 
+from app.core.errors import DomainError
 from app.core.errors import NotFound
 from app.core.i18n import _l
 
 STORAGE_NAME = re.compile(r"[0-9a-f]{32}\.[a-z]{3,4}")
 FILENAME_MAX = 200
+
+
+class FileTooLarge(DomainError):
+    """A file over its limit; `field` names the form's field that carried it (subclasses set `code`)."""
+
+    field = "file"
+
+    def __init__(self, max_bytes: int) -> None:
+        mb = max_bytes / (1024 * 1024)
+        message = _l("The file is too large: at most %(mb)s MB.", mb=f"{mb:g}")
+        super().__init__(message, **{self.field: [message]})
 
 
 def new_storage_name(extension: str) -> str:

@@ -23,7 +23,6 @@ from sqlalchemy.orm.attributes import flag_modified
 from app.auth.models import User
 from app.core import stored_files
 from app.core.errors import Conflict
-from app.core.errors import DomainError
 from app.core.errors import Forbidden
 from app.core.errors import NotFound
 from app.core.errors import ValidationFailed
@@ -65,13 +64,8 @@ ODF_TYPES = {t.content_type: key for key, t in FILE_TYPES.items() if key in ("od
 OOXML_PARTS = {"word/": "docx", "xl/": "xlsx", "ppt/": "pptx"}
 
 
-class EvidenceTooLarge(DomainError):
+class EvidenceTooLarge(stored_files.FileTooLarge):
     code = "evidence_too_large"
-
-    def __init__(self, max_bytes: int) -> None:
-        mb = max_bytes / (1024 * 1024)
-        message = _l("The file is too large: at most %(mb)s MB.", mb=f"{mb:g}")
-        super().__init__(message, file=[message])
 
 
 @dataclass(frozen=True)
