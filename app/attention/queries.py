@@ -41,7 +41,7 @@ from app.mentoring import queries as mentoring_queries
 from app.mentoring.models import MentorAssignment
 from app.officehours.models import Booking
 from app.officehours.models import MentorAvailability
-from app.pipeline.readmodel import late_drift
+from app.pipeline.readmodel import late_drift_ranges
 from app.projects.models import DeliverableState
 from app.projects.models import MentorLoad
 from app.projects.models import PipelineCount
@@ -257,8 +257,8 @@ def _late_kpi_reports(session: Session, user: User, now: dt.datetime) -> Kind:
     # The read model's count (`pipeline_late_reports`) corrected by the reports late since the sweep
     # (or counted ahead of `now`): short ranges of `ix_kpi_reports_late`.
     counted = select(func.coalesce(func.sum(PipelineLateReport.n), 0)).scalar_subquery()
-    drift = [select(func.count()).select_from(KpiReport)
-             .where(late_drift(now), KpiReport.is_counted_late.is_(flag)).scalar_subquery() for flag in (False, True)]
+    drift = [select(func.count()).select_from(KpiReport).where(condition).scalar_subquery()
+             for condition in late_drift_ranges(now)]  # (late since the sweep, counted ahead of `now`)
     total = counted + drift[0] - drift[1]
     stmt = (kpi_queries.select_open(now=now, late_only=True)
             .with_only_columns(KpiReport.id, KpiReport.project_id, KpiReport.due_at, KpiReport.period_start,

@@ -12,6 +12,7 @@ from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -56,6 +57,10 @@ class MentorAssignment(Base):
         Index("ix_mentor_assignments_project_active", "project_id", "ended_at"),
         # A mentor's open assignments, and the first of them (index-only: the attention list).
         Index("ix_mentor_assignments_mentor_started", "mentor_id", "ended_at", "started_at"),
+        # The first open assignment of each mentor as one index probe on PostgreSQL too, which does not
+        # take `ended_at IS NULL` as an equality that orders the index above by start.
+        Index("ix_mentor_assignments_open_by_mentor", "mentor_id", "started_at",
+              postgresql_where=text("ended_at IS NULL"), sqlite_where=text("ended_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

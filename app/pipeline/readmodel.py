@@ -447,11 +447,18 @@ def mark_too_long(session: Session, *, now: dt.datetime) -> int:
     return len(rows)
 
 
-def late_drift(now: dt.datetime):
-    """SQL: the open reports whose "counted late" flag disagrees with `now` (readers correct with them)."""
+def late_drift_ranges(now: dt.datetime) -> tuple:
+    """SQL: the open reports whose "counted late" flag disagrees with `now`, as two conditions (due
+    and not yet counted late; counted late and not yet due), each one range of `ix_kpi_reports_late`.
+    Readers query them apart: PostgreSQL scanned the whole table for their OR."""
     k = KpiReport
-    return and_(k.status == "open", or_(and_(k.is_counted_late.is_(False), k.due_at < now),
-                                         and_(k.is_counted_late.is_(True), k.due_at >= now)))
+    return (and_(k.status == "open", k.is_counted_late.is_(False), k.due_at < now),
+            and_(k.status == "open", k.is_counted_late.is_(True), k.due_at >= now))
+
+
+def late_drift(now: dt.datetime):
+    """SQL: the open reports whose "counted late" flag disagrees with `now` (the sweep marks them)."""
+    return or_(*late_drift_ranges(now))
 
 
 def _mark_late_reports(session: Session, now: dt.datetime) -> None:
