@@ -21,6 +21,7 @@ from sqlalchemy import case
 from sqlalchemy import distinct
 from sqlalchemy import false
 from sqlalchemy import func
+from sqlalchemy import literal
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import union_all
@@ -448,16 +449,17 @@ def _board(session, filters: Filters, stages, now, dialect) -> None:
                                            lambda: _board_statement(filters, tuple(stages), dialect)),
                            {"now": now}).all()
     ids = [r.id for r in rows]
+    # The cards' founders and open assignments' mentors, by name, in one statement.
+    people = union_all(
+        select(literal("founder").label("role"), ProjectMember.project_id, User.name)
+        .join(User, User.id == ProjectMember.user_id).where(ProjectMember.project_id.in_(ids)),
+        select(literal("mentor"), MentorAssignment.project_id, User.name)
+        .join(User, User.id == MentorAssignment.mentor_id)
+        .where(MentorAssignment.project_id.in_(ids), MentorAssignment.ended_at.is_(None))).subquery()
     founders: dict[int, list[str]] = defaultdict(list)
-    for project_id, name in session.execute(
-            select(ProjectMember.project_id, User.name).join(User, User.id == ProjectMember.user_id)
-            .where(ProjectMember.project_id.in_(ids)).order_by(User.name)):
-        founders[project_id].append(name)
     mentors: dict[int, list[str]] = defaultdict(list)
-    for project_id, name in session.execute(
-            select(MentorAssignment.project_id, User.name).join(User, User.id == MentorAssignment.mentor_id)
-            .where(MentorAssignment.project_id.in_(ids), MentorAssignment.ended_at.is_(None)).order_by(User.name)):
-        mentors[project_id].append(name)
+    for role, project_id, name in session.execute(select(people).order_by(people.c.name)):
+        (founders if role == "founder" else mentors)[project_id].append(name)
     for r in rows:
         reasons = tuple(k for k, flag in (("too_long", r.too_long), ("overdue_checkin", r.overdue),
                                           ("no_mentor", r.no_mentor)) if flag)
@@ -546,14 +548,57 @@ def _mentor_load(session: Session, *, now: dt.datetime, limit: int | None) -> tu
     return [MentorLoadRow(*row[:7]) for row in rows], rows[0].total if rows else 0
 
 
+#: Mentors a typed name may match before the page asks for more of it.
+MENTOR_MATCHES = 10
+
+
 @dataclass(frozen=True)
 class MentorChoice:
     mentor_id: int
     name: str
 
 
-def mentor_choices(session: Session) -> list[MentorChoice]:
-    """Every active mentor, by name, for the page's mentor filter."""
-    return [MentorChoice(*row) for row in session.execute(
-        select(User.id, User.name).where(User.role == "mentor", User.is_disabled.is_(False))
-        .order_by(User.name, User.id))]
+@dataclass(frozen=True)
+class MentorFilter:
+    """The page's mentor filter: a name typed in the field (a national cluster has thousands of
+    mentors: a list of them all was the largest part of the page) or a mentor's id from a link."""
+
+    #: What the field shows: the chosen mentor's name, or what was typed.
+    text: str = ""
+    mentor_id: int | None = None
+    #: Typed text that names no single mentor: the active mentors whose name contains it (at most
+    #: MENTOR_MATCHES + 1: one more says there are more).
+    matches: tuple[MentorChoice, ...] = ()
+
+    @property
+    def unresolved(self) -> bool:
+        return bool(self.text) and self.mentor_id is None
+
+    @property
+    def shown(self) -> tuple[MentorChoice, ...]:
+        return self.matches[:MENTOR_MATCHES]
+
+    @property
+    def more(self) -> bool:
+        return len(self.matches) > MENTOR_MATCHES
+
+
+def mentor_filter(session: Session, mentor_id: int | None, text: str) -> MentorFilter:
+    """Resolve the mentor filter: an id wins; else the one active mentor whose name is `text` (case
+    aside), or the only one whose name contains it; else the candidates, none applied."""
+    if mentor_id is not None:
+        name = session.scalar(select(User.name).where(User.id == mentor_id, User.role == "mentor")) \
+            if abs(mentor_id) <= DB_INT_MAX else None
+        return MentorFilter(name or "", mentor_id)
+    text = " ".join(text.split())
+    if not text:
+        return MentorFilter()
+    matches = tuple(MentorChoice(*row) for row in session.execute(
+        select(User.id, User.name)
+        .where(User.role == "mentor", User.is_disabled.is_(False), User.name.icontains(text, autoescape=True))
+        .order_by(User.name, User.id).limit(MENTOR_MATCHES + 1)))
+    exact = [m for m in matches if m.name.casefold() == text.casefold()]
+    chosen = exact if len(exact) == 1 else matches if len(matches) == 1 else ()
+    if chosen:
+        return MentorFilter(chosen[0].name, chosen[0].mentor_id)
+    return MentorFilter(text, None, matches)
