@@ -9,7 +9,7 @@ from app.cluster import labels
 
 
 def register(app: Flask) -> None:
-    for helper in (funding_source_label, funding_status_label, cluster_labels, rate_text):
+    for helper in (funding_source_label, funding_status_label, funding_labels, cluster_labels, rate_text):
         app.add_template_global(helper)
 
 
@@ -19,6 +19,13 @@ def funding_source_label(source: str) -> str:
 
 def funding_status_label(status: str) -> str:
     return labels.label(labels.FUNDING_STATUSES, status)
+
+
+def funding_labels() -> tuple[dict[str, str], dict[str, str]]:
+    """The names of financing sources and statuses in the reader's language, translated once for a
+    table that repeats them."""
+    return ({key: str(value) for key, value in labels.FUNDING_SOURCES.items()},
+            {key: str(value) for key, value in labels.FUNDING_STATUSES.items()})
 
 
 def cluster_labels():

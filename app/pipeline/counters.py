@@ -51,13 +51,8 @@ def served(filters) -> bool:
 def counts(session: Session, workflow: str | None, figure: Callable, now: dt.datetime) -> tuple[int, dict, set, int]:
     """Fill each stage's counts and stalled flags (`figure(workflow, stage)` gives its figures);
     return (total, by status, poles, overdue check-ins)."""
-    c = PipelineCount
-    stmt = (select(c.workflow_key, c.stage, c.pole_key, c.status, c.is_too_long, c.is_overdue, c.has_mentor,
-                   func.sum(c.n)).where(c.n != 0)
-            .group_by(c.workflow_key, c.stage, c.pole_key, c.status, c.is_too_long, c.is_overdue, c.has_mentor))
-    if workflow:
-        stmt = stmt.where(c.workflow_key == workflow)
     total, by_status, poles, overdue_total = 0, defaultdict(int), set(), 0
+    stmt = statements.kept(("pipeline.counts", workflow), lambda: _counts_statement(workflow))
     for wf, stage, pole, status, too_long, overdue, mentor, n in session.execute(stmt):
         f = figure(wf, stage)
         f.count += n
@@ -73,14 +68,8 @@ def counts(session: Session, workflow: str | None, figure: Callable, now: dt.dat
         f.stalled_no_mentor += 0 if mentor else n
         f.stalled += n if (too_long or overdue or not mentor) else 0
         overdue_total += n if overdue else 0
-    e = PipelineEntry
-    drift = (select(e.workflow_key, e.stage, e.is_too_long, e.is_overdue, e.has_mentor, func.count())
-             .where(stall_drift(now))  # a stall instant is set for active entries only: no status filter,
-             # which would lead SQLite to another index than the two ranges of `ix_pipeline_entries_stall`
-             .group_by(e.workflow_key, e.stage, e.is_too_long, e.is_overdue, e.has_mentor))
-    if workflow:
-        drift = drift.where(e.workflow_key == workflow)
-    for wf, stage, flagged, overdue, mentor, n in session.execute(drift):
+    drift = statements.kept(("pipeline.stall_drift", workflow), lambda: _stall_drift_statement(workflow))
+    for wf, stage, flagged, overdue, mentor, n in session.execute(drift, {"now": now}):
         sign = -1 if flagged else 1  # flagged ahead of `now` (a reader in the past), or passed since the sweep
         f = figure(wf, stage)
         f.stalled_too_long += sign * n
@@ -89,25 +78,51 @@ def counts(session: Session, workflow: str | None, figure: Callable, now: dt.dat
     return total, dict(by_status), poles, overdue_total
 
 
+def _now():
+    """The reading instant of a kept statement (`app.core.statements`), bound at execution as `now`."""
+    return bindparam("now", type_=UTCDateTime())
+
+
+def _counts_statement(workflow: str | None):
+    c = PipelineCount
+    stmt = (select(c.workflow_key, c.stage, c.pole_key, c.status, c.is_too_long, c.is_overdue, c.has_mentor,
+                   func.sum(c.n)).where(c.n != 0)
+            .group_by(c.workflow_key, c.stage, c.pole_key, c.status, c.is_too_long, c.is_overdue, c.has_mentor))
+    return stmt.where(c.workflow_key == workflow) if workflow else stmt
+
+
+def _stall_drift_statement(workflow: str | None):
+    e = PipelineEntry
+    drift = (select(e.workflow_key, e.stage, e.is_too_long, e.is_overdue, e.has_mentor, func.count())
+             .where(stall_drift(_now()))  # a stall instant is set for active entries only: no status filter,
+             # which would lead SQLite to another index than the two ranges of `ix_pipeline_entries_stall`
+             .group_by(e.workflow_key, e.stage, e.is_too_long, e.is_overdue, e.has_mentor))
+    return drift.where(e.workflow_key == workflow) if workflow else drift
+
+
 def late_reports(session: Session, workflow: str | None, figure: Callable, now: dt.datetime) -> int:
     """Fill each stage's open KPI reports past their due instant; return their number. The counters
     (`pipeline_late_reports`) corrected by the reports whose flag disagrees with `now` (`late_drift`)."""
-    k, late = KpiReport, PipelineLateReport
-    counted = select(late.workflow_key, late.stage, late.n.label("n")).where(late.n != 0)
-    drifts = [select(Project.workflow_key, k.stage, literal(sign).label("n"))
-              .join(Project, Project.id == k.project_id).where(condition)
-              for condition, sign in zip(late_drift_ranges(now), (1, -1), strict=True)]
-    if workflow:
-        counted = counted.where(late.workflow_key == workflow)
-        drifts = [drift.where(Project.workflow_key == workflow) for drift in drifts]
-    both = union_all(counted, *drifts).subquery()
     total = 0
-    for wf, stage, n in session.execute(select(both.c.workflow_key, both.c.stage, func.sum(both.c.n))
-                                        .group_by(both.c.workflow_key, both.c.stage)):
+    stmt = statements.kept(("pipeline.late_reports", workflow), lambda: _late_reports_statement(workflow))
+    for wf, stage, n in session.execute(stmt, {"now": now}):
         if n:
             figure(wf, stage).late_kpi_reports = int(n)
             total += int(n)
     return total
+
+
+def _late_reports_statement(workflow: str | None):
+    k, late = KpiReport, PipelineLateReport
+    counted = select(late.workflow_key, late.stage, late.n.label("n")).where(late.n != 0)
+    drifts = [select(Project.workflow_key, k.stage, literal(sign).label("n"))
+              .join(Project, Project.id == k.project_id).where(condition)
+              for condition, sign in zip(late_drift_ranges(_now()), (1, -1), strict=True)]
+    if workflow:
+        counted = counted.where(late.workflow_key == workflow)
+        drifts = [drift.where(Project.workflow_key == workflow) for drift in drifts]
+    both = union_all(counted, *drifts).subquery()
+    return select(both.c.workflow_key, both.c.stage, func.sum(both.c.n)).group_by(both.c.workflow_key, both.c.stage)
 
 
 def ranks(total: int) -> tuple[int, int, int]:
@@ -118,19 +133,9 @@ def ranks(total: int) -> tuple[int, int, int]:
 def percentiles_and_funnel(session: Session, workflow: str | None, figure: Callable, now: dt.datetime) -> None:
     """Fill the medians and 90th percentiles of time in stage (now and completed) and the funnel."""
     dialect = session.get_bind().dialect.name
-    h = PipelineHistogram
-    part = (h.kind, h.workflow_key, h.stage)
-    cum = func.sum(h.n).over(partition_by=part, order_by=h.bucket, rows=(None, 0)).label("cum")
-    located = (select(h.kind, h.workflow_key, h.stage, h.bucket, h.n, cum,
-                      func.sum(h.n).over(partition_by=part).label("total")).where(h.n > 0))
-    if workflow:
-        located = located.where(h.workflow_key == workflow)
-    located = located.subquery()
-    r1, r2, r9 = ((located.c.total + 1) // 2, (located.c.total + 2) // 2, (9 * located.c.total + 9) // 10)
-    holds = or_(*(and_(located.c.cum - located.c.n < r, r <= located.c.cum) for r in (r1, r2, r9)))
     walks, wanted, params = [], [], {"now": now}
-    for kind, wf, stage, bucket, n, cum, total in session.execute(
-            select(located).where(or_(located.c.kind == "reached", holds))):
+    located = statements.kept(("pipeline.located", workflow), lambda: _located_statement(workflow))
+    for kind, wf, stage, bucket, n, cum, total in session.execute(located):
         if kind == "reached":
             figure(wf, stage).reached = n
             continue
@@ -141,8 +146,8 @@ def percentiles_and_funnel(session: Session, workflow: str | None, figure: Calla
             wanted.append((kind, wf, stage, rank, total))
     values: dict[int, float] = {}
     if walks and dialect == "postgresql":
-        # One statement whatever the walks (their values are arrays): PostgreSQL prepares it once
-        # per connection, where planning a union of forty walks took longer than walking them.
+        # One short statement whatever the walks (their values are arrays): PostgreSQL took longer
+        # to plan a union of forty walks than to walk them.
         stmt = statements.kept(("pipeline.walks", dialect), _array_walks)
         values.update((i, v) for i, v in session.execute(stmt, _array_params(walks, params)))
     elif walks:
@@ -162,6 +167,22 @@ def percentiles_and_funnel(session: Session, workflow: str | None, figure: Calla
             f.median_days_now, f.p90_days_now = median, p90
         else:
             f.median_days_done, f.p90_days_done = median, p90
+
+
+def _located_statement(workflow: str | None):
+    """The funnel's rows, and the buckets holding each percentile's ranks with the number of values
+    before them (`cum - n`) and in all (`total`)."""
+    h = PipelineHistogram
+    part = (h.kind, h.workflow_key, h.stage)
+    cum = func.sum(h.n).over(partition_by=part, order_by=h.bucket, rows=(None, 0)).label("cum")
+    located = (select(h.kind, h.workflow_key, h.stage, h.bucket, h.n, cum,
+                      func.sum(h.n).over(partition_by=part).label("total")).where(h.n > 0))
+    if workflow:
+        located = located.where(h.workflow_key == workflow)
+    located = located.subquery()
+    r1, r2, r9 = ((located.c.total + 1) // 2, (located.c.total + 2) // 2, (9 * located.c.total + 9) // 10)
+    holds = or_(*(and_(located.c.cum - located.c.n < r, r <= located.c.cum) for r in (r1, r2, r9)))
+    return select(located).where(or_(located.c.kind == "reached", holds))
 
 
 def _walk_params(kind: str, workflow: str, stage: str, bucket: int, offset: int, index: int) -> dict:

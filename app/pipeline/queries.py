@@ -374,13 +374,16 @@ def _funding(session: Session, base) -> list[FundingRow]:
 
 def _funding_from_counters(session: Session, workflow: str | None) -> list[FundingRow]:
     """The financing summary from the read model's sums (`pipeline_funding`: a few hundred rows at most)."""
+    stmt = statements.kept(("pipeline.funding", workflow), lambda: _funding_statement(workflow))
+    return [FundingRow(r[0], r[1], r[2], r[3], r[4], r[5], Decimal(r[6]).scaleb(-2), r[7])
+            for r in session.execute(stmt)]
+
+
+def _funding_statement(workflow: str | None) -> Select:
     f = PipelineFunding
     stmt = (select(f.source, f.status, f.currency, f.workflow_key, f.stage, f.pole_key, f.cents, f.n)
             .where(f.n != 0).order_by(f.source, f.status, f.currency, f.workflow_key, f.stage, f.pole_key))
-    if workflow:
-        stmt = stmt.where(f.workflow_key == workflow)
-    return [FundingRow(r[0], r[1], r[2], r[3], r[4], r[5], Decimal(r[6]).scaleb(-2), r[7])
-            for r in session.execute(stmt)]
+    return stmt.where(f.workflow_key == workflow) if workflow else stmt
 
 
 def _stage_skeleton(filters: Filters, definitions: list[WorkflowDefinition]) -> dict[tuple[str, str], StageFigures]:
@@ -422,18 +425,22 @@ def _stalled_from_entries(session: Session, workflow: str | None, now: dt.dateti
     """The first stalled projects (longest in their stage first) from the read model's entries: active
     entries in order of entering their stage (`ix_pipeline_entries_waiting`'s columns), the first
     STALLED_LIST that stay too long, have an overdue check-in or no mentor."""
+    stmt = statements.kept(("pipeline.stalled", dialect, workflow), lambda: _stalled_statement(workflow, dialect))
+    return [StalledProject(r.project_id, r.name, r.workflow_key, r.stage, round(float(r.days), 1), bool(r.too_long),
+                           bool(r.is_overdue), not r.has_mentor) for r in session.execute(stmt, {"now": now})]
+
+
+def _stalled_statement(workflow: str | None, dialect: str) -> Select:
     e = PipelineEntry
-    too_long = and_(e.stall_at.is_not(None), e.stall_at <= instant(now))
+    now = bindparam("now", type_=UTCDateTime())
+    too_long = and_(e.stall_at.is_not(None), e.stall_at <= now)
     stmt = (select(e.project_id, Project.name, e.workflow_key, e.stage,
-                   days_between(e.stage_entered_at, instant(now), dialect).label("days"), too_long.label("too_long"),
+                   days_between(e.stage_entered_at, now, dialect).label("days"), too_long.label("too_long"),
                    e.is_overdue, e.has_mentor)
             .join(Project, Project.id == e.project_id)
             .where(e.status == "active", or_(too_long, e.is_overdue.is_(True), e.has_mentor.is_(False)))
             .order_by(e.stage_entered_at, e.project_id).limit(STALLED_LIST))
-    if workflow:
-        stmt = stmt.where(e.workflow_key == workflow)
-    return [StalledProject(r.project_id, r.name, r.workflow_key, r.stage, round(float(r.days), 1), bool(r.too_long),
-                           bool(r.is_overdue), not r.has_mentor) for r in session.execute(stmt)]
+    return stmt.where(e.workflow_key == workflow) if workflow else stmt
 
 
 def _board(session, filters: Filters, stages, now, dialect) -> None:
@@ -472,6 +479,13 @@ def _busiest_mentors(session: Session, *, now: dt.datetime, limit: int) -> tuple
     """The `limit` busiest active mentors (the same rows and order as `_mentor_load`), from the read
     model's open assignments per mentor (`mentor_loads`): the loads at or above the `limit`-th
     largest, then sessions and overdue check-ins of those mentors only (their indexes). One statement."""
+    stmt = statements.kept(("pipeline.busiest", limit), lambda: _busiest_statement(limit))
+    rows = session.execute(stmt, {"since30": now - dt.timedelta(days=30), "since90": now - dt.timedelta(days=90)}
+                           ).all()
+    return [MentorLoadRow(*row[:7]) for row in rows], rows[0].total if rows else 0
+
+
+def _busiest_statement(limit: int) -> Select:
     ml = MentorLoad
     mentor = and_(User.role == "mentor", User.is_disabled.is_(False))
     # The loads from the largest down (`ix_mentor_loads_n`), each mentor's account checked by its key:
@@ -485,19 +499,17 @@ def _busiest_mentors(session: Session, *, now: dt.datetime, limit: int) -> tuple
            .outerjoin(ml, ml.mentor_id == User.id)
            .where(mentor, active >= func.coalesce(threshold, 0))
            .order_by(active.desc(), User.name, User.id).limit(limit).subquery("top"))
-    recent = instant(now - dt.timedelta(days=30))
     sessions = (select(func.count()).where(AdviceSession.mentor_id == top.c.id,
-                                           AdviceSession.held_at >= instant(now - dt.timedelta(days=90))))
-    s30 = (select(func.count()).where(AdviceSession.mentor_id == top.c.id, AdviceSession.held_at >= recent))
+                                           AdviceSession.held_at >= bindparam("since90", type_=UTCDateTime())))
+    s30 = (select(func.count()).where(AdviceSession.mentor_id == top.c.id,
+                                      AdviceSession.held_at >= bindparam("since30", type_=UTCDateTime())))
     overdue = select(func.count()).where(CheckIn.mentor_id == top.c.id, CheckIn.status == "overdue")
     capacity = select(MentorProfile.capacity).where(MentorProfile.user_id == top.c.id)
     total = select(func.count()).select_from(User).where(mentor)
-    rows = session.execute(
-        select(top.c.id, top.c.name, top.c.active,
-               func.coalesce(capacity.scalar_subquery(), DEFAULT_CAPACITY), s30.scalar_subquery(),
-               sessions.scalar_subquery(), overdue.scalar_subquery(), total.scalar_subquery().label("total"))
-        .order_by(top.c.active.desc(), top.c.name, top.c.id)).all()
-    return [MentorLoadRow(*row[:7]) for row in rows], rows[0].total if rows else 0
+    return (select(top.c.id, top.c.name, top.c.active,
+                   func.coalesce(capacity.scalar_subquery(), DEFAULT_CAPACITY), s30.scalar_subquery(),
+                   sessions.scalar_subquery(), overdue.scalar_subquery(), total.scalar_subquery().label("total"))
+            .order_by(top.c.active.desc(), top.c.name, top.c.id))
 
 
 def _board_statement(filters: Filters, stages: tuple[tuple[str, str], ...], dialect: str) -> Select:

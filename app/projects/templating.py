@@ -8,6 +8,7 @@ from flask import current_app
 
 from app.core.errors import NotFound
 from app.core.i18n import _l
+from app.workflow.definition import STATUSES
 from app.workflow.engine import status_label
 
 #: History events the application records itself (the workflow's own events have their labels).
@@ -33,8 +34,14 @@ SYSTEM_EVENT_HISTORY = {
 
 
 def register(app: Flask) -> None:
-    for helper in (status_label, stage_label, event_label, history_label, deliverable_label):
+    for helper in (status_label, status_labels, stage_label, event_label, history_label, deliverable_label):
         app.add_template_global(helper)
+
+
+def status_labels() -> dict[str, str]:
+    """Every status's name in the reader's language, translated once for a list that repeats them
+    (a board's two hundred cards)."""
+    return {status: status_label(status) for status in STATUSES}
 
 
 def event_label(definition, name: str) -> str:
