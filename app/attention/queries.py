@@ -190,11 +190,13 @@ def _no_mentor(session: Session, user: User, now: dt.datetime) -> Kind:
 
 
 def _mentors_without_availability(session: Session, user: User, now: dt.datetime) -> Kind:
-    """Active mentors who follow projects but publish no office hours (their founders cannot book them).
+    """Active mentors who follow projects but publish no office hours (their founders cannot book
+    them), those who follow the most projects first: the more founders wait, the sooner.
 
-    The mentors with open assignments are the read model's `mentor_loads` (n > 0); each one's first
-    open assignment is read from `ix_mentor_assignments_mentor_started` alone. (An index on open
-    assignments by start, to walk them in order, led SQLite to it for a project's own assignments.)"""
+    The mentors with open assignments are the read model's `mentor_loads` (n > 0), walked from the
+    largest load down (`ix_mentor_loads_n`) until ten qualify; each one's first open assignment (the
+    item's date) is one probe of `ix_mentor_assignments_open_by_mentor`. (Ordered by that date, every
+    mentor's had to be read and sorted: the kind grew with the number of mentors.)"""
     ml, ma = MentorLoad, MentorAssignment
     # The account checked by its key in a scalar subquery, not a join: PostgreSQL misjudged how many
     # loads are active mentors' and merged with every user.
@@ -202,12 +204,12 @@ def _mentors_without_availability(session: Session, user: User, now: dt.datetime
               .scalar_subquery())
     qualifies = and_(ml.n > 0, active.is_not(None), ~exists().where(MentorAvailability.mentor_id == ml.mentor_id))
     counted = select(func.count()).select_from(ml).where(qualifies).scalar_subquery()
-    since = (select(func.min(ma.started_at)).where(ma.mentor_id == ml.mentor_id, ma.ended_at.is_(None))
-             .scalar_subquery())
-    firsts = (select(ml.mentor_id, since.label("since")).where(qualifies).order_by(since, ml.mentor_id)
+    firsts = (select(ml.mentor_id, ml.n).where(qualifies).order_by(ml.n.desc(), ml.mentor_id)
               .limit(CAP).subquery("firsts"))
-    stmt = (select(User.id, User.name, firsts.c.since).join(firsts, firsts.c.mentor_id == User.id)
-            .order_by(firsts.c.since, User.id))
+    since = (select(func.min(ma.started_at)).where(ma.mentor_id == firsts.c.mentor_id, ma.ended_at.is_(None))
+             .scalar_subquery())
+    stmt = (select(User.id, User.name, since.label("since")).join(firsts, firsts.c.mentor_id == User.id)
+            .order_by(firsts.c.n.desc(), User.id))
     return _counted(session, "mentor_without_availability", stmt, counted, lambda r: Item(
         title=r.name, since=r.since, endpoint="officehours.bookings", args={"mentor": r.id}))
 

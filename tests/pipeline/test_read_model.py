@@ -211,7 +211,7 @@ def _attention_from_sources(session, now) -> dict[str, tuple[int, list[int]]]:
 
     busy = (select(User.id).join(MentorAssignment, MentorAssignment.mentor_id == User.id)
             .where(User.role == "mentor", User.is_disabled.is_(False), MentorAssignment.ended_at.is_(None))
-            .group_by(User.id).order_by(func.min(MentorAssignment.started_at), User.id))
+            .group_by(User.id).order_by(func.count().desc(), User.id))
     return {
         "mentor_without_availability": kind(busy, "id"),
         "overdue_kpi_report": kind(select(KpiReport.project_id)
