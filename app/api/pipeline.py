@@ -41,6 +41,6 @@ def get_pipeline():
         mentor_load=[{"mentor_id": m.mentor_id, "name": m.name, "active": m.active, "capacity": m.capacity,
                       "sessions_30_days": m.sessions_30, "sessions_90_days": m.sessions_90,
                       "overdue_checkins": m.overdue_checkins} for m in p.mentor_load],
-        funding=[{**vars(f), "amount": str(f.amount)} for f in p.funding],
+        funding=[{**f._asdict(), "amount": str(f.amount)} for f in p.funding],
         late_kpi_reports=p.late_kpi_reports, mentors_total=p.mentors_total,
     ).model_dump(mode="json")

@@ -10,6 +10,7 @@ Unicode isolates LRI…PDI so they keep their left-to-right order (see `isolate`
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 
@@ -40,6 +41,7 @@ def _is_arabic(char: str) -> bool:
             or 0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF)
 
 
+@functools.cache  # a page measures the same few characters thousands of times
 def _units(char: str) -> float:
     """A character's width in average Latin glyphs (GLYPH_EM): 1 for every character but Arabic ones."""
     if char in _INVISIBLE:
@@ -51,7 +53,9 @@ def _units(char: str) -> float:
 
 def units(text: str) -> float:
     """The width of `text` in average Latin glyphs: its length for Latin text."""
-    return sum(_units(char) for char in text)
+    if text.isascii():  # no Arabic, no invisible mark: one glyph per character
+        return float(len(text))
+    return sum(map(_units, text))
 
 
 def text_width(text: str, font_size: float) -> float:

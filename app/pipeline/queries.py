@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import field
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import Select
 from sqlalchemy import and_
@@ -131,9 +132,9 @@ class MentorLoadRow:
     overdue_checkins: int
 
 
-@dataclass(frozen=True)
-class FundingRow:
-    """A sum of financing, grouped by source, status, currency, stage and pole (in SQL)."""
+class FundingRow(NamedTuple):
+    """A sum of financing, grouped by source, status, currency, stage and pole (in SQL). A tuple:
+    a national portfolio has hundreds of these groups, built on every view of the pipeline."""
 
     source: str
     status: str
@@ -164,8 +165,9 @@ class Pipeline:
     def funding_by(self, key: str) -> dict[tuple[str, str, str], Decimal]:
         """(key value, status, currency) → amount, e.g. key="source"."""
         totals: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
+        position = FundingRow._fields.index(key)
         for row in self.funding:
-            totals[(getattr(row, key), row.status, row.currency)] += row.amount
+            totals[(row[position], row.status, row.currency)] += row.amount
         return dict(sorted(totals.items()))
 
     def stages_of(self, workflow: str) -> list[StageFigures]:
@@ -375,8 +377,7 @@ def _funding(session: Session, base) -> list[FundingRow]:
 def _funding_from_counters(session: Session, workflow: str | None) -> list[FundingRow]:
     """The financing summary from the read model's sums (`pipeline_funding`: a few hundred rows at most)."""
     stmt = statements.kept(("pipeline.funding", workflow), lambda: _funding_statement(workflow))
-    return [FundingRow(r[0], r[1], r[2], r[3], r[4], r[5], Decimal(r[6]).scaleb(-2), r[7])
-            for r in session.execute(stmt)]
+    return [FundingRow(*r[:6], Decimal(r[6]).scaleb(-2), r[7]) for r in session.execute(stmt)]
 
 
 def _funding_statement(workflow: str | None) -> Select:
