@@ -115,13 +115,14 @@ def late_reports(session: Session, workflow: str | None, figure: Callable, now: 
 def _late_reports_statement(workflow: str | None):
     k, late = KpiReport, PipelineLateReport
     counted = select(late.workflow_key, late.stage, late.n.label("n")).where(late.n != 0)
-    drifts = [select(Project.workflow_key, k.stage, literal(sign).label("n"))
-              .join(Project, Project.id == k.project_id).where(condition)
+    # Each drifted report's workflow read by its project's key: few rows, where a join led
+    # PostgreSQL, misjudging how many, to read every project.
+    path = select(Project.workflow_key).where(Project.id == k.project_id).scalar_subquery()
+    drifts = [select(path.label("workflow_key"), k.stage, literal(sign).label("n")).where(condition)
               for condition, sign in zip(late_drift_ranges(_now()), (1, -1), strict=True)]
-    if workflow:
-        counted = counted.where(late.workflow_key == workflow)
-        drifts = [drift.where(Project.workflow_key == workflow) for drift in drifts]
     both = union_all(counted, *drifts).subquery()
+    if workflow:
+        both = select(both).where(both.c.workflow_key == workflow).subquery()
     return select(both.c.workflow_key, both.c.stage, func.sum(both.c.n)).group_by(both.c.workflow_key, both.c.stage)
 
 
