@@ -18,11 +18,9 @@ from collections.abc import Callable
 
 from sqlalchemy import Integer
 from sqlalchemy import String
-from sqlalchemy import and_
 from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import literal
-from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import union_all
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -135,16 +133,26 @@ def percentiles_and_funnel(session: Session, workflow: str | None, figure: Calla
     """Fill the medians and 90th percentiles of time in stage (now and completed) and the funnel."""
     dialect = session.get_bind().dialect.name
     walks, wanted, params = [], [], {"now": now}
-    located = statements.kept(("pipeline.located", workflow), lambda: _located_statement(workflow))
-    for kind, wf, stage, bucket, n, cum, total in session.execute(located):
+    groups: dict[tuple[str, str, str], list[tuple[int, int]]] = defaultdict(list)
+    histograms = statements.kept(("pipeline.histograms", workflow), lambda: _histograms_statement(workflow))
+    for kind, wf, stage, bucket, n in session.execute(histograms):
+        groups[(kind, wf, stage)].append((bucket, n))
+    # Which bucket holds each percentile's ranks, and how many values come before it: running sums
+    # here (a window function over the histograms cost PostgreSQL several times reading them).
+    for (kind, wf, stage), buckets in sorted(groups.items()):
         if kind == "reached":
-            figure(wf, stage).reached = n
+            figure(wf, stage).reached = buckets[0][1]
             continue
-        before = cum - n
-        for rank in sorted({r for r in ranks(total) if before < r <= cum}):
-            params.update(_walk_params(kind, wf, stage, bucket, rank - before - 1, len(walks)))
-            walks.append(kind)
-            wanted.append((kind, wf, stage, rank, total))
+        total, cum = sum(n for _, n in buckets), 0
+        targets = sorted(set(ranks(total)))
+        for bucket, n in sorted(buckets):
+            before, cum = cum, cum + n
+            for rank in [r for r in targets if before < r <= cum]:
+                params.update(_walk_params(kind, wf, stage, bucket, rank - before - 1, len(walks)))
+                walks.append(kind)
+                wanted.append((kind, wf, stage, rank, total))
+            if cum >= targets[-1]:
+                break
     values: dict[int, float] = {}
     if walks and dialect == "postgresql":
         # One short statement whatever the walks (their values are arrays): PostgreSQL took longer
@@ -170,20 +178,11 @@ def percentiles_and_funnel(session: Session, workflow: str | None, figure: Calla
             f.median_days_done, f.p90_days_done = median, p90
 
 
-def _located_statement(workflow: str | None):
-    """The funnel's rows, and the buckets holding each percentile's ranks with the number of values
-    before them (`cum - n`) and in all (`total`)."""
+def _histograms_statement(workflow: str | None):
+    """The histograms' non-empty buckets (a few per stage and kind)."""
     h = PipelineHistogram
-    part = (h.kind, h.workflow_key, h.stage)
-    cum = func.sum(h.n).over(partition_by=part, order_by=h.bucket, rows=(None, 0)).label("cum")
-    located = (select(h.kind, h.workflow_key, h.stage, h.bucket, h.n, cum,
-                      func.sum(h.n).over(partition_by=part).label("total")).where(h.n > 0))
-    if workflow:
-        located = located.where(h.workflow_key == workflow)
-    located = located.subquery()
-    r1, r2, r9 = ((located.c.total + 1) // 2, (located.c.total + 2) // 2, (9 * located.c.total + 9) // 10)
-    holds = or_(*(and_(located.c.cum - located.c.n < r, r <= located.c.cum) for r in (r1, r2, r9)))
-    return select(located).where(or_(located.c.kind == "reached", holds))
+    stmt = select(h.kind, h.workflow_key, h.stage, h.bucket, h.n).where(h.n > 0)
+    return stmt.where(h.workflow_key == workflow) if workflow else stmt
 
 
 def _walk_params(kind: str, workflow: str, stage: str, bucket: int, offset: int, index: int) -> dict:
