@@ -377,13 +377,13 @@ def _funding(session: Session, base) -> list[FundingRow]:
 def _funding_from_counters(session: Session, workflow: str | None) -> list[FundingRow]:
     """The financing summary from the read model's sums (`pipeline_funding`: a few hundred rows at most)."""
     stmt = statements.kept(("pipeline.funding", workflow), lambda: _funding_statement(workflow))
-    return [FundingRow(*r[:6], Decimal(r[6]).scaleb(-2), r[7]) for r in session.execute(stmt)]
+    # In the order of their keys, sorted here: PostgreSQL took longer to sort them by six strings.
+    return sorted(FundingRow(*r[:6], Decimal(r[6]).scaleb(-2), r[7]) for r in session.execute(stmt))
 
 
 def _funding_statement(workflow: str | None) -> Select:
     f = PipelineFunding
-    stmt = (select(f.source, f.status, f.currency, f.workflow_key, f.stage, f.pole_key, f.cents, f.n)
-            .where(f.n != 0).order_by(f.source, f.status, f.currency, f.workflow_key, f.stage, f.pole_key))
+    stmt = select(f.source, f.status, f.currency, f.workflow_key, f.stage, f.pole_key, f.cents, f.n).where(f.n != 0)
     return stmt.where(f.workflow_key == workflow) if workflow else stmt
 
 
@@ -458,11 +458,14 @@ def _board(session, filters: Filters, stages, now, dialect) -> None:
                            {"now": now}).all()
     ids = [r.id for r in rows]
     # The cards' founders and open assignments' mentors, by name, in one statement.
+    # Each name read by its user's key: as a join, PostgreSQL merged with every user.
+    def name_of(user_id):
+        return select(User.name).where(User.id == user_id).scalar_subquery().label("name")
+
     people = union_all(
-        select(literal("founder").label("role"), ProjectMember.project_id, User.name)
-        .join(User, User.id == ProjectMember.user_id).where(ProjectMember.project_id.in_(ids)),
-        select(literal("mentor"), MentorAssignment.project_id, User.name)
-        .join(User, User.id == MentorAssignment.mentor_id)
+        select(literal("founder").label("role"), ProjectMember.project_id, name_of(ProjectMember.user_id))
+        .where(ProjectMember.project_id.in_(ids)),
+        select(literal("mentor"), MentorAssignment.project_id, name_of(MentorAssignment.mentor_id))
         .where(MentorAssignment.project_id.in_(ids), MentorAssignment.ended_at.is_(None))).subquery()
     founders: dict[int, list[str]] = defaultdict(list)
     mentors: dict[int, list[str]] = defaultdict(list)
