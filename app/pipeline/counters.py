@@ -17,10 +17,13 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from sqlalchemy import Integer
+from sqlalchemy import Select
 from sqlalchemy import String
 from sqlalchemy import bindparam
+from sqlalchemy import case
 from sqlalchemy import func
 from sqlalchemy import literal
+from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import union_all
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -42,16 +45,42 @@ from app.projects.models import StagePassage
 
 
 def served(filters) -> bool:
-    """The read model answers for the whole portfolio or one workflow; other filters read projects."""
-    return not (filters.pole or filters.status or filters.cohort or filters.mentor)
+    """The read model answers for the whole portfolio and for a part of it by workflow, pole, status
+    and cohort (the columns of its counters and entries); the mentor filter reads the projects."""
+    return not filters.mentor
 
 
-def counts(session: Session, workflow: str | None, figure: Callable, now: dt.datetime) -> tuple[int, dict, set, int]:
+def whole(filters) -> bool:
+    """No filter but the workflow: the histograms and the late reports' counters, kept per workflow
+    and stage, answer; a part of the portfolio is read from its entries and passages."""
+    return not (filters.pole or filters.status or filters.cohort)
+
+
+#: The filters that select a part of the read model, and its columns for them.
+_PARTS = (("workflow", "workflow_key"), ("pole", "pole_key"), ("status", "status"), ("cohort", "cohort_id"))
+
+
+def part_shape(filters) -> tuple[str, ...]:
+    """Which filters are given: a kept statement has a condition for each (its value bound as `f_…`)."""
+    return tuple(name for name, _ in _PARTS if getattr(filters, name))
+
+
+def part_conditions(model, shape: tuple[str, ...]) -> list:
+    """Conditions selecting the filtered part of `model` (counters or entries), values bound."""
+    return [getattr(model, column) == bindparam(f"f_{name}") for name, column in _PARTS if name in shape]
+
+
+def part_params(filters) -> dict:
+    return {f"f_{name}": getattr(filters, name) for name in part_shape(filters)}
+
+
+def counts(session: Session, filters, figure: Callable, now: dt.datetime) -> tuple[int, dict, set, int]:
     """Fill each stage's counts and stalled flags (`figure(workflow, stage)` gives its figures);
     return (total, by status, poles, overdue check-ins)."""
     total, by_status, poles, overdue_total = 0, defaultdict(int), set(), 0
-    stmt = statements.kept(("pipeline.counts", workflow), lambda: _counts_statement(workflow))
-    for wf, stage, pole, status, too_long, overdue, mentor, n in session.execute(stmt):
+    shape, params = part_shape(filters), part_params(filters)
+    stmt = statements.kept(("pipeline.counts", shape), lambda: _counts_statement(shape))
+    for wf, stage, pole, status, too_long, overdue, mentor, n in session.execute(stmt, params):
         f = figure(wf, stage)
         f.count += n
         f.by_pole[pole] = f.by_pole.get(pole, 0) + n
@@ -66,8 +95,8 @@ def counts(session: Session, workflow: str | None, figure: Callable, now: dt.dat
         f.stalled_no_mentor += 0 if mentor else n
         f.stalled += n if (too_long or overdue or not mentor) else 0
         overdue_total += n if overdue else 0
-    drift = statements.kept(("pipeline.stall_drift", workflow), lambda: _stall_drift_statement(workflow))
-    for wf, stage, flagged, overdue, mentor, n in session.execute(drift, {"now": now}):
+    drift = statements.kept(("pipeline.stall_drift", shape), lambda: _stall_drift_statement(shape))
+    for wf, stage, flagged, overdue, mentor, n in session.execute(drift, {"now": now, **params}):
         sign = -1 if flagged else 1  # flagged ahead of `now` (a reader in the past), or passed since the sweep
         f = figure(wf, stage)
         f.stalled_too_long += sign * n
@@ -81,21 +110,77 @@ def _now():
     return bindparam("now", type_=UTCDateTime())
 
 
-def _counts_statement(workflow: str | None):
+def _counts_statement(shape: tuple[str, ...]):
     c = PipelineCount
-    stmt = (select(c.workflow_key, c.stage, c.pole_key, c.status, c.is_too_long, c.is_overdue, c.has_mentor,
-                   func.sum(c.n)).where(c.n != 0)
+    return (select(c.workflow_key, c.stage, c.pole_key, c.status, c.is_too_long, c.is_overdue, c.has_mentor,
+                   func.sum(c.n)).where(c.n != 0, *part_conditions(c, shape))
             .group_by(c.workflow_key, c.stage, c.pole_key, c.status, c.is_too_long, c.is_overdue, c.has_mentor))
-    return stmt.where(c.workflow_key == workflow) if workflow else stmt
 
 
-def _stall_drift_statement(workflow: str | None):
+def _stall_drift_statement(shape: tuple[str, ...]):
     e = PipelineEntry
-    drift = (select(e.workflow_key, e.stage, e.is_too_long, e.is_overdue, e.has_mentor, func.count())
-             .where(stall_drift(_now()))  # a stall instant is set for active entries only: no status filter,
-             # which would lead SQLite to another index than the two ranges of `ix_pipeline_entries_stall`
-             .group_by(e.workflow_key, e.stage, e.is_too_long, e.is_overdue, e.has_mentor))
-    return drift.where(e.workflow_key == workflow) if workflow else drift
+    return (select(e.workflow_key, e.stage, e.is_too_long, e.is_overdue, e.has_mentor, func.count())
+            .where(stall_drift(_now()), *part_conditions(e, shape))  # a stall instant is set for active entries only:
+            # no status filter, which would lead SQLite to another index than the two ranges of
+            # `ix_pipeline_entries_stall`
+            .group_by(e.workflow_key, e.stage, e.is_too_long, e.is_overdue, e.has_mentor))
+
+
+def part_percentiles_and_funnel(session: Session, filters, figure: Callable, now: dt.datetime) -> None:
+    """`percentiles_and_funnel` for a part of the portfolio (pole, status, cohort): the percentiles over
+    that part's entries (active ones, for the time in stage now) and completed passages, the funnel
+    from its passages and current stages (a project reached the stages it left and the one it is in).
+    Exact; the cost is the part's projects and passages, not the history's events."""
+    dialect = session.get_bind().dialect.name
+    shape, params = part_shape(filters), part_params(filters)
+    for kind in ("now", "done"):
+        stmt = statements.kept(("pipeline.part_percentiles", kind, dialect, shape),
+                               lambda kind=kind: _part_percentiles_statement(kind, shape, dialect))
+        for wf, stage, median, p90 in session.execute(stmt, {"now": now, **params}):
+            f = figure(wf, stage)
+            if kind == "now":
+                f.median_days_now, f.p90_days_now = _round(median), _round(p90)
+            else:
+                f.median_days_done, f.p90_days_done = _round(median), _round(p90)
+    stmt = statements.kept(("pipeline.part_funnel", shape), lambda: _part_funnel_statement(shape))
+    for wf, stage, n in session.execute(stmt, params):
+        figure(wf, stage).reached = n
+
+
+def _part_percentiles_statement(kind: str, shape: tuple[str, ...], dialect: str):
+    e, p = PipelineEntry, StagePassage
+    if kind == "now":
+        values = (select(e.workflow_key, e.stage, days_between(e.stage_entered_at, _now(), dialect).label("d"))
+                  .where(e.status == "active", *part_conditions(e, shape)))
+    else:
+        values = (select(p.workflow_key, p.stage, p.days.label("d")).join(e, e.project_id == p.project_id)
+                  .where(*part_conditions(e, shape)))
+    return percentiles(values.subquery(), ("workflow_key", "stage"))
+
+
+def _part_funnel_statement(shape: tuple[str, ...]):
+    e, p = PipelineEntry, StagePassage
+    reached = union_all(
+        select(e.workflow_key, p.stage, p.project_id).join(e, e.project_id == p.project_id)
+        .where(*part_conditions(e, shape)),
+        select(e.workflow_key, e.stage, e.project_id).where(*part_conditions(e, shape))).subquery()
+    return (select(reached.c.workflow_key, reached.c.stage, func.count(reached.c.project_id.distinct()))
+            .group_by(reached.c.workflow_key, reached.c.stage))
+
+
+def percentiles(values, keys) -> Select:
+    """Median and 90th percentile (nearest rank) of `values.c.d` per `keys`, in portable SQL."""
+    partition = [values.c[k] for k in keys]
+    ranked = select(*partition, values.c.d,
+                    func.row_number().over(partition_by=partition, order_by=values.c.d).label("rn"),
+                    func.count().over(partition_by=partition).label("n")).subquery()
+    rk = [ranked.c[k] for k in keys]
+    # Integer division (`//`): SQLAlchemy 2 renders `/` as true division, which made the median of an even
+    # number of values the upper middle one only.
+    middle = or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)
+    return (select(*rk, func.avg(case((middle, ranked.c.d))).label("median"),
+                   func.min(case((ranked.c.rn * 10 >= ranked.c.n * 9, ranked.c.d))).label("p90"))
+            .group_by(*rk))
 
 
 def late_reports(session: Session, workflow: str | None, figure: Callable, now: dt.datetime) -> int:

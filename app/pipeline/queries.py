@@ -18,7 +18,6 @@ from typing import NamedTuple
 from sqlalchemy import Select
 from sqlalchemy import and_
 from sqlalchemy import bindparam
-from sqlalchemy import case
 from sqlalchemy import distinct
 from sqlalchemy import false
 from sqlalchemy import func
@@ -229,21 +228,6 @@ def stalled_flags(base, now: dt.datetime, definitions: list[WorkflowDefinition])
     return too_long, and_(active, overdue), and_(active, ~has_mentor)
 
 
-def _percentiles(values, keys) -> Select:
-    """Median and 90th percentile (nearest rank) of `values.c.d` per `keys`, in portable SQL."""
-    partition = [values.c[k] for k in keys]
-    ranked = select(*partition, values.c.d,
-                    func.row_number().over(partition_by=partition, order_by=values.c.d).label("rn"),
-                    func.count().over(partition_by=partition).label("n")).subquery()
-    rk = [ranked.c[k] for k in keys]
-    # Integer division (`//`): SQLAlchemy 2 renders `/` as true division, which made the median of an even
-    # number of values the upper middle one only.
-    middle = or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)
-    return (select(*rk, func.avg(case((middle, ranked.c.d))).label("median"),
-                   func.min(case((ranked.c.rn * 10 >= ranked.c.n * 9, ranked.c.d))).label("p90"))
-            .group_by(*rk))
-
-
 def pipeline(session: Session, filters: Filters, *, now: dt.datetime,
              mentor_rows: int | None = MENTOR_LOAD_ROWS, board: bool = True, stalled_list: bool = True) -> Pipeline:
     """Compute every figure of the pipeline page (a fixed number of queries); the mentor load lists
@@ -256,10 +240,13 @@ def pipeline(session: Session, filters: Filters, *, now: dt.datetime,
     changes.catch_up(session)
 
     figure = functools.partial(_figures, stages)
-    served = counters.served(filters)
+    served, whole = counters.served(filters) and _filters_can_match(filters), counters.whole(filters)
     if served:
-        total, by_status, poles, overdue_total = counters.counts(session, filters.workflow, figure, now)
-        counters.percentiles_and_funnel(session, filters.workflow, figure, now)
+        total, by_status, poles, overdue_total = counters.counts(session, filters, figure, now)
+        if whole:
+            counters.percentiles_and_funnel(session, filters.workflow, figure, now)
+        else:
+            counters.part_percentiles_and_funnel(session, filters, figure, now)
     else:
         total, by_status, poles, overdue_total = _figures_from_projects(session, base, stages, now, definitions)
     for workflow in {s.workflow for s in stages.values()}:
@@ -268,7 +255,7 @@ def pipeline(session: Session, filters: Filters, *, now: dt.datetime,
             current.conversion = round(current.reached / previous.reached, 3) if previous.reached else None
 
     # 6. KPI reports past their due date, by the stage they were opened for
-    if served:
+    if served and whole:
         late_total = counters.late_reports(session, filters.workflow, figure, now)
     else:  # the late reports only (`ix_kpi_reports_status_due`), each joined to its project by key
         late_total = 0
@@ -289,7 +276,7 @@ def pipeline(session: Session, filters: Filters, *, now: dt.datetime,
     stalled = []
     if stalled_list:
         if served:
-            stalled = _stalled_from_entries(session, filters.workflow, now, dialect)
+            stalled = _stalled_from_entries(session, filters, now, dialect)
         else:
             stalled = _stalled_list(session, base, *stalled_flags(base, now, definitions), now, dialect)
     if board:
@@ -297,7 +284,8 @@ def pipeline(session: Session, filters: Filters, *, now: dt.datetime,
     return Pipeline(filters=filters, total=total, by_status=dict(by_status), stages=list(stages.values()),
                     poles=sorted(poles), overdue_checkins=overdue_total, stalled=stalled,
                     mentor_load=load, mentors_total=mentors_total, members=count_members(session),
-                    funding=_funding_from_counters(session, filters.workflow) if served else _funding(session, base),
+                    funding=(_funding_from_counters(session, filters.workflow, filters.pole)
+                             if served and not (filters.status or filters.cohort) else _funding(session, base)),
                     late_kpi_reports=late_total)
 
 
@@ -336,7 +324,7 @@ def _figures_from_projects(session: Session, base, stages: dict, now: dt.datetim
     now_days = select(base.c.workflow_key, base.c.stage,
                       days_between(base.c.stage_entered_at, instant(now), dialect).label("d")
                       ).where(base.c.status == "active").subquery()
-    for row in session.execute(_percentiles(now_days, ("workflow_key", "stage"))):
+    for row in session.execute(counters.percentiles(now_days, ("workflow_key", "stage"))):
         figures = _figures(stages, row.workflow_key, row.stage)
         figures.median_days_now, figures.p90_days_now = _round(row.median), _round(row.p90)
 
@@ -350,7 +338,7 @@ def _figures_from_projects(session: Session, base, stages: dict, now: dt.datetim
              .subquery())
     stays = (select(moves.c.workflow_key, moves.c.stage, days_between(moves.c.at, moves.c.left_at, dialect).label("d"))
              .where(moves.c.left_at.is_not(None)).subquery())
-    for row in session.execute(_percentiles(stays, ("workflow_key", "stage"))):
+    for row in session.execute(counters.percentiles(stays, ("workflow_key", "stage"))):
         figures = _figures(stages, row.workflow_key, row.stage)
         figures.median_days_done, figures.p90_days_done = _round(row.median), _round(row.p90)
 
@@ -374,17 +362,22 @@ def _funding(session: Session, base) -> list[FundingRow]:
             for r in rows]
 
 
-def _funding_from_counters(session: Session, workflow: str | None) -> list[FundingRow]:
+def _funding_from_counters(session: Session, workflow: str | None, pole: str | None = None
+                           ) -> list[FundingRow]:
     """The financing summary from the read model's sums (`pipeline_funding`: a few hundred rows at most)."""
-    stmt = statements.kept(("pipeline.funding", workflow), lambda: _funding_statement(workflow))
+    stmt = statements.kept(("pipeline.funding", bool(workflow), bool(pole)),
+                           lambda: _funding_statement(bool(workflow), bool(pole)))
+    rows = session.execute(stmt, {k: v for k, v in (("workflow", workflow), ("pole", pole)) if v})
     # In the order of their keys, sorted here: PostgreSQL took longer to sort them by six strings.
-    return sorted(FundingRow(*r[:6], Decimal(r[6]).scaleb(-2), r[7]) for r in session.execute(stmt))
+    return sorted(FundingRow(*r[:6], Decimal(r[6]).scaleb(-2), r[7]) for r in rows)
 
 
-def _funding_statement(workflow: str | None) -> Select:
+def _funding_statement(workflow: bool, pole: bool) -> Select:
     f = PipelineFunding
     stmt = select(f.source, f.status, f.currency, f.workflow_key, f.stage, f.pole_key, f.cents, f.n).where(f.n != 0)
-    return stmt.where(f.workflow_key == workflow) if workflow else stmt
+    if workflow:
+        stmt = stmt.where(f.workflow_key == bindparam("workflow"))
+    return stmt.where(f.pole_key == bindparam("pole")) if pole else stmt
 
 
 def _stage_skeleton(filters: Filters, definitions: list[WorkflowDefinition]) -> dict[tuple[str, str], StageFigures]:
@@ -421,27 +414,29 @@ def _stalled_list(session, base, too_long, overdue, no_mentor, now, dialect) -> 
                            bool(r.overdue), bool(r.no_mentor)) for r in rows]
 
 
-def _stalled_from_entries(session: Session, workflow: str | None, now: dt.datetime, dialect: str
+def _stalled_from_entries(session: Session, filters: Filters, now: dt.datetime, dialect: str
                           ) -> list[StalledProject]:
     """The first stalled projects (longest in their stage first) from the read model's entries: active
     entries in order of entering their stage (`ix_pipeline_entries_waiting`'s columns), the first
     STALLED_LIST that stay too long, have an overdue check-in or no mentor."""
-    stmt = statements.kept(("pipeline.stalled", dialect, workflow), lambda: _stalled_statement(workflow, dialect))
+    shape = counters.part_shape(filters)
+    stmt = statements.kept(("pipeline.stalled", dialect, shape), lambda: _stalled_statement(shape, dialect))
     return [StalledProject(r.project_id, r.name, r.workflow_key, r.stage, round(float(r.days), 1), bool(r.too_long),
-                           bool(r.is_overdue), not r.has_mentor) for r in session.execute(stmt, {"now": now})]
+                           bool(r.is_overdue), not r.has_mentor)
+            for r in session.execute(stmt, {"now": now, **counters.part_params(filters)})]
 
 
-def _stalled_statement(workflow: str | None, dialect: str) -> Select:
+def _stalled_statement(shape: tuple[str, ...], dialect: str) -> Select:
     e = PipelineEntry
     now = bindparam("now", type_=UTCDateTime())
     too_long = and_(e.stall_at.is_not(None), e.stall_at <= now)
-    stmt = (select(e.project_id, Project.name, e.workflow_key, e.stage,
+    return (select(e.project_id, Project.name, e.workflow_key, e.stage,
                    days_between(e.stage_entered_at, now, dialect).label("days"), too_long.label("too_long"),
                    e.is_overdue, e.has_mentor)
             .join(Project, Project.id == e.project_id)
-            .where(e.status == "active", or_(too_long, e.is_overdue.is_(True), e.has_mentor.is_(False)))
+            .where(e.status == "active", or_(too_long, e.is_overdue.is_(True), e.has_mentor.is_(False)),
+                   *counters.part_conditions(e, shape))
             .order_by(e.stage_entered_at, e.project_id).limit(STALLED_LIST))
-    return stmt.where(e.workflow_key == workflow) if workflow else stmt
 
 
 def _board(session, filters: Filters, stages, now, dialect) -> None:

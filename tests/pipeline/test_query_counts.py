@@ -100,7 +100,8 @@ def grow(session, now, make_user, make_project, assign, enrich):
 
 
 def test_the_pipeline_runs_a_fixed_number_of_statements(session, engine, grow, now):
-    """Whole portfolio or one workflow: the read model's counters; other filters: the projects."""
+    """Whole portfolio or a part of it by workflow, pole, status and cohort: the read model's counters
+    and entries; the mentor filter: the projects."""
     grow(1)
     with statements(engine) as small:
         pipeline(session, Filters(), now=now)
@@ -113,12 +114,16 @@ def test_the_pipeline_runs_a_fixed_number_of_statements(session, engine, grow, n
         pipeline(session, Filters(workflow="innovation_path"), now=now)
     with statements(engine) as filtered:
         pipeline(session, Filters(pole="multimedia", status="active"), now=now)
+    with statements(engine) as by_mentor:
+        pipeline(session, Filters(mentor=1), now=now)
 
     assert figures.total == 7
     assert len(large) == len(small) == len(large_workflow)
     assert len(filtered) == len(small_filtered)
-    assert max(len(small), len(filtered)) <= PIPELINE_STATEMENTS_MAX
-    assert any("pipeline_counts" in s for s in large) and not any("pipeline_counts" in s for s in filtered)
+    assert max(len(small), len(filtered), len(by_mentor)) <= PIPELINE_STATEMENTS_MAX
+    assert all(any("pipeline_counts" in s for s in run) for run in (large, filtered))
+    assert not any("project_events" in s for s in filtered)  # its stays are the read model's passages
+    assert not any("pipeline_counts" in s for s in by_mentor)
 
 
 @pytest.mark.parametrize("path", ["/pipeline", "/api/v1/pipeline", "/pipeline.csv", "/projects.csv", "/projects.xlsx"])

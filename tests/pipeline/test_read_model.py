@@ -9,6 +9,7 @@ import datetime as dt
 import random
 
 import pytest
+from sqlalchemy import select
 
 from app.checkins import services as checkin_services
 from app.checkins import sweep as checkin_sweep
@@ -120,9 +121,14 @@ def test_the_read_model_gives_the_figures_of_the_projects(session, portfolio, no
         kept = figures(session, at, from_projects=False, monkeypatch=monkeypatch)
         direct = figures(session, at, from_projects=True, monkeypatch=monkeypatch)
         assert kept == direct, _diff(kept, direct)
-    workflow = Filters(workflow="innovation_path")
-    assert figures(session, now, from_projects=False, monkeypatch=monkeypatch, filters=workflow) == \
-        figures(session, now, from_projects=True, monkeypatch=monkeypatch, filters=workflow)
+    cohort = session.scalar(select(Cohort.id))
+    every = Filters(workflow="innovation_path", pole="multimedia", status="active", cohort=cohort)
+    for part in (Filters(workflow="innovation_path"), Filters(pole="multimedia"), Filters(status="active"),
+                 Filters(status="on_hold"), Filters(cohort=cohort), every):
+        for at in (now, now + dt.timedelta(days=45)):
+            kept = figures(session, at, from_projects=False, monkeypatch=monkeypatch, filters=part)
+            direct = figures(session, at, from_projects=True, monkeypatch=monkeypatch, filters=part)
+            assert kept == direct, (part, _diff(kept, direct))
     total, by_status, _overdue, _poles, stages, funding, stalled, load, *_ = figures(
         session, now, from_projects=False, monkeypatch=monkeypatch)
     assert total == 20 and sum(s["reached"] for s in stages.values()) > 20
