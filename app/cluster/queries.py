@@ -26,6 +26,7 @@ from app.cluster.models import ProjectPartner
 from app.cluster.models import SupportRequest
 from app.core.errors import NotFound
 from app.core.i18n import _l
+from app.core.idlists import among
 from app.projects.models import Project
 
 
@@ -168,7 +169,8 @@ def granted_amounts(session: Session, project_ids: list[int]) -> dict[int, list[
     for project_id, amount, currency, decided, applied, created in session.execute(
             select(Funding.project_id, Funding.amount, Funding.currency, Funding.decided_on, Funding.applied_on,
                    Funding.created_at)
-            .where(Funding.project_id.in_(project_ids), Funding.status == "granted")):
+            .where(among(Funding.project_id, project_ids, session.get_bind().dialect.name),
+                   Funding.status == "granted")):
         found[project_id].append(money.Amount(Decimal(amount), currency, decided or applied or created.date()))
     return found
 

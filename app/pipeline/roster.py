@@ -23,6 +23,7 @@ from app.checkins.models import CheckIn
 from app.cluster import money
 from app.cluster import queries as cluster_queries
 from app.core.errors import NotFound
+from app.core.idlists import among
 from app.mentoring.models import AdviceSession
 from app.mentoring.models import MentorAssignment
 from app.projects.models import Cohort
@@ -70,25 +71,30 @@ def iter_roster(session: Session, projects: Select, *, now: dt.datetime, chunk: 
 
 def _rows(session: Session, ids: list[int], *, now: dt.datetime, book: money.RateBook,
           labels: _Labels) -> Iterator[RosterRow]:
+    dialect = session.get_bind().dialect.name
+
+    def of_chunk(column):
+        return among(column, ids, dialect)
+
     # Plain columns, not ORM objects: no identity map, no lazy load of the pole or cohort per project.
     found = {row.id: row for row in session.execute(
         select(Project.id, Project.name, Project.pole_key, Project.workflow_key, Project.stage,
                Project.status, Project.stage_entered_at, Cohort.name.label("cohort"))
         .outerjoin(Cohort, Cohort.id == Project.cohort_id)
-        .where(Project.id.in_(ids)))}
+        .where(of_chunk(Project.id)))}
     founders = _names(session, select(ProjectMember.project_id, User.name).join(User)
-                      .where(ProjectMember.project_id.in_(ids)).order_by(User.name))
+                      .where(of_chunk(ProjectMember.project_id)).order_by(User.name))
     mentors = _names(session, select(MentorAssignment.project_id, User.name)
                      .join(User, User.id == MentorAssignment.mentor_id)
-                     .where(MentorAssignment.project_id.in_(ids), MentorAssignment.ended_at.is_(None))
+                     .where(of_chunk(MentorAssignment.project_id), MentorAssignment.ended_at.is_(None))
                      .order_by(User.name))
     sessions = dict(session.execute(select(AdviceSession.project_id, func.max(AdviceSession.held_at))
-                                    .where(AdviceSession.project_id.in_(ids))
+                                    .where(of_chunk(AdviceSession.project_id))
                                     .group_by(AdviceSession.project_id)).all())
     checkins = dict(session.execute(select(CheckIn.project_id, CheckIn.due_at)
-                                    .where(CheckIn.project_id.in_(ids), CheckIn.status.in_(OPEN_STATUSES))).all())
+                                    .where(of_chunk(CheckIn.project_id), CheckIn.status.in_(OPEN_STATUSES))).all())
     numbers = dict(session.execute(select(Label.project_id, Label.number)
-                                   .where(Label.project_id.in_(ids))).all())
+                                   .where(of_chunk(Label.project_id))).all())
     granted = cluster_queries.granted_amounts(session, ids)
     for project_id in ids:
         p = found.get(project_id)
