@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement
 from sqlalchemy import Select
 from sqlalchemy import and_
+from sqlalchemy import bindparam
 from sqlalchemy import exists
 from sqlalchemy import func
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from app.auth.models import User
 from app.checkins.models import OPEN_STATUSES
 from app.checkins.models import CheckIn
+from app.core import statements
 from app.core.errors import NotFound
 from app.core.i18n import _l
 from app.mentoring.models import ActionItem
@@ -31,11 +33,11 @@ from app.projects.models import Project
 
 def list_active_assignments(session: Session, project: Project) -> list[MentorAssignment]:
     """The mentors currently assigned to the project, for its current stage."""
-    return list(session.scalars(
+    stmt = statements.kept("mentoring.active_assignments", lambda: (
         select(MentorAssignment)
-        .where(MentorAssignment.project_id == project.id, MentorAssignment.ended_at.is_(None))
-        .order_by(MentorAssignment.started_at, MentorAssignment.id)
-    ))
+        .where(MentorAssignment.project_id == bindparam("project_id"), MentorAssignment.ended_at.is_(None))
+        .order_by(MentorAssignment.started_at, MentorAssignment.id)))
+    return list(session.scalars(stmt, {"project_id": project.id}))
 
 
 def mentor_sees(user: User) -> ColumnElement[bool]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement
 from sqlalchemy import Select
+from sqlalchemy import bindparam
 from sqlalchemy import exists
 from sqlalchemy import func
 from sqlalchemy import or_
@@ -17,6 +18,7 @@ from sqlalchemy.orm import aliased
 
 from app.auth.models import User
 from app.core import changes
+from app.core import statements
 from app.core.bounds import DB_INT_MAX
 from app.core.errors import NotFound
 from app.core.i18n import _l
@@ -99,7 +101,11 @@ SORTS = {
 
 def get_visible_project(session: Session, project_id: int, user: User) -> Project:
     """Return the project if `user` may see it; unknown and hidden look the same (404)."""
-    project = session.scalar(select(Project).where(Project.id == project_id, visible_to(user)))
+    if user.is_manager:  # every project: one statement, built once
+        stmt = statements.kept("projects.get", lambda: select(Project).where(Project.id == bindparam("project_id")))
+        project = session.scalar(stmt, {"project_id": project_id})
+    else:
+        project = session.scalar(select(Project).where(Project.id == project_id, visible_to(user)))
     if project is None:
         raise NotFound(_l("No such project."))
     return project
@@ -131,9 +137,9 @@ def is_member(session: Session, project: Project, user: User) -> bool:
 
 def done_deliverables(session: Session, project: Project, stage: str) -> dict[str, DeliverableState]:
     """The deliverable rows of a stage, by key."""
-    rows = session.scalars(
-        select(DeliverableState).where(DeliverableState.project_id == project.id, DeliverableState.stage == stage)
-    )
+    stmt = statements.kept("projects.deliverables", lambda: select(DeliverableState).where(
+        DeliverableState.project_id == bindparam("project_id"), DeliverableState.stage == bindparam("stage")))
+    rows = session.scalars(stmt, {"project_id": project.id, "stage": stage})
     return {row.key: row for row in rows}
 
 
@@ -179,11 +185,12 @@ def relations(session: Session, project: Project, user: User) -> frozenset[str]:
 
 def list_evidence(session: Session, project: Project, stage: str) -> dict[str, list[DeliverableEvidence]]:
     """The evidence of a stage's deliverables, by deliverable key, oldest first."""
-    rows = session.scalars(
+    stmt = statements.kept("projects.evidence", lambda: (
         select(DeliverableEvidence)
-        .where(DeliverableEvidence.project_id == project.id, DeliverableEvidence.stage == stage)
-        .order_by(DeliverableEvidence.id)
-    )
+        .where(DeliverableEvidence.project_id == bindparam("project_id"),
+               DeliverableEvidence.stage == bindparam("stage"))
+        .order_by(DeliverableEvidence.id)))
+    rows = session.scalars(stmt, {"project_id": project.id, "stage": stage})
     found: dict[str, list[DeliverableEvidence]] = {}
     for row in rows:
         found.setdefault(row.deliverable_key, []).append(row)
