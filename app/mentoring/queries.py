@@ -26,6 +26,7 @@ from app.mentoring.models import AdviceSession
 from app.mentoring.models import MentorAssignment
 from app.mentoring.models import MentorProfile
 from app.mentoring.models import SessionRating
+from app.projects.hooks import Link
 from app.projects.models import Project
 
 # The project's rules that mentoring contributes (subscribed in `app.areas`) --------------------
@@ -49,12 +50,13 @@ def mentor_sees(user: User) -> ColumnElement[bool]:
     )
 
 
-def is_assigned_mentor(project: Project, user: User) -> ColumnElement[bool]:
-    """SQL condition: `user` mentors `project` at its current stage (the workflow's `assigned_mentor`)."""
+def is_assigned_mentor(link: Link) -> ColumnElement[bool]:
+    """SQL condition: the link's user mentors its project at its current stage (the workflow's
+    `assigned_mentor`)."""
     return exists().where(
-        MentorAssignment.project_id == project.id,
-        MentorAssignment.mentor_id == user.id,
-        MentorAssignment.stage == project.stage,
+        MentorAssignment.project_id == link.project_id,
+        MentorAssignment.mentor_id == link.user_id,
+        MentorAssignment.stage == link.stage,
         MentorAssignment.ended_at.is_(None),
     )
 

@@ -164,22 +164,26 @@ def list_gate_decisions(session: Session, project: Project, limit: int | None = 
     ))
 
 
+def _relations_statement(rules: tuple[tuple[str, hooks.RoleCondition], ...]) -> Select:
+    link = hooks.LINK
+    return select(exists().where(ProjectMember.project_id == link.project_id, ProjectMember.user_id == link.user_id),
+                  *(condition(link) for _role, condition in rules))
+
+
 def relations(session: Session, project: Project, user: User) -> frozenset[str]:
     """Return the roles `user` holds on `project`: member, assigned_mentor, manager (workflow
     roles) and commission (read-only: a member of the pole's commission)."""
     held: set[str] = set()
     if user.is_manager:
         held.add("manager")
-    # One round trip for every link (every project page, answer and event asks for them): the
-    # membership, and the roles other areas hold on projects (`hooks.holds_role`).
-    others = hooks.role_conditions(project, user)
-    member, *held_others = session.execute(select(
-        exists().where(ProjectMember.project_id == project.id, ProjectMember.user_id == user.id),
-        *others.values(),
-    )).one()
+    # One round trip for every link (every project page, answer and event asks for them), built
+    # once: the membership, and the roles other areas hold on projects (`hooks.holds_role`).
+    rules = hooks.role_rules()
+    stmt = statements.kept(("projects.relations", rules), lambda: _relations_statement(rules))
+    member, *held_others = session.execute(stmt, hooks.link_values(project, user)).one()
     if member:
         held.add("member")
-    held.update(role for role, holds in zip(others, held_others, strict=True) if holds)
+    held.update(role for (role, _condition), holds in zip(rules, held_others, strict=True) if holds)
     return frozenset(held)
 
 
