@@ -362,7 +362,11 @@ def _array_name(table: Table, column: str) -> str:
 
 def _write_all_statement(shapes: tuple[tuple, ...]):
     """PostgreSQL: every table's write in one statement, a data-modifying CTE per table whose rows
-    come from arrays (one per column: `_array_name`), in the order of `shapes`."""
+    come from arrays (one per column: `_array_name`), unnested in their (sorted) order.
+
+    Every write runs this same statement (its shapes are constant), and PostgreSQL runs a
+    statement's CTEs in a fixed order of its own: concurrent transactions still lock the tables in
+    one order, and a table's rows in their sorted order (no deadlock)."""
     writes = []
     for table, columns, key, added in shapes:
         arrays = [bindparam(_array_name(table, c), type_=postgresql.ARRAY(table.c[c].type)) for c in columns]
