@@ -44,7 +44,7 @@ from sqlalchemy import delete
 from sqlalchemy import event
 from sqlalchemy import func
 from sqlalchemy import inspect
-from sqlalchemy import literal
+from sqlalchemy import literal_column
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
@@ -304,8 +304,8 @@ class Deltas:
         if dialect == "postgresql":
             shapes = tuple(b.shape for b in batches)
             stmt = statements.kept(("readmodel", "write", dialect, shapes), lambda: _write_all_statement(shapes))
-            session.execute(stmt, {_array_name(b.table, c): [r[c] for r in b.rows]
-                                   for b in batches for c in b.columns})
+            session.execute(stmt, {_array_name(i, j): [r[c] for r in b.rows]
+                                   for i, b in enumerate(batches) for j, c in enumerate(b.columns)})
             return
         for b in batches:
             if b.rows:
@@ -356,8 +356,10 @@ def _write_statement(dialect: str, table: Table, columns: tuple[str, ...], key: 
     return _upsert(_insert(dialect)(table), table, columns, key, added)
 
 
-def _array_name(table: Table, column: str) -> str:
-    return f"{table.name}__{column}"
+def _array_name(table: int, column: int) -> str:
+    """The parameter of the `column`-th column of the `table`-th table: short names keep the
+    statement short enough for psycopg to cache its parsing (4 kB)."""
+    return f"w{table}_{column}"
 
 
 def _write_all_statement(shapes: tuple[tuple, ...]):
@@ -368,12 +370,12 @@ def _write_all_statement(shapes: tuple[tuple, ...]):
     statement's CTEs in a fixed order of its own: concurrent transactions still lock the tables in
     one order, and a table's rows in their sorted order (no deadlock)."""
     writes = []
-    for table, columns, key, added in shapes:
-        arrays = [bindparam(_array_name(table, c), type_=postgresql.ARRAY(table.c[c].type)) for c in columns]
-        rows = func.unnest(*arrays).table_valued(*columns).render_derived(name=f"{table.name}_rows")
-        insert = postgresql.insert(table).from_select(list(columns), select(*(rows.c[c] for c in columns)))
-        writes.append(_upsert(insert, table, columns, key, added).cte(f"write_{table.name}"))
-    return select(literal(1)).add_cte(*writes)
+    for i, (table, columns, key, added) in enumerate(shapes):
+        arrays = [bindparam(_array_name(i, j), type_=postgresql.ARRAY(table.c[c].type)) for j, c in enumerate(columns)]
+        rows = select(literal_column("*")).select_from(func.unnest(*arrays).alias(f"r{i}"))
+        insert = postgresql.insert(table).from_select(list(columns), rows)
+        writes.append(_upsert(insert, table, columns, key, added).cte(f"w{i}"))
+    return select(literal_column("1")).add_cte(*writes)
 
 
 def _add(session: Session, model, key: tuple[str, ...], deltas: list[tuple[tuple, int]]) -> None:
