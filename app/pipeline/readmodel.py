@@ -32,10 +32,8 @@ from collections import Counter
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import NamedTuple
 
 from sqlalchemy import String
-from sqlalchemy import Table
 from sqlalchemy import and_
 from sqlalchemy import bindparam
 from sqlalchemy import case
@@ -44,7 +42,6 @@ from sqlalchemy import delete
 from sqlalchemy import event
 from sqlalchemy import func
 from sqlalchemy import inspect
-from sqlalchemy import literal_column
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
@@ -278,112 +275,53 @@ class Deltas:
                                   "bucket": bucket})
             self.histograms[("done", workflow, stage, bucket)] += 1
 
-    def batches(self) -> list[Batch]:
-        """The rows to write, table by table (counters: the non-zero deltas)."""
-        # Sorted keys: concurrent transactions lock the counter rows in one order (no deadlock).
-        funding = sorted({k[:-1] for k, n in self.funding.items() if n})
-        return [
-            _counter_batch(PipelineCount, COUNT_KEY, self.counts),
-            _counter_batch(PipelineHistogram, HISTOGRAM_KEY, self.histograms),
-            _counter_batch(MentorLoad, ("mentor_id",), self.loads),
-            Batch(PipelineFunding.__table__, (*FUNDING_KEY, "cents", "n"), FUNDING_KEY, ("cents", "n"),
-                  [dict(zip(FUNDING_KEY, k, strict=True), cents=self.funding[(*k, "cents")],
-                        n=self.funding[(*k, "n")]) for k in funding]),
-            Batch(PipelineEntry.__table__, ENTRY_COLUMNS, ("project_id",), (),
-                  sorted(self.entries, key=lambda e: e["project_id"])),
-            Batch(StagePassage.__table__, PASSAGE_COLUMNS, None, (), self.passages),
-        ]
-
     def write(self, session: Session) -> None:
-        """Write every change: on PostgreSQL in one statement (a round trip per table saved in every
-        write's transaction), on SQLite in one statement per table with rows to write."""
-        batches = self.batches()
-        if not any(b.rows for b in batches):
-            return
-        dialect = _dialect(session)
-        if dialect == "postgresql":
-            shapes = tuple(b.shape for b in batches)
-            stmt = statements.kept(("readmodel", "write", dialect, shapes), lambda: _write_all_statement(shapes))
-            session.execute(stmt, {_array_name(i, j): [r[c] for r in b.rows]
-                                   for i, b in enumerate(batches) for j, c in enumerate(b.columns)})
-            return
-        for b in batches:
-            if b.rows:
-                session.execute(_kept(session, "write", _write_statement, *b.shape), b.rows)
-
-
-class Batch(NamedTuple):
-    """Rows for one table of the read model (dicts by column name): `key` names the columns a row
-    conflicts on (None: plain inserts); a conflicting row adds to the `added` columns, and the
-    others take the new row's values."""
-
-    table: Table
-    columns: tuple[str, ...]
-    key: tuple[str, ...] | None
-    added: tuple[str, ...]
-    rows: list[dict]
-
-    @property
-    def shape(self) -> tuple:
-        return self.table, self.columns, self.key, self.added
-
-
-HISTOGRAM_KEY = ("kind", "workflow_key", "stage", "bucket")
-ENTRY_COLUMNS = tuple(c.name for c in PipelineEntry.__table__.columns)
-PASSAGE_COLUMNS = ("project_id", "position", "workflow_key", "stage", "entered_at", "left_at", "days", "bucket")
-
-
-def _counter_batch(model, key: tuple[str, ...], deltas: Counter) -> Batch:
-    rows = [dict(zip(key, k, strict=True), n=n) for k, n in sorted((k, n) for k, n in deltas.items() if n)]
-    return Batch(model.__table__, (*key, "n"), key, ("n",), rows)
+        # Sorted keys: concurrent transactions lock the counter rows in one order (no deadlock).
+        _add(session, PipelineCount, COUNT_KEY, sorted((k, n) for k, n in self.counts.items() if n))
+        _add(session, PipelineHistogram, ("kind", "workflow_key", "stage", "bucket"),
+             sorted((k, n) for k, n in self.histograms.items() if n))
+        _add(session, MentorLoad, ("mentor_id",), sorted((k, n) for k, n in self.loads.items() if n))
+        funding = sorted({k[:-1] for k, n in self.funding.items() if n})
+        if funding:
+            session.execute(_kept(session, "add_funding", _add_funding_statement),
+                            [dict(zip(FUNDING_KEY, k, strict=True), cents=self.funding[(*k, "cents")],
+                                  n=self.funding[(*k, "n")]) for k in funding])
+        if self.entries:
+            session.execute(_kept(session, "put_entries", _put_entries_statement, tuple(self.entries[0])),
+                            sorted(self.entries, key=lambda e: e["project_id"]))
+        if self.passages:
+            session.execute(StagePassage.__table__.insert(), self.passages)
 
 
 def _insert(dialect: str):
     return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
-def _upsert(insert, table: Table, columns: tuple[str, ...], key: tuple[str, ...] | None, added: tuple[str, ...]):
-    """`insert` (of `columns` into `table`) adding to or replacing the row it conflicts with on `key`."""
-    if key is None:
-        return insert
-    return insert.on_conflict_do_update(index_elements=list(key), set_={
-        c: table.c[c] + insert.excluded[c] if c in added else insert.excluded[c] for c in columns if c not in key})
+def _add_funding_statement(dialect: str):
+    stmt = _insert(dialect)(PipelineFunding.__table__)
+    table = PipelineFunding.__table__
+    return stmt.on_conflict_do_update(index_elements=list(FUNDING_KEY), set_={
+        "cents": table.c.cents + stmt.excluded.cents, "n": table.c.n + stmt.excluded.n})
 
 
-def _write_statement(dialect: str, table: Table, columns: tuple[str, ...], key: tuple[str, ...] | None,
-                     added: tuple[str, ...]):
-    """One table's write, its rows given as the execution's parameter sets."""
-    return _upsert(_insert(dialect)(table), table, columns, key, added)
+def _put_entries_statement(dialect: str, names: tuple[str, ...]):
+    """Upsert entries with the columns `names` (project_id among them)."""
+    stmt = _insert(dialect)(PipelineEntry.__table__)
+    columns = {c: stmt.excluded[c] for c in names if c != "project_id"}
+    return stmt.on_conflict_do_update(index_elements=["project_id"], set_=columns)
 
 
-def _array_name(table: int, column: int) -> str:
-    """The parameter of the `column`-th column of the `table`-th table: short names keep the
-    statement short enough for psycopg to cache its parsing (4 kB)."""
-    return f"w{table}_{column}"
-
-
-def _write_all_statement(shapes: tuple[tuple, ...]):
-    """PostgreSQL: every table's write in one statement, a data-modifying CTE per table whose rows
-    come from arrays (one per column: `_array_name`), unnested in their (sorted) order.
-
-    Every write runs this same statement (its shapes are constant), and PostgreSQL runs a
-    statement's CTEs in a fixed order of its own: concurrent transactions still lock the tables in
-    one order, and a table's rows in their sorted order (no deadlock)."""
-    writes = []
-    for i, (table, columns, key, added) in enumerate(shapes):
-        arrays = [bindparam(_array_name(i, j), type_=postgresql.ARRAY(table.c[c].type)) for j, c in enumerate(columns)]
-        rows = select(literal_column("*")).select_from(func.unnest(*arrays).alias(f"r{i}"))
-        insert = postgresql.insert(table).from_select(list(columns), rows)
-        writes.append(_upsert(insert, table, columns, key, added).cte(f"w{i}"))
-    return select(literal_column("1")).add_cte(*writes)
+def _add_statement(dialect: str, model, key: tuple[str, ...]):
+    stmt = _insert(dialect)(model.__table__)
+    return stmt.on_conflict_do_update(index_elements=list(key), set_={"n": model.__table__.c.n + stmt.excluded.n})
 
 
 def _add(session: Session, model, key: tuple[str, ...], deltas: list[tuple[tuple, int]]) -> None:
     """Add each delta to its row's `n` (created at the delta when missing), in one statement."""
     if not deltas:
         return
-    stmt = _kept(session, "write", _write_statement, model.__table__, (*key, "n"), key, ("n",))
-    session.execute(stmt, [dict(zip(key, k, strict=True), n=n) for k, n in deltas])
+    session.execute(_kept(session, "add", _add_statement, model, key),
+                    [dict(zip(key, k, strict=True), n=n) for k, n in deltas])
 
 
 # -- keeping it current ----------------------------------------------------------------------------
