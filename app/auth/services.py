@@ -8,6 +8,7 @@ import secrets
 
 from email_validator import EmailNotValidError
 from email_validator import validate_email
+from sqlalchemy import bindparam
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from app.auth.models import User
 from app.auth.passwords import check_nothing
 from app.auth.passwords import check_password
 from app.auth.passwords import hash_password
+from app.core import statements
 from app.core.errors import Conflict
 from app.core.errors import ValidationFailed
 from app.core.i18n import _l
@@ -97,9 +99,10 @@ def issue_token(session: Session, user: User, *, now: dt.datetime, ttl: dt.timed
 
 def user_for_token(session: Session, secret: str, *, now: dt.datetime) -> tuple[User, ApiToken] | None:
     """Return the user and token for a valid, unexpired, unrevoked bearer secret."""
-    # The user comes in the same statement: every API request asks for both.
-    record = session.scalar(select(ApiToken).options(joinedload(ApiToken.user))
-                            .where(ApiToken.token_hash == _hash_token(secret)))
+    # The user comes in the same statement, built once: every API request asks for both.
+    stmt = statements.kept("auth.token", lambda: select(ApiToken).options(joinedload(ApiToken.user))
+                           .where(ApiToken.token_hash == bindparam("token_hash")))
+    record = session.scalar(stmt, {"token_hash": _hash_token(secret)})
     if record is None or record.revoked_at is not None or record.expires_at <= now:
         return None
     if not record.user.is_active:

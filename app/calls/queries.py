@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement
 from sqlalchemy import Select
 from sqlalchemy import and_
+from sqlalchemy import bindparam
 from sqlalchemy import case
 from sqlalchemy import exists
 from sqlalchemy import func
@@ -33,6 +34,7 @@ from app.calls.models import ReviewScore
 from app.cluster.models import CommissionMember
 from app.cluster.models import Organisation
 from app.cluster.models import OrganisationMember
+from app.core import statements
 from app.core.errors import NotFound
 from app.core.i18n import _l
 from app.core.sqltime import instant
@@ -194,7 +196,10 @@ def reviewer_poles(session: Session, user: User) -> set[str]:
 
 
 def label_of_project(session: Session, project_id: int) -> Label | None:
-    return session.scalar(select(Label).where(Label.project_id == project_id))
+    # Built once: every project answer of the API asks for it.
+    stmt = statements.kept("calls.label_of_project",
+                           lambda: select(Label).where(Label.project_id == bindparam("project_id")))
+    return session.scalar(stmt, {"project_id": project_id})
 
 
 def get_label(session: Session, number: str) -> Label:

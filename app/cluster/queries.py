@@ -27,6 +27,7 @@ from app.cluster.models import SupportRequest
 from app.core.errors import NotFound
 from app.core.i18n import _l
 from app.core.idlists import among
+from app.projects.hooks import Link
 from app.projects.models import Project
 
 
@@ -35,9 +36,10 @@ def commission_sees(user: User) -> ColumnElement[bool]:
     return exists().where(CommissionMember.pole_key == Project.pole_key, CommissionMember.user_id == user.id)
 
 
-def is_on_commission(project: Project, user: User) -> ColumnElement[bool]:
-    """SQL condition: `user` sits on the commission of `project`'s pole (read-only `commission` role)."""
-    return exists().where(CommissionMember.pole_key == project.pole_key, CommissionMember.user_id == user.id)
+def is_on_commission(link: Link) -> ColumnElement[bool]:
+    """SQL condition: the link's user sits on the commission of its project's pole (read-only
+    `commission` role)."""
+    return exists().where(CommissionMember.pole_key == link.pole_key, CommissionMember.user_id == link.user_id)
 
 
 def select_organisations(*, kind: str | None = None, status: str | None = None, q: str | None = None) -> Select:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement
 from sqlalchemy import Select
 from sqlalchemy import and_
+from sqlalchemy import bindparam
 from sqlalchemy import exists
 from sqlalchemy import func
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from app.auth.models import User
 from app.checkins.models import OPEN_STATUSES
 from app.checkins.models import CheckIn
+from app.core import statements
 from app.core.errors import NotFound
 from app.core.i18n import _l
 from app.mentoring.models import ActionItem
@@ -24,6 +26,7 @@ from app.mentoring.models import AdviceSession
 from app.mentoring.models import MentorAssignment
 from app.mentoring.models import MentorProfile
 from app.mentoring.models import SessionRating
+from app.projects.hooks import Link
 from app.projects.models import Project
 
 # The project's rules that mentoring contributes (subscribed in `app.areas`) --------------------
@@ -31,11 +34,11 @@ from app.projects.models import Project
 
 def list_active_assignments(session: Session, project: Project) -> list[MentorAssignment]:
     """The mentors currently assigned to the project, for its current stage."""
-    return list(session.scalars(
+    stmt = statements.kept("mentoring.active_assignments", lambda: (
         select(MentorAssignment)
-        .where(MentorAssignment.project_id == project.id, MentorAssignment.ended_at.is_(None))
-        .order_by(MentorAssignment.started_at, MentorAssignment.id)
-    ))
+        .where(MentorAssignment.project_id == bindparam("project_id"), MentorAssignment.ended_at.is_(None))
+        .order_by(MentorAssignment.started_at, MentorAssignment.id)))
+    return list(session.scalars(stmt, {"project_id": project.id}))
 
 
 def mentor_sees(user: User) -> ColumnElement[bool]:
@@ -47,12 +50,13 @@ def mentor_sees(user: User) -> ColumnElement[bool]:
     )
 
 
-def is_assigned_mentor(project: Project, user: User) -> ColumnElement[bool]:
-    """SQL condition: `user` mentors `project` at its current stage (the workflow's `assigned_mentor`)."""
+def is_assigned_mentor(link: Link) -> ColumnElement[bool]:
+    """SQL condition: the link's user mentors its project at its current stage (the workflow's
+    `assigned_mentor`)."""
     return exists().where(
-        MentorAssignment.project_id == project.id,
-        MentorAssignment.mentor_id == user.id,
-        MentorAssignment.stage == project.stage,
+        MentorAssignment.project_id == link.project_id,
+        MentorAssignment.mentor_id == link.user_id,
+        MentorAssignment.stage == link.stage,
         MentorAssignment.ended_at.is_(None),
     )
 

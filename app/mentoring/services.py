@@ -191,17 +191,20 @@ def end_stage_assignments(session: Session, project: Project, now: dt.datetime, 
     one (`carried_over_from_id`). It is not an over-capacity assignment whatever the mentor's
     load: one mentee's assignment ends as the other starts, so the load is unchanged. Other
     mentors stop, and the project is left without a mentor at its stage for a manager to staff."""
-    ending = queries.list_active_assignments(session, project) if reason == "stage_change" else []
     changes.note_projects(session, [project.id])  # a set-based write: the read models hear it here
-    session.execute(
+    # The UPDATE returns the assignments it ends: no SELECT of the active ones before it.
+    ended = session.scalars(
         update(MentorAssignment)
         .where(MentorAssignment.project_id == project.id, MentorAssignment.ended_at.is_(None))
         .values(ended_at=now, end_reason=reason)
+        .returning(MentorAssignment)
         .execution_options(synchronize_session="fetch")
-    )
+    ).all()
+    # Oldest first, as `queries.list_active_assignments` lists them: a mentor twice carries the first.
+    ending = sorted(ended, key=lambda a: (a.started_at, a.id)) if reason == "stage_change" else []
     carried: set[int] = set()
     for old in ending:
-        if old.mentor_id in carried or not _covers(session, old.mentor, project):
+        if old.mentor_id in carried or not _covers(session, old.mentor_id, project):
             continue
         carried.add(old.mentor_id)
         session.add(MentorAssignment(project_id=project.id, mentor_id=old.mentor_id, stage=project.stage,
@@ -211,12 +214,12 @@ def end_stage_assignments(session: Session, project: Project, now: dt.datetime, 
         session.flush()
 
 
-def _covers(session: Session, mentor: User, project: Project) -> bool:
+def _covers(session: Session, mentor_id: int, project: Project) -> bool:
     """The mentor is still an active mentor whose profile covers the project's stage and pole."""
-    if mentor.role != "mentor" or not mentor.is_active:
+    profile = session.get(MentorProfile, mentor_id)  # with its user, in one statement
+    if profile is None or profile.user.role != "mentor" or not profile.user.is_active:
         return False
-    profile = session.get(MentorProfile, mentor.id)
-    return (profile is not None and project.stage in (profile.stages or [])
+    return (project.stage in (profile.stages or [])
             and (not profile.poles or project.pole_key in profile.poles))
 
 

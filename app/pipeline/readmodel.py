@@ -35,6 +35,7 @@ from decimal import Decimal
 
 from sqlalchemy import String
 from sqlalchemy import and_
+from sqlalchemy import bindparam
 from sqlalchemy import case
 from sqlalchemy import cast
 from sqlalchemy import delete
@@ -51,6 +52,7 @@ from sqlalchemy.orm import Session
 from app.checkins.models import CheckIn
 from app.cluster.models import Funding
 from app.core import changes
+from app.core import statements
 from app.kpis.models import KpiReport
 from app.mentoring.models import MentorAssignment
 from app.projects.models import MentorLoad
@@ -112,37 +114,60 @@ def _expected_days(session: Session) -> dict[tuple[str, str], int]:
             if s.expected_days}
 
 
-def _id_list(session: Session, column):
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _kept(session: Session, name: str, build, *key) -> object:
+    """The read model's statement `name` for this session's dialect, built once (`app.core.statements`):
+    the statements run in every write's transaction, and building them cost more than running them."""
+    dialect = _dialect(session)
+    return statements.kept(("readmodel", name, dialect, *key), lambda: build(dialect, *key))
+
+
+def _id_list(dialect: str, column):
     """SQL aggregate: the ids of `column`, space-separated (any order)."""
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         return func.string_agg(cast(column, String), " ")
     return func.group_concat(column, " ")
 
 
-def _source_rows(session: Session, ids: list[int]):
+def _ids():
+    """The bound list of project ids a kept statement reads (`ids=[…]` at execution)."""
+    return bindparam("ids", expanding=True)
+
+
+def _source_rows_statement(dialect: str):
     overdue = select(CheckIn.id).where(CheckIn.project_id == Project.id, CheckIn.status == "overdue").exists()
     mentor = select(MentorAssignment.id).where(
         MentorAssignment.project_id == Project.id, MentorAssignment.stage == Project.stage,
         MentorAssignment.ended_at.is_(None)).exists()
-    mentors = (select(_id_list(session, MentorAssignment.mentor_id))
+    mentors = (select(_id_list(dialect, MentorAssignment.mentor_id))
                .where(MentorAssignment.project_id == Project.id, MentorAssignment.ended_at.is_(None))
                .scalar_subquery())
-    return session.execute(
-        select(Project.id, Project.workflow_key, Project.workflow_version, Project.stage, Project.pole_key,
-               Project.status, func.coalesce(Project.cohort_id, 0), Project.stage_entered_at,
-               overdue.label("is_overdue"), mentor.label("has_mentor"), mentors.label("mentors"),
-               *(PipelineEntry.__table__.c[k].label(f"old_{k}") for k in OLD_COLUMNS))
-        .outerjoin(PipelineEntry, PipelineEntry.project_id == Project.id)
-        .where(Project.id.in_(ids)).order_by(Project.id)).all()
+    return (select(Project.id, Project.workflow_key, Project.workflow_version, Project.stage, Project.pole_key,
+                   Project.status, func.coalesce(Project.cohort_id, 0), Project.stage_entered_at,
+                   overdue.label("is_overdue"), mentor.label("has_mentor"), mentors.label("mentors"),
+                   *(PipelineEntry.__table__.c[k].label(f"old_{k}") for k in OLD_COLUMNS))
+            .outerjoin(PipelineEntry, PipelineEntry.project_id == Project.id)
+            .where(Project.id.in_(_ids())).order_by(Project.id))
+
+
+def _source_rows(session: Session, ids: list[int]):
+    return session.execute(_kept(session, "source_rows", _source_rows_statement), {"ids": ids}).all()
+
+
+def _history_statement(dialect: str):
+    return (select(ProjectEvent.project_id, ProjectEvent.from_stage, ProjectEvent.to_stage, ProjectEvent.at)
+            .where(ProjectEvent.project_id.in_(_ids())).order_by(ProjectEvent.project_id, ProjectEvent.id))
 
 
 def _history(session: Session, ids: list[int]) -> dict[int, tuple[set[str], list[tuple]]]:
     """Per project: the stages it reached and its completed stays (stage, entered, left), in order."""
     reached: dict[int, set[str]] = defaultdict(set)
     moves: dict[int, list] = defaultdict(list)
-    for pid, from_stage, to_stage, at in session.execute(
-            select(ProjectEvent.project_id, ProjectEvent.from_stage, ProjectEvent.to_stage, ProjectEvent.at)
-            .where(ProjectEvent.project_id.in_(ids)).order_by(ProjectEvent.project_id, ProjectEvent.id)):
+    for pid, from_stage, to_stage, at in session.execute(_kept(session, "history", _history_statement),
+                                                         {"ids": ids}):
         reached[pid].add(to_stage)
         if from_stage is None or from_stage != to_stage:
             moves[pid].append((to_stage, at))
@@ -150,12 +175,16 @@ def _history(session: Session, ids: list[int]) -> dict[int, tuple[set[str], list
             for pid, m in moves.items()} | {pid: (reached[pid], []) for pid in reached if pid not in moves}
 
 
+def _funding_statement(dialect: str):
+    return (select(Funding.project_id, Funding.source, Funding.status, Funding.currency, Funding.amount)
+            .where(Funding.project_id.in_(_ids())))
+
+
 def _funding(session: Session, ids: list[int]) -> dict[int, str]:
     """Per project: its financing summed per (source, status, currency), as `PipelineEntry.funding`."""
     sums: dict[int, Counter] = defaultdict(Counter)
-    for pid, source, status, currency, amount in session.execute(
-            select(Funding.project_id, Funding.source, Funding.status, Funding.currency, Funding.amount)
-            .where(Funding.project_id.in_(ids))):
+    for pid, source, status, currency, amount in session.execute(_kept(session, "funding", _funding_statement),
+                                                                 {"ids": ids}):
         cents = int((Decimal(amount) * 100).to_integral_value())
         sums[pid][(source, status, currency, "cents")] += cents
         sums[pid][(source, status, currency, "n")] += 1
@@ -254,33 +283,45 @@ class Deltas:
         _add(session, MentorLoad, ("mentor_id",), sorted((k, n) for k, n in self.loads.items() if n))
         funding = sorted({k[:-1] for k, n in self.funding.items() if n})
         if funding:
-            stmt = _insert(session)(PipelineFunding.__table__)
-            table = PipelineFunding.__table__
-            stmt = stmt.on_conflict_do_update(index_elements=list(FUNDING_KEY), set_={
-                "cents": table.c.cents + stmt.excluded.cents, "n": table.c.n + stmt.excluded.n})
-            session.execute(stmt, [dict(zip(FUNDING_KEY, k, strict=True), cents=self.funding[(*k, "cents")],
-                                        n=self.funding[(*k, "n")]) for k in funding])
+            session.execute(_kept(session, "add_funding", _add_funding_statement),
+                            [dict(zip(FUNDING_KEY, k, strict=True), cents=self.funding[(*k, "cents")],
+                                  n=self.funding[(*k, "n")]) for k in funding])
         if self.entries:
-            insert = _insert(session)
-            stmt = insert(PipelineEntry.__table__)
-            columns = {c: stmt.excluded[c] for c in self.entries[0] if c != "project_id"}
-            session.execute(stmt.on_conflict_do_update(index_elements=["project_id"], set_=columns),
+            session.execute(_kept(session, "put_entries", _put_entries_statement, tuple(self.entries[0])),
                             sorted(self.entries, key=lambda e: e["project_id"]))
         if self.passages:
             session.execute(StagePassage.__table__.insert(), self.passages)
 
 
-def _insert(session: Session):
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+def _insert(dialect: str):
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
+def _add_funding_statement(dialect: str):
+    stmt = _insert(dialect)(PipelineFunding.__table__)
+    table = PipelineFunding.__table__
+    return stmt.on_conflict_do_update(index_elements=list(FUNDING_KEY), set_={
+        "cents": table.c.cents + stmt.excluded.cents, "n": table.c.n + stmt.excluded.n})
+
+
+def _put_entries_statement(dialect: str, names: tuple[str, ...]):
+    """Upsert entries with the columns `names` (project_id among them)."""
+    stmt = _insert(dialect)(PipelineEntry.__table__)
+    columns = {c: stmt.excluded[c] for c in names if c != "project_id"}
+    return stmt.on_conflict_do_update(index_elements=["project_id"], set_=columns)
+
+
+def _add_statement(dialect: str, model, key: tuple[str, ...]):
+    stmt = _insert(dialect)(model.__table__)
+    return stmt.on_conflict_do_update(index_elements=list(key), set_={"n": model.__table__.c.n + stmt.excluded.n})
 
 
 def _add(session: Session, model, key: tuple[str, ...], deltas: list[tuple[tuple, int]]) -> None:
     """Add each delta to its row's `n` (created at the delta when missing), in one statement."""
     if not deltas:
         return
-    stmt = _insert(session)(model.__table__)
-    stmt = stmt.on_conflict_do_update(index_elements=list(key), set_={"n": model.__table__.c.n + stmt.excluded.n})
-    session.execute(stmt, [dict(zip(key, k, strict=True), n=n) for k, n in deltas])
+    session.execute(_kept(session, "add", _add_statement, model, key),
+                    [dict(zip(key, k, strict=True), n=n) for k, n in deltas])
 
 
 # -- keeping it current ----------------------------------------------------------------------------

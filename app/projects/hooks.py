@@ -5,7 +5,8 @@ services read projects), so projects cannot call them back without a circle. Ins
 subscribe here when the app is wired (`app.areas.connect`, called by `create_app`):
 
 - `see_also`: who else sees a project (a mentor assigned to it, a commission member of its pole),
-  and `holds_role`: the roles the project's pages and events check (`assigned_mentor`, `commission`);
+  and `holds_role`: the roles the project's pages and events check (`assigned_mentor`, `commission`),
+  as SQL conditions on a `Link`'s bound parameters (built once, whoever asks about whichever project);
 - `list_assignments`: the project's active mentor assignments (the gates count the stage's mentors);
 - `end_assignments`: a stage or the project ends, so do its stage's assignments;
 - `after_event`: what follows a workflow event (check-ins are re-planned), in subscription order.
@@ -21,7 +22,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import BindParameter
 from sqlalchemy import ColumnElement
+from sqlalchemy import Integer
+from sqlalchemy import String
+from sqlalchemy import bindparam
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
@@ -40,8 +45,31 @@ class EventFired:
 
 #: user -> SQL condition on `Project`: the projects this rule lets the user see.
 Visibility = Callable[[User], ColumnElement[bool]]
-#: (project, user) -> SQL condition: the user holds the role on this project.
-RoleCondition = Callable[[Project, User], ColumnElement[bool]]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A project and a user, as the SQL parameters a role condition compares with (`LINK`): the
+    condition is built once, and `link_values` gives the values of each question."""
+
+    project_id: BindParameter[int]
+    stage: BindParameter[str]
+    pole_key: BindParameter[str]
+    user_id: BindParameter[int]
+
+
+LINK = Link(project_id=bindparam("link_project_id", type_=Integer), stage=bindparam("link_stage", type_=String),
+            pole_key=bindparam("link_pole_key", type_=String), user_id=bindparam("link_user_id", type_=Integer))
+
+
+def link_values(project: Project, user: User) -> dict[str, Any]:
+    """The values of `LINK`'s parameters for `user` on `project`."""
+    return {"link_project_id": project.id, "link_stage": project.stage, "link_pole_key": project.pole_key,
+            "link_user_id": user.id}
+
+
+#: link -> SQL condition: the link's user holds the role on the link's project.
+RoleCondition = Callable[[Link], ColumnElement[bool]]
 
 
 @dataclass
@@ -85,8 +113,10 @@ def visibility_rules(user: User) -> list[ColumnElement[bool]]:
     return [rule(user) for rule in _rules.visibility]
 
 
-def role_conditions(project: Project, user: User) -> dict[str, ColumnElement[bool]]:
-    return {role: condition(project, user) for role, condition in _rules.roles.items()}
+def role_rules() -> tuple[tuple[str, RoleCondition], ...]:
+    """The roles other areas hold on projects, each with its condition (called on `LINK`; give
+    `link_values` when executing it)."""
+    return tuple(_rules.roles.items())
 
 
 def list_assignments(session: Session, project: Project) -> list[Any]:

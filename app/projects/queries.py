@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement
 from sqlalchemy import Select
+from sqlalchemy import bindparam
 from sqlalchemy import exists
 from sqlalchemy import func
 from sqlalchemy import or_
@@ -17,6 +18,7 @@ from sqlalchemy.orm import aliased
 
 from app.auth.models import User
 from app.core import changes
+from app.core import statements
 from app.core.bounds import DB_INT_MAX
 from app.core.errors import NotFound
 from app.core.i18n import _l
@@ -99,7 +101,11 @@ SORTS = {
 
 def get_visible_project(session: Session, project_id: int, user: User) -> Project:
     """Return the project if `user` may see it; unknown and hidden look the same (404)."""
-    project = session.scalar(select(Project).where(Project.id == project_id, visible_to(user)))
+    if user.is_manager:  # every project: one statement, built once
+        stmt = statements.kept("projects.get", lambda: select(Project).where(Project.id == bindparam("project_id")))
+        project = session.scalar(stmt, {"project_id": project_id})
+    else:
+        project = session.scalar(select(Project).where(Project.id == project_id, visible_to(user)))
     if project is None:
         raise NotFound(_l("No such project."))
     return project
@@ -131,9 +137,9 @@ def is_member(session: Session, project: Project, user: User) -> bool:
 
 def done_deliverables(session: Session, project: Project, stage: str) -> dict[str, DeliverableState]:
     """The deliverable rows of a stage, by key."""
-    rows = session.scalars(
-        select(DeliverableState).where(DeliverableState.project_id == project.id, DeliverableState.stage == stage)
-    )
+    stmt = statements.kept("projects.deliverables", lambda: select(DeliverableState).where(
+        DeliverableState.project_id == bindparam("project_id"), DeliverableState.stage == bindparam("stage")))
+    rows = session.scalars(stmt, {"project_id": project.id, "stage": stage})
     return {row.key: row for row in rows}
 
 
@@ -158,32 +164,37 @@ def list_gate_decisions(session: Session, project: Project, limit: int | None = 
     ))
 
 
+def _relations_statement(rules: tuple[tuple[str, hooks.RoleCondition], ...]) -> Select:
+    link = hooks.LINK
+    return select(exists().where(ProjectMember.project_id == link.project_id, ProjectMember.user_id == link.user_id),
+                  *(condition(link) for _role, condition in rules))
+
+
 def relations(session: Session, project: Project, user: User) -> frozenset[str]:
     """Return the roles `user` holds on `project`: member, assigned_mentor, manager (workflow
     roles) and commission (read-only: a member of the pole's commission)."""
     held: set[str] = set()
     if user.is_manager:
         held.add("manager")
-    # One round trip for every link (every project page, answer and event asks for them): the
-    # membership, and the roles other areas hold on projects (`hooks.holds_role`).
-    others = hooks.role_conditions(project, user)
-    member, *held_others = session.execute(select(
-        exists().where(ProjectMember.project_id == project.id, ProjectMember.user_id == user.id),
-        *others.values(),
-    )).one()
+    # One round trip for every link (every project page, answer and event asks for them), built
+    # once: the membership, and the roles other areas hold on projects (`hooks.holds_role`).
+    rules = hooks.role_rules()
+    stmt = statements.kept(("projects.relations", rules), lambda: _relations_statement(rules))
+    member, *held_others = session.execute(stmt, hooks.link_values(project, user)).one()
     if member:
         held.add("member")
-    held.update(role for role, holds in zip(others, held_others, strict=True) if holds)
+    held.update(role for (role, _condition), holds in zip(rules, held_others, strict=True) if holds)
     return frozenset(held)
 
 
 def list_evidence(session: Session, project: Project, stage: str) -> dict[str, list[DeliverableEvidence]]:
     """The evidence of a stage's deliverables, by deliverable key, oldest first."""
-    rows = session.scalars(
+    stmt = statements.kept("projects.evidence", lambda: (
         select(DeliverableEvidence)
-        .where(DeliverableEvidence.project_id == project.id, DeliverableEvidence.stage == stage)
-        .order_by(DeliverableEvidence.id)
-    )
+        .where(DeliverableEvidence.project_id == bindparam("project_id"),
+               DeliverableEvidence.stage == bindparam("stage"))
+        .order_by(DeliverableEvidence.id)))
+    rows = session.scalars(stmt, {"project_id": project.id, "stage": stage})
     found: dict[str, list[DeliverableEvidence]] = {}
     for row in rows:
         found.setdefault(row.deliverable_key, []).append(row)
