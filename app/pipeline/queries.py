@@ -15,7 +15,9 @@ from dataclasses import field
 from decimal import Decimal
 from typing import NamedTuple
 
+from sqlalchemy import Integer
 from sqlalchemy import Select
+from sqlalchemy import String
 from sqlalchemy import and_
 from sqlalchemy import bindparam
 from sqlalchemy import distinct
@@ -24,7 +26,10 @@ from sqlalchemy import func
 from sqlalchemy import literal
 from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy import true
 from sqlalchemy import union_all
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
@@ -448,9 +453,17 @@ def _board(session, filters: Filters, stages, now, dialect) -> None:
     """
     if not stages:
         return
+    if dialect == "postgresql":
+        rows = session.execute(statements.kept(("pipeline.board", dialect, filters),
+                                               lambda: _board_statement_postgresql(filters)),
+                               {"now": now, "cards": CARDS_PER_STAGE, "board_w": [w for w, _ in stages],
+                                "board_s": [s for _, s in stages]})
+        for r in rows:
+            _add_card(stages, r, tuple(r.founders or ()), tuple(r.mentors or ()))
+        return
     rows = session.execute(statements.kept(("pipeline.board", dialect, filters, tuple(stages)),
                                            lambda: _board_statement(filters, tuple(stages), dialect)),
-                           {"now": now}).all()
+                           {"now": now, "cards": CARDS_PER_STAGE}).all()
     ids = [r.id for r in rows]
     # The cards' founders and open assignments' mentors, by name, in one statement.
     # Each name read by its user's key: as a join, PostgreSQL merged with every user.
@@ -467,11 +480,14 @@ def _board(session, filters: Filters, stages, now, dialect) -> None:
     for role, project_id, name in session.execute(select(people).order_by(people.c.name)):
         (founders if role == "founder" else mentors)[project_id].append(name)
     for r in rows:
-        reasons = tuple(k for k, flag in (("too_long", r.too_long), ("overdue_checkin", r.overdue),
-                                          ("no_mentor", r.no_mentor)) if flag)
-        _figures(stages, r.workflow_key, r.stage).cards.append(Card(
-            r.id, r.name, r.pole_key, r.status, round(float(r.days), 1), tuple(founders[r.id]),
-            tuple(mentors[r.id]), reasons))
+        _add_card(stages, r, tuple(founders[r.id]), tuple(mentors[r.id]))
+
+
+def _add_card(stages: dict, r, founders: tuple[str, ...], mentors: tuple[str, ...]) -> None:
+    reasons = tuple(k for k, flag in (("too_long", r.too_long), ("overdue_checkin", r.overdue),
+                                      ("no_mentor", r.no_mentor)) if flag)
+    _figures(stages, r.workflow_key, r.stage).cards.append(Card(
+        r.id, r.name, r.pole_key, r.status, round(float(r.days), 1), founders, mentors, reasons))
 
 
 def _busiest_mentors(session: Session, *, now: dt.datetime, limit: int) -> tuple[list[MentorLoadRow], int]:
@@ -514,7 +530,7 @@ def _busiest_statement(limit: int) -> Select:
 def _board_statement(filters: Filters, stages: tuple[tuple[str, str], ...], dialect: str) -> Select:
     base = filtered_projects(filters).subquery("base")
     columns = [select(base).where(base.c.workflow_key == workflow, base.c.stage == stage)
-               .order_by(base.c.stage_entered_at, base.c.id).limit(CARDS_PER_STAGE).subquery()
+               .order_by(base.c.stage_entered_at, base.c.id).limit(bindparam("cards", type_=Integer)).subquery()
                for workflow, stage in stages]
     top = union_all(*(select(column) for column in columns)).subquery("top")
     now = bindparam("now", type_=UTCDateTime())
@@ -525,6 +541,33 @@ def _board_statement(filters: Filters, stages: tuple[tuple[str, str], ...], dial
                    and_(active, e.is_overdue.is_(True)).label("overdue"),
                    and_(active, e.has_mentor.is_(False)).label("no_mentor"))
             .join(e, e.project_id == top.c.id)
+            .order_by(top.c.workflow_key, top.c.stage, top.c.stage_entered_at, top.c.id))
+
+
+def _board_statement_postgresql(filters: Filters) -> Select:
+    """PostgreSQL: the board in one short statement whatever the stages (arrays `board_w`, `board_s`):
+    each column's first cards a lateral `ORDER BY … LIMIT` on `ix_projects_board`, their founders and
+    mentors as arrays by name. (The union of a subquery per column, and the names apart, took
+    PostgreSQL longer to plan than to run.)"""
+    columns = func.unnest(bindparam("board_w", type_=ARRAY(String)), bindparam("board_s", type_=ARRAY(String))
+                          ).table_valued("w", "s").render_derived()
+    top = (filtered_projects(filters).where(Project.workflow_key == columns.c.w, Project.stage == columns.c.s)
+           .order_by(Project.stage_entered_at, Project.id).limit(bindparam("cards", type_=Integer)).lateral("top"))
+    now = bindparam("now", type_=UTCDateTime())
+    e = PipelineEntry
+    active = top.c.status == "active"
+    too_long = and_(active, e.stall_at.is_not(None), e.stall_at <= now)
+    founders = (select(func.array_agg(aggregate_order_by(User.name, User.name)))
+                .select_from(ProjectMember).join(User, User.id == ProjectMember.user_id)
+                .where(ProjectMember.project_id == top.c.id).scalar_subquery())
+    mentors = (select(func.array_agg(aggregate_order_by(User.name, User.name)))
+               .select_from(MentorAssignment).join(User, User.id == MentorAssignment.mentor_id)
+               .where(MentorAssignment.project_id == top.c.id, MentorAssignment.ended_at.is_(None)).scalar_subquery())
+    return (select(top, days_between(top.c.stage_entered_at, now, "postgresql").label("days"),
+                   too_long.label("too_long"), and_(active, e.is_overdue.is_(True)).label("overdue"),
+                   and_(active, e.has_mentor.is_(False)).label("no_mentor"),
+                   founders.label("founders"), mentors.label("mentors"))
+            .select_from(columns).join(top, true()).join(e, e.project_id == top.c.id)
             .order_by(top.c.workflow_key, top.c.stage, top.c.stage_entered_at, top.c.id))
 
 

@@ -150,6 +150,39 @@ def test_the_sweep_flags_what_outstays_its_stage_and_readers_stay_exact_between_
         figures(session, now, from_projects=True, monkeypatch=monkeypatch)
 
 
+def test_the_board_shows_each_columns_longest_waiting_projects_with_their_people(session, portfolio, now,
+                                                                                monkeypatch):
+    """The board's cards (a union of columns on SQLite, a lateral walk on PostgreSQL) against the
+    projects read one by one: each column's first projects by time in stage, founders and mentors by
+    name, stalled reasons."""
+    from app.auth.models import User
+    from app.mentoring.models import MentorAssignment
+    from app.projects.models import Project
+    from app.projects.models import ProjectMember
+
+    monkeypatch.setattr(pipeline_queries, "CARDS_PER_STAGE", 2)
+    for at in (now, now + dt.timedelta(days=45)):
+        cards = {(s.workflow, s.stage): s.cards for s in pipeline(session, Filters(), now=at).stages if s.cards}
+        stalled = {x.project_id: x for x in pipeline(session, Filters(), now=at, mentor_rows=0).stalled}
+        expected = {}
+        for project in session.scalars(select(Project).order_by(Project.stage_entered_at, Project.id)):
+            column = expected.setdefault((project.workflow_key, project.stage), [])
+            if len(column) == 2:
+                continue
+            founders = tuple(sorted(session.scalars(select(User.name).join(ProjectMember)
+                                                    .where(ProjectMember.project_id == project.id))))
+            mentors = tuple(sorted(session.scalars(
+                select(User.name).join(MentorAssignment, MentorAssignment.mentor_id == User.id)
+                .where(MentorAssignment.project_id == project.id, MentorAssignment.ended_at.is_(None)))))
+            column.append((project.id, founders, mentors))
+        assert {k: [(c.project_id, c.founders, c.mentors) for c in v] for k, v in cards.items()} == expected
+        for card in (c for column in cards.values() for c in column if c.project_id in stalled):
+            flags = stalled[card.project_id]
+            assert set(card.reasons) == {k for k, on in (("too_long", flags.too_long),
+                                                         ("overdue_checkin", flags.overdue_checkin),
+                                                         ("no_mentor", flags.no_mentor)) if on}
+
+
 def test_the_kept_read_model_equals_a_rebuild(session, portfolio, now):
     readmodel.mark_too_long(session, now=now)
     session.commit()
