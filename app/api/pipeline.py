@@ -41,6 +41,7 @@ def get_pipeline():
         mentor_load=[{"mentor_id": m.mentor_id, "name": m.name, "active": m.active, "capacity": m.capacity,
                       "sessions_30_days": m.sessions_30, "sessions_90_days": m.sessions_90,
                       "overdue_checkins": m.overdue_checkins} for m in p.mentor_load],
-        funding=[{**f._asdict(), "amount": str(f.amount)} for f in p.funding],
+        funding=[{"source": f.source, "status": f.status, "currency": f.currency, "workflow": f.workflow,
+                  "stage": f.stage, "pole": f.pole, "amount": str(f.amount), "lines": f.lines} for f in p.funding],
         late_kpi_reports=p.late_kpi_reports, mentors_total=p.mentors_total,
     ).model_dump(mode="json")

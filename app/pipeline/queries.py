@@ -137,8 +137,9 @@ class MentorLoadRow:
 
 
 class FundingRow(NamedTuple):
-    """A sum of financing, grouped by source, status, currency, stage and pole (in SQL). A tuple:
-    a national portfolio has hundreds of these groups, built on every view of the pipeline."""
+    """A sum of financing, grouped by source, status, currency, stage and pole (in SQL). A tuple of
+    whole cents: a national portfolio has hundreds of these groups, built on every view of the
+    pipeline, and most are only summed again."""
 
     source: str
     status: str
@@ -146,8 +147,12 @@ class FundingRow(NamedTuple):
     workflow: str
     stage: str
     pole: str
-    amount: Decimal
+    cents: int
     lines: int
+
+    @property
+    def amount(self) -> Decimal:
+        return Decimal(self.cents).scaleb(-2)
 
 
 @dataclass
@@ -168,11 +173,11 @@ class Pipeline:
 
     def funding_by(self, key: str) -> dict[tuple[str, str, str], Decimal]:
         """(key value, status, currency) → amount, e.g. key="source"."""
-        totals: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
+        cents: dict[tuple[str, str, str], int] = defaultdict(int)
         position = FundingRow._fields.index(key)
         for row in self.funding:
-            totals[(row[position], row.status, row.currency)] += row.amount
-        return dict(sorted(totals.items()))
+            cents[(row[position], row.status, row.currency)] += row.cents
+        return {k: Decimal(v).scaleb(-2) for k, v in sorted(cents.items())}
 
     def stages_of(self, workflow: str) -> list[StageFigures]:
         return [s for s in self.stages if s.workflow == workflow]
@@ -363,8 +368,7 @@ def _funding(session: Session, base) -> list[FundingRow]:
         .join(base, base.c.id == Funding.project_id)
         .group_by(Funding.source, Funding.status, Funding.currency, base.c.workflow_key, base.c.stage,
                   base.c.pole_key))
-    return [FundingRow(r[0], r[1], r[2], r[3], r[4], r[5], Decimal(r[6]).quantize(Decimal("0.01")), r[7])
-            for r in rows]
+    return [FundingRow(*r[:6], int(Decimal(r[6]).quantize(Decimal("0.01")).scaleb(2)), r[7]) for r in rows]
 
 
 def _funding_from_counters(session: Session, workflow: str | None, pole: str | None = None
@@ -374,7 +378,7 @@ def _funding_from_counters(session: Session, workflow: str | None, pole: str | N
                            lambda: _funding_statement(bool(workflow), bool(pole)))
     rows = session.execute(stmt, {k: v for k, v in (("workflow", workflow), ("pole", pole)) if v})
     # In the order of their keys, sorted here: PostgreSQL took longer to sort them by six strings.
-    return sorted(FundingRow(*r[:6], Decimal(r[6]).scaleb(-2), r[7]) for r in rows)
+    return sorted(map(FundingRow._make, rows))
 
 
 def _funding_statement(workflow: bool, pole: bool) -> Select:
