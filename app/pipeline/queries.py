@@ -174,9 +174,8 @@ class Pipeline:
     def funding_by(self, key: str) -> dict[tuple[str, str, str], Decimal]:
         """(key value, status, currency) → amount, e.g. key="source"."""
         cents: dict[tuple[str, str, str], int] = defaultdict(int)
-        position = FundingRow._fields.index(key)
         for row in self.funding:
-            cents[(row[position], row.status, row.currency)] += row.cents
+            cents[(getattr(row, key), row.status, row.currency)] += row.cents
         return {k: Decimal(v).scaleb(-2) for k, v in sorted(cents.items())}
 
     def stages_of(self, workflow: str) -> list[StageFigures]:
@@ -378,7 +377,7 @@ def _funding_from_counters(session: Session, workflow: str | None, pole: str | N
                            lambda: _funding_statement(bool(workflow), bool(pole)))
     rows = session.execute(stmt, {k: v for k, v in (("workflow", workflow), ("pole", pole)) if v})
     # In the order of their keys, sorted here: PostgreSQL took longer to sort them by six strings.
-    return sorted(map(FundingRow._make, rows))
+    return sorted(FundingRow(*row) for row in rows)
 
 
 def _funding_statement(workflow: bool, pole: bool) -> Select:
