@@ -7,6 +7,11 @@ groups and buckets, not the number of projects or events.
 - percentiles (exact, nearest rank as before): the histogram says which bucket holds each rank
   and how many values come before it; one index walk inside that bucket finds the value;
 - funnel: the `reached` histogram.
+
+A part of the portfolio (pole, status, cohort: columns of the counters and entries) has its counts
+and stalled flags the same way; its percentiles and funnel come from its entries and completed
+passages (`part_percentiles_and_funnel`: exact, the cost of the part, not of the history). Every
+statement is built once per process (`app.core.statements`), its instant and filters bound.
 """
 
 from __future__ import annotations
