@@ -107,3 +107,41 @@ def test_the_cockpit_board_shows_five_columns_at_1280_px(open_page, live_server,
         assert box["x"] + box["width"] <= DESKTOP["width"], box
     # Above the fold: the list of what waits comes before the board.
     assert page.locator("[data-attention]").bounding_box()["y"] < scroller["y"]
+
+
+@pytest.mark.parametrize("lang", langs("fr"))
+def test_manager_filters_the_pipeline_by_a_mentor_typed_by_name(browser, live_server, t, lang):
+    """A national cluster's mentors are too many for a list: the manager types part of a name, picks
+    one of the mentors it matches, and the board shows that mentor's projects only."""
+    tag = f"Qx{live_server.make_user('founder', lang).id}"
+    alaoui = live_server.make_user("mentor", lang, name=f"Zineb Alaoui {tag}")
+    bennani = live_server.make_user("mentor", lang, name=f"Zineb Bennani {tag}")
+    manager, founder = live_server.make_user("manager", lang), live_server.make_user("founder", lang)
+    followed, other = f"Suivi par Alaoui {tag}", f"Suivi par Bennani {tag}"
+    live_server.make_project(founder, name=followed, mentor=alaoui)
+    live_server.make_project(founder, name=other, mentor=bennani)
+    context = browser.new_context(base_url=live_server.url, locale={"fr": "fr-FR", "en": "en-GB"}[lang])
+    try:
+        page = context.new_page()
+        sign_in(page, manager.email, lang, t)
+        page.goto("/pipeline")
+        field = page.get_by_label(t(lang, "Mentor"), exact=True)
+        field.fill(tag)
+        page.locator("form.filters button[type=submit]").click()
+        problems = page.locator("#f-mentor-errors")
+        expect(problems).to_contain_text(t(lang, "Several mentors match “%(text)s”: choose one.", text=tag))
+        expect(field).to_have_attribute("aria-invalid", "true")
+        problems.get_by_role("link", name=alaoui.name).click()
+
+        expect(field).to_have_value(alaoui.name)
+        board = page.locator("[data-board='innovation_path']")
+        expect(board.get_by_role("link", name=followed)).to_be_visible()
+        expect(board.get_by_role("link", name=other)).to_have_count(0)
+
+        field.fill(f"bennani {tag.lower()}")  # part of a name, case aside: the one mentor who has it
+        page.locator("form.filters button[type=submit]").click()
+        expect(field).to_have_value(bennani.name)
+        expect(board.get_by_role("link", name=other)).to_be_visible()
+        expect(board.get_by_role("link", name=followed)).to_have_count(0)
+    finally:
+        context.close()
