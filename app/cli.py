@@ -59,7 +59,9 @@ def _shown_in_the_terminal_s_language(item, *names: str):
             setattr(item, name, value)
 
 
-class TranslatedCommand(click.Command):
+class _TranslatedHelp:
+    """A command's or group's help shown in the terminal's language (mixed in before click's class)."""
+
     def format_help_text(self, ctx, formatter) -> None:
         with _shown_in_the_terminal_s_language(self, "help"):
             super().format_help_text(ctx, formatter)
@@ -69,16 +71,12 @@ class TranslatedCommand(click.Command):
             return super().get_short_help_str(limit)
 
 
-class TranslatedGroup(AppGroup):
+class TranslatedCommand(_TranslatedHelp, click.Command):
+    pass
+
+
+class TranslatedGroup(_TranslatedHelp, AppGroup):
     command_class = TranslatedCommand
-
-    def format_help_text(self, ctx, formatter) -> None:
-        with _shown_in_the_terminal_s_language(self, "help"):
-            super().format_help_text(ctx, formatter)
-
-    def get_short_help_str(self, limit: int = 45) -> str:
-        with _shown_in_the_terminal_s_language(self, "help", "short_help"):
-            return super().get_short_help_str(limit)
 
     def command(self, *args, **kwargs):
         kwargs.setdefault("cls", TranslatedCommand)
