@@ -31,6 +31,7 @@ from babel.messages.pofile import read_po
 from flask import Flask
 from PIL import Image
 from sqlalchemy.orm import Session
+from werkzeug.serving import WSGIRequestHandler
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -238,7 +239,8 @@ def live_server(sqlite_template, tmp_path_factory) -> LiveServer:
         flask_db.session.commit()
         engine = flask_db.engine
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _RememberingBody(app), threaded=True,
+                         request_handler=_ClosingRequestHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app, engine=engine)
@@ -248,6 +250,54 @@ def live_server(sqlite_template, tmp_path_factory) -> LiveServer:
     with app.app_context():
         flask_db.session.remove()
         flask_db.engine.dispose()
+
+
+_responses = threading.local()
+
+
+class _ClosedOnce:
+    """A response body whose `close` runs once, whoever calls it first."""
+
+    def __init__(self, body) -> None:
+        self.body = body
+        self.closed = False
+
+    def __iter__(self):
+        return iter(self.body)
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            if hasattr(self.body, "close"):
+                self.body.close()
+
+
+class _RememberingBody:
+    """Notes each response body on its request's thread, for `_ClosingRequestHandler`."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        _responses.body = _ClosedOnce(self.app(environ, start_response))
+        return _responses.body
+
+
+class _ClosingRequestHandler(WSGIRequestHandler):
+    """Closes the body werkzeug's dev server leaves open when a browser hangs up mid-response.
+
+    Its cleanup reads the dropped socket before closing the body, and a reset connection raises
+    there: the stylesheet's open file then reaches the garbage collector in some later test, whose
+    ResourceWarning fails that test.
+    """
+
+    def run_wsgi(self) -> None:
+        try:
+            super().run_wsgi()
+        finally:
+            body = _responses.__dict__.pop("body", None)
+            if body is not None:
+                body.close()
 
 
 # The browser ------------------------------------------------------------------------------------------
@@ -300,6 +350,8 @@ def sign_in(page, email: str, lang: str, t: Texts, password: str = PASSWORD) -> 
 
 
 def flash_texts(page) -> list[str]:
+    """The page's flash messages, once the page that shows them has arrived (a click returns before it)."""
+    page.locator(".flashes .flash").first.wait_for()
     return [text.strip() for text in page.locator(".flashes .flash").all_inner_texts()]
 
 

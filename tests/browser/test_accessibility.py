@@ -221,6 +221,7 @@ def test_every_control_of_the_project_page_is_reachable_with_tab(open_page, live
     page = open_page(lang)
     sign_in(page, founder.email, lang, t)
     page.get_by_role("table").get_by_role("link", name=f"Keyboard {lang}").click()  # (the next step links it too)
+    page.locator("#deliverables button.tick").first.wait_for()  # counted on the project page, not the list
 
     controls = page.evaluate("""() => [...document.querySelectorAll(
         'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]')]

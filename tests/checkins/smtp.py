@@ -64,7 +64,9 @@ class SmtpServer:
         """Listen (on a free port the first time, on the same port afterwards)."""
         self._server = _Server((self.host, self.port), _make_handler(self))
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, name="test-smtp", daemon=True)
+        # `stop()` waits for the loop's next poll: half a second by default, on every test that mails.
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
+                                        name="test-smtp", daemon=True)
         self._thread.start()
         return self
 
