@@ -49,7 +49,7 @@ BULK = {
 def test_the_bench_runs_end_to_end_at_one_percent(tmp_path):
     output = tmp_path / "latest.json"
     env = {k: v for k, v in os.environ.items() if k not in ("BENCH_POSTGRES_URL", "DATABASE_URL", "SCALE")}
-    done = subprocess.run([sys.executable, "-m", "bench.run", "--scale", "0.01", "--workers", "2",
+    done = subprocess.run([sys.executable, "-m", "bench.run", "--scale", "0.01", "--workers", "1",
                            "--output", str(output)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
 
     assert done.returncode == 0, done.stderr[-4000:]
