@@ -349,10 +349,10 @@ def sign_in(page, email: str, lang: str, t: Texts, password: str = PASSWORD) -> 
     page.wait_for_url(lambda url: "/login" not in url)
 
 
-def flash_texts(page) -> list[str]:
-    """The page's flash messages, once the page that shows them has arrived (a click returns before it)."""
-    page.locator(".flashes .flash").first.wait_for()
-    return [text.strip() for text in page.locator(".flashes .flash").all_inner_texts()]
+def expect_flashes(page, texts: list[str]) -> None:
+    """The page shows exactly these flash messages, waiting for them: a click returns before the page
+    it leads to arrives, and the page it left may show flashes of its own."""
+    expect(page.locator(".flashes .flash")).to_have_text(texts)
 
 
 # Screenshots -------------------------------------------------------------------------------------------

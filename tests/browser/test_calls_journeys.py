@@ -15,7 +15,7 @@ from app.calls.models import Call
 from app.core.dates import format_date
 from app.core.time import utcnow
 from tests.browser.conftest import expect
-from tests.browser.conftest import flash_texts
+from tests.browser.conftest import expect_flashes
 from tests.browser.conftest import langs
 from tests.browser.conftest import sign_in
 from tests.calls.conftest import pdf_bytes
@@ -81,7 +81,7 @@ def test_manager_sees_every_error_at_once_then_edits_a_draft_and_extends_an_open
     page.locator("#criteria-1-weight").fill("4")
     page.get_by_role("button", name=t(lang, "Save the changes")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Edited call {lang}")
-    assert flash_texts(page) == [t(lang, "Call “%(title)s” saved.", title=f"Edited call {lang}")]
+    expect_flashes(page, [t(lang, "Call “%(title)s” saved.", title=f"Edited call {lang}")])
 
     # The open call: extended by a week, the new last day written the reader's way.
     with live_server.session() as session:
@@ -90,8 +90,8 @@ def test_manager_sees_every_error_at_once_then_edits_a_draft_and_extends_an_open
     page.get_by_label(t(lang, "New last day to submit")).fill(closes_on.isoformat())
     page.get_by_role("button", name=t(lang, "Extend the call")).click()
     day = format_date(closes_on, "long", locale=lang)
-    assert flash_texts(page) == [t(lang, "The call is extended until %(date)s; applicants with a draft are told.",
-                                   date=day)]
+    expect_flashes(page, [t(lang, "The call is extended until %(date)s; applicants with a draft are told.",
+                            date=day)])
     expect(page.locator("#history-title + ul")).to_contain_text(day)
 
 
@@ -132,7 +132,7 @@ def test_applicant_types_answers_then_attaches_the_deck_and_keeps_them(open_page
     page.get_by_label("How many are you?").fill("3")
     page.get_by_label(t(lang, "Pitch deck (PDF)")).set_input_files(str(deck))
     page.get_by_role("button", name=t(lang, "Save the draft")).click()
-    assert flash_texts(page) == [t(lang, "Draft and pitch deck saved.")]
+    expect_flashes(page, [t(lang, "Draft and pitch deck saved.")])
     expect(page.get_by_label("Which problem do you solve?")).to_have_value("Payments are slow.")
     expect(page.get_by_label("How many are you?")).to_have_value("3")
     expect(page.locator("#pitch-deck")).to_contain_text("deck.pdf")

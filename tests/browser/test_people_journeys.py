@@ -16,7 +16,7 @@ from tests.browser.conftest import PASSWORD
 from tests.browser.conftest import PHONE
 from tests.browser.conftest import describe_violations
 from tests.browser.conftest import expect
-from tests.browser.conftest import flash_texts
+from tests.browser.conftest import expect_flashes
 from tests.browser.conftest import langs
 from tests.browser.conftest import run_axe
 from tests.browser.conftest import sign_in
@@ -55,7 +55,7 @@ def test_an_invited_mentor_sets_a_password_and_lands_on_their_mentees(browser, o
     manager.get_by_label(t(lang, "Language of the email")).select_option(lang)
     manager.get_by_role("button", name=t(lang, "Send the invitation")).click()
 
-    assert flash_texts(manager) == [t(lang, "Invitation sent to %(email)s.", email=address)]
+    expect_flashes(manager, [t(lang, "Invitation sent to %(email)s.", email=address)])
     expect(manager.locator(f'tr[data-invitation="{address}"]')).to_contain_text(t(lang, "mentor"))
     screenshots.take(manager, "invitation-sent", lang)
 
@@ -78,7 +78,7 @@ def test_an_invited_mentor_sets_a_password_and_lands_on_their_mentees(browser, o
     newcomer.get_by_role("button", name=t(lang, "Create my account")).click()
 
     expect(newcomer).to_have_url(re.compile(r"/mentees$"))
-    assert flash_texts(newcomer) == [t(lang, "Welcome to Parcours, %(name)s.", name=name)]
+    expect_flashes(newcomer, [t(lang, "Welcome to Parcours, %(name)s.", name=name)])
     # The link worked once.
     newcomer.goto(emailed_link(live_server, address))
     expect(newcomer.get_by_role("heading", level=1)).to_have_text(t(lang, "Invitation no longer valid"))
@@ -98,8 +98,8 @@ def test_a_deactivated_account_is_refused(open_page, live_server, t, lang):
     row.get_by_label(t(lang, "%(name)s can no longer sign in (their history stays)", name=founder.name)).check()
     row.get_by_role("button", name=t(lang, "Deactivate"), exact=True).click()
 
-    assert flash_texts(manager) == [
-        t(lang, "%(name)s is deactivated: they can no longer sign in.", name=founder.name)]
+    expect_flashes(manager, [
+        t(lang, "%(name)s is deactivated: they can no longer sign in.", name=founder.name)])
     expect(manager.locator(f'tr[data-user="{founder.email}"]')).to_contain_text(t(lang, "Deactivated"))
 
     person = open_page(lang)
