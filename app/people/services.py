@@ -40,6 +40,9 @@ INVITATION_TTL = dt.timedelta(days=7)
 #: Founders send at most this many invitations (and re-sends) a day: a team is a few people, and
 #: nobody should use the cluster's mail to flood a mailbox.
 FOUNDER_DAILY_INVITATIONS = 10
+#: A founder re-sends one invitation at most once in this time: a re-send reuses its invitation's
+#: row, so the daily cap alone would let one address be emailed again and again.
+FOUNDER_RESEND_INTERVAL = dt.timedelta(days=1)
 LOCALES = auth_services.LOCALES
 
 
@@ -207,10 +210,12 @@ def resend_invitation(session: Session, invitation: Invitation, *, actor: User, 
     """Email the invitation again with a new link (the earlier one stops working) and a new expiry.
 
     :raises Conflict: it was accepted or revoked.
-    :raises TooManyInvitations: a founder past the daily cap.
+    :raises TooManyInvitations: a founder past the daily cap, or re-sending within `FOUNDER_RESEND_INTERVAL`.
     """
     if invitation.status(now) in ("accepted", "revoked"):
         raise Conflict(_l("This invitation was accepted or revoked: it cannot be sent again."))
+    if not actor.is_manager and invitation.sent_at > now - FOUNDER_RESEND_INTERVAL:
+        raise TooManyInvitations(_l("This invitation was sent less than 24 hours ago: try again tomorrow."))
     _check_cap(session, actor, now)
     token = secrets.token_urlsafe(32)
     invitation.token_hash = _digest(token)

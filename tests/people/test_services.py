@@ -232,6 +232,30 @@ def test_resending_replaces_the_link_and_renews_the_expiry(session, manager, now
     assert services.find_invitation(session, again.token, now=later).id == sent.invitation.id
 
 
+def test_a_founder_resends_an_invitation_at_most_once_a_day(session, founder, make_project, now):
+    project = make_project(owner=founder)
+    sent = services.create_invitation(session, actor=founder, email="co@example.org", role="founder",
+                                      project=project, relations=project_queries.relations(session, project, founder),
+                                      now=now)
+    # Each re-send reuses the invitation's row: without a limit of its own, one address could be
+    # emailed again and again under the daily cap.
+    with pytest.raises(services.TooManyInvitations):
+        services.resend_invitation(session, sent.invitation, actor=founder, now=now + dt.timedelta(hours=23))
+
+    services.resend_invitation(session, sent.invitation, actor=founder, now=now + dt.timedelta(days=1, minutes=1))
+    with pytest.raises(services.TooManyInvitations):
+        services.resend_invitation(session, sent.invitation, actor=founder, now=now + dt.timedelta(days=1, hours=1))
+
+
+def test_managers_resend_invitations_without_waiting(session, manager, now):
+    sent = _invite(session, manager, now)
+
+    services.resend_invitation(session, sent.invitation, actor=manager, now=now + dt.timedelta(minutes=1))
+    services.resend_invitation(session, sent.invitation, actor=manager, now=now + dt.timedelta(minutes=2))
+
+    assert sent.invitation.resent_count == 2
+
+
 def test_accepted_invitations_are_neither_revoked_nor_resent(session, manager, now):
     sent = _invite(session, manager, now)
     services.accept_invitation(session, sent.token, name="Ines", password=PASSWORD, now=now)
