@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from app import create_app
 from app.extensions import db as flask_db
+from app.notifications.models import OutgoingEmail
 from app.projects.models import Project
 from tests.conftest import PASSWORD
 from tests.conftest import make_config
@@ -262,3 +263,19 @@ def test_a_private_policy_chosen_by_a_view_and_static_files_are_kept(client, fou
     assert feed.status_code == 200 and feed.headers["Cache-Control"] == "private, max-age=300"
     assert static.status_code == 200 and "no-store" not in static.headers.get("Cache-Control", "")
     static.close()
+
+
+def test_emailed_links_come_from_the_base_url_whatever_the_host_header(app, api, founder, manager, session):
+    """A forged Host (or X-Forwarded-Host) must not become the address of a reset or invitation link."""
+    forged = {"Host": "evil.example", "X-Forwarded-Host": "evil.example"}
+    base = app.config["BASE_URL"].rstrip("/")
+
+    api().post("/api/v1/password-reset", json={"email": founder.email}, headers=forged)
+    api(manager).post("/api/v1/invitations", json={"email": "new@example.org", "role": "mentor"}, headers=forged)
+    api().post("/api/v1/signup", json={"email": "newcomer@example.org", "name": "New", "password": PASSWORD},
+               headers=forged)
+
+    session.expire_all()
+    bodies = session.scalars(select(OutgoingEmail.body)).all()
+    assert len(bodies) == 3
+    assert all(f"{base}/" in body and "evil.example" not in body for body in bodies)
