@@ -256,6 +256,49 @@ def test_managers_resend_invitations_without_waiting(session, manager, now):
     assert sent.invitation.resent_count == 2
 
 
+def test_a_deactivated_account_leaves_no_working_invitation_behind(session, make_user, now):
+    admin, other_admin = make_user("admin"), make_user("admin")
+    sent = _invite(session, admin, now, email="next-admin@example.org", role="admin")
+    kept = _invite(session, other_admin, now, email="mentor@example.org", role="mentor")
+
+    services.update_account(session, admin, actor=other_admin, now=now, active=False)
+    session.commit()
+
+    with pytest.raises(services.InvitationInvalid) as caught:
+        services.accept_invitation(session, sent.token, name="Mallory", password=PASSWORD, now=now)
+    assert caught.value.reason == "revoked"
+    assert services.find_invitation(session, kept.token, now=now) is not None
+
+
+def test_a_demoted_admin_leaves_no_working_admin_invitation(session, make_user, now):
+    admin, other_admin = make_user("admin"), make_user("admin")
+    to_admin = _invite(session, admin, now, email="next-admin@example.org", role="admin")
+    to_mentor = _invite(session, admin, now, email="mentor@example.org", role="mentor")
+
+    services.update_account(session, admin, actor=other_admin, now=now, role="manager")
+    session.commit()
+
+    with pytest.raises(services.InvitationInvalid):
+        services.find_invitation(session, to_admin.token, now=now)
+    assert services.find_invitation(session, to_mentor.token, now=now) is not None
+
+
+def test_a_founder_taken_off_a_team_leaves_no_working_invitation_to_it(session, founder, make_user, make_project,
+                                                                        now):
+    project, partner = make_project(owner=founder), make_user("founder")
+    project_services.add_member(session, project, partner, now=now)
+    relations = project_queries.relations(session, project, partner)
+    sent = services.create_invitation(session, actor=partner, email="friend@example.org", role="founder",
+                                      project=project, relations=relations, now=now)
+    session.commit()
+
+    services.remove_member(session, project, partner.id, now=now)
+    session.commit()
+
+    with pytest.raises(services.InvitationInvalid):
+        services.find_invitation(session, sent.token, now=now)
+
+
 def test_accepted_invitations_are_neither_revoked_nor_resent(session, manager, now):
     sent = _invite(session, manager, now)
     services.accept_invitation(session, sent.token, name="Ines", password=PASSWORD, now=now)
