@@ -78,8 +78,15 @@ def _log_request(response) -> None:
             user = None
     log.info(
         "request method=%s path=%s status=%s duration_ms=%s user=%s request_id=%s",
-        request.method, request.path, response.status_code, duration_ms, _identity(user), g.get("request_id"),
+        request.method, _logged_path(), response.status_code, duration_ms, _identity(user), g.get("request_id"),
     )
+
+
+def _logged_path() -> str:
+    """The path, its secret masked: the `token` of a reset, confirmation or invitation link, or of a
+    calendar feed, opens an account or a feed to whoever reads it, and logs are read more widely."""
+    token = (request.view_args or {}).get("token")
+    return request.path.replace(token, "[token]") if token else request.path
 
 
 def _identity(user) -> int | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 
 import pytest
 from sqlalchemy import func
@@ -279,3 +280,14 @@ def test_emailed_links_come_from_the_base_url_whatever_the_host_header(app, api,
     bodies = session.scalars(select(OutgoingEmail.body)).all()
     assert len(bodies) == 3
     assert all(f"{base}/" in body and "evil.example" not in body for body in bodies)
+
+
+def test_the_request_log_masks_the_secrets_of_links_and_feeds(client, founder, caplog):
+    with caplog.at_level(logging.INFO, logger="parcours.requests"):
+        feed = client.get(f"/calendar/{founder.calendar_token}.ics")
+        client.get("/invitations/a-secret-invitation-token")
+        client.get("/password-reset/a-secret-reset-token")
+
+    assert feed.status_code == 200
+    assert "path=/calendar/[token].ics" in caplog.text and "path=/invitations/[token]" in caplog.text
+    assert founder.calendar_token not in caplog.text and "a-secret" not in caplog.text
