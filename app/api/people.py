@@ -159,6 +159,6 @@ def add_member(project_id: int):
 @roles("manager")
 def remove_member(project_id: int, user_id: int):
     project = project_queries.get_visible_project(db.session, project_id, current_user())
-    project_services.remove_member(db.session, project, user_id)
+    services.remove_member(db.session, project, user_id, now=utcnow())
     db.session.commit()
     return "", 204

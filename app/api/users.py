@@ -14,7 +14,6 @@ from app.api.auth import json_body
 from app.api.auth import paginated
 from app.api.auth import roles
 from app.api.spec import doc
-from app.auth import permissions
 from app.auth import queries
 from app.auth import services
 from app.auth.models import ROLES
@@ -23,6 +22,7 @@ from app.auth.urls import calendar_url
 from app.core.locale import note_user
 from app.core.locale import select_locale
 from app.extensions import db
+from app.people import permissions
 
 
 def user_out(user: User) -> dict:
@@ -74,8 +74,10 @@ def list_users():
 @roles("manager")
 def create_user():
     data = json_body(schemas.UserIn)
-    if not permissions.can_create_user(current_user(), data.role):
-        abort(403, _("Only admins create admin accounts."))
+    # The roles a manager may grant (applicants, founders, mentors): an account made here must not
+    # hold a role its creator could not give, nor escape their (de)activation.
+    if not permissions.can_grant_role(current_user(), data.role):
+        abort(403, _("Your role does not allow this."))
     user = services.create_user(db.session, email=data.email, name=data.name, role=data.role,
                                 password=data.password)
     db.session.commit()

@@ -26,6 +26,11 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+#: Pages, exports, downloads and API answers carry one person's data (and a session cookie or a
+#: CSRF token): neither a shared proxy nor the browser's disk may keep them for the next person at
+#: the machine or behind the proxy. A view that may be kept says so itself, privately (the calendar
+#: feed); static files keep Flask's own rules.
+NOT_STORED = "private, no-store"
 
 
 def register(app: Flask) -> None:
@@ -42,6 +47,7 @@ def register(app: Flask) -> None:
     def finish_request(response):
         for header, value in SECURITY_HEADERS.items():
             response.headers.setdefault(header, value)
+        _keep_private(response)
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         request_id = g.get("request_id")
@@ -49,6 +55,16 @@ def register(app: Flask) -> None:
             response.headers["X-Request-Id"] = request_id
         _log_request(response)
         return response
+
+
+def _keep_private(response) -> None:
+    """`Cache-Control: private, no-store` unless the view chose a private policy itself; a download's
+    `no-cache` (send_file's) still lets a cache store the file, so it is replaced too."""
+    if request.endpoint == "static":
+        return
+    chosen = response.cache_control
+    if not (chosen.private or chosen.no_store):
+        response.headers["Cache-Control"] = NOT_STORED
 
 
 def _log_request(response) -> None:
@@ -62,8 +78,15 @@ def _log_request(response) -> None:
             user = None
     log.info(
         "request method=%s path=%s status=%s duration_ms=%s user=%s request_id=%s",
-        request.method, request.path, response.status_code, duration_ms, _identity(user), g.get("request_id"),
+        request.method, _logged_path(), response.status_code, duration_ms, _identity(user), g.get("request_id"),
     )
+
+
+def _logged_path() -> str:
+    """The path, its secret masked: the `token` of a reset, confirmation or invitation link, or of a
+    calendar feed, opens an account or a feed to whoever reads it, and logs are read more widely."""
+    token = (request.view_args or {}).get("token")
+    return request.path.replace(token, "[token]") if token else request.path
 
 
 def _identity(user) -> int | None:

@@ -40,6 +40,9 @@ INVITATION_TTL = dt.timedelta(days=7)
 #: Founders send at most this many invitations (and re-sends) a day: a team is a few people, and
 #: nobody should use the cluster's mail to flood a mailbox.
 FOUNDER_DAILY_INVITATIONS = 10
+#: A founder re-sends one invitation at most once in this time: a re-send reuses its invitation's
+#: row, so the daily cap alone would let one address be emailed again and again.
+FOUNDER_RESEND_INTERVAL = dt.timedelta(days=1)
 LOCALES = auth_services.LOCALES
 
 
@@ -94,6 +97,9 @@ def update_account(session: Session, target: User, *, actor: User, now: dt.datet
     if role is not None and role != target.role:
         _check_leaves_no_team(session, target, role)
         target.role = role
+        # Pending invitations to a role the account may no longer give stop working.
+        _revoke_pending(session, Invitation.invited_by_id == target.id, Invitation.project_id.is_(None),
+                        Invitation.role.not_in(permissions.invitable_roles(target)), now=now)
     if active is True:
         target.is_disabled = False
     elif active is False and not target.is_disabled:
@@ -119,6 +125,22 @@ def end_access(session: Session, user: User, *, now: dt.datetime) -> None:
     user.session_epoch += 1  # every signed-in browser stops at its next request
     session.execute(delete(UserSession).where(UserSession.user_id == user.id))
     session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                    .values(revoked_at=now).execution_options(synchronize_session=False))
+    # An invitation grants what its sender could grant: it must not outlive the sender's access
+    # (an admin deactivated today must not make an admin next week through a pending link).
+    _revoke_pending(session, Invitation.invited_by_id == user.id, now=now)
+
+
+def remove_member(session: Session, project: Project, user_id: int, *, now: dt.datetime) -> None:
+    """Take a founder off the project's team (see `projects.services.remove_member`); the invitations
+    to the team they sent and nobody accepted yet stop working with their place on it."""
+    project_services.remove_member(session, project, user_id)
+    _revoke_pending(session, Invitation.invited_by_id == user_id, Invitation.project_id == project.id, now=now)
+
+
+def _revoke_pending(session: Session, *conditions, now: dt.datetime) -> None:
+    session.execute(update(Invitation).where(*conditions, Invitation.accepted_at.is_(None),
+                                             Invitation.revoked_at.is_(None))
                     .values(revoked_at=now).execution_options(synchronize_session=False))
 
 
@@ -207,10 +229,12 @@ def resend_invitation(session: Session, invitation: Invitation, *, actor: User, 
     """Email the invitation again with a new link (the earlier one stops working) and a new expiry.
 
     :raises Conflict: it was accepted or revoked.
-    :raises TooManyInvitations: a founder past the daily cap.
+    :raises TooManyInvitations: a founder past the daily cap, or re-sending within `FOUNDER_RESEND_INTERVAL`.
     """
     if invitation.status(now) in ("accepted", "revoked"):
         raise Conflict(_l("This invitation was accepted or revoked: it cannot be sent again."))
+    if not actor.is_manager and invitation.sent_at > now - FOUNDER_RESEND_INTERVAL:
+        raise TooManyInvitations(_l("This invitation was sent less than 24 hours ago: try again tomorrow."))
     _check_cap(session, actor, now)
     token = secrets.token_urlsafe(32)
     invitation.token_hash = _digest(token)

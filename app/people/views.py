@@ -333,7 +333,7 @@ def remove_member(project_id: int, user_id: int):
         flash(_("Tick the box to confirm the removal."), "error")
         return _team(project.id)
     with one_write() as write:
-        project_services.remove_member(db.session, project, user_id)
+        services.remove_member(db.session, project, user_id, now=utcnow())
     flash(_("The member was removed from the team.") if write.ok else write.error.text,
           "success" if write.ok else "error")
     return _team(project.id)

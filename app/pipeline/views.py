@@ -105,7 +105,7 @@ def _attachment(response: Response, name: str) -> Response:
 @bp.get("/pipeline.csv")
 @role_required("manager")
 def export_csv():
-    return _attachment(Response(exports.to_csv(_export_tables(), _dialect()), mimetype=CSV), "pipeline.csv")
+    return _attachment(Response(exports.to_csv(_export_tables(), _dialect()), content_type=CSV), "pipeline.csv")
 
 
 @bp.get("/pipeline.xlsx")
@@ -130,7 +130,7 @@ def projects_csv():
     header, rows = _roster()
     dialect = _dialect()
     body = stream_with_context(exports.stream_csv([("", header, rows)], dialect, titles=False))
-    return _attachment(Response(body, mimetype=CSV), "projects.csv")
+    return _attachment(Response(body, content_type=CSV), "projects.csv")
 
 
 @bp.get("/projects.xlsx")

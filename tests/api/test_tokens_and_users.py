@@ -260,6 +260,14 @@ def test_manager_may_not_create_an_admin(api, session, manager, assert_problem):
     assert count_users(session, role="admin") == 0
 
 
+def test_manager_may_not_create_a_manager(api, session, manager, assert_problem):
+    """Only admins grant the manager role (PATCH /users, invitations): creating an account is no way round it."""
+    response = api(manager).post("/api/v1/users", json=new_user(role="manager"))
+
+    assert_problem(response, 403)
+    assert count_users(session, role="manager") == 1
+
+
 def test_admin_may_create_an_admin(api, session, make_user):
     response = api(make_user("admin")).post("/api/v1/users", json=new_user(role="admin"))
 

@@ -171,6 +171,16 @@ def test_founders_are_capped(api, founder, make_project, assert_problem, monkeyp
     assert body["code"] == "too_many_invitations"
 
 
+def test_a_founder_cannot_resend_an_invitation_again_and_again(api, founder, make_project, assert_problem):
+    project = make_project(owner=founder)
+    client = api(founder)
+    created = client.post("/api/v1/invitations", json={"email": "co@example.org", "role": "founder",
+                                                       "project_id": project.id}).get_json()
+
+    body = assert_problem(client.post(f"/api/v1/invitations/{created['id']}/resend"), 429)
+    assert body["code"] == "too_many_invitations"
+
+
 # Members ---------------------------------------------------------------------------------------
 
 

@@ -232,6 +232,73 @@ def test_resending_replaces_the_link_and_renews_the_expiry(session, manager, now
     assert services.find_invitation(session, again.token, now=later).id == sent.invitation.id
 
 
+def test_a_founder_resends_an_invitation_at_most_once_a_day(session, founder, make_project, now):
+    project = make_project(owner=founder)
+    sent = services.create_invitation(session, actor=founder, email="co@example.org", role="founder",
+                                      project=project, relations=project_queries.relations(session, project, founder),
+                                      now=now)
+    # Each re-send reuses the invitation's row: without a limit of its own, one address could be
+    # emailed again and again under the daily cap.
+    with pytest.raises(services.TooManyInvitations):
+        services.resend_invitation(session, sent.invitation, actor=founder, now=now + dt.timedelta(hours=23))
+
+    services.resend_invitation(session, sent.invitation, actor=founder, now=now + dt.timedelta(days=1, minutes=1))
+    with pytest.raises(services.TooManyInvitations):
+        services.resend_invitation(session, sent.invitation, actor=founder, now=now + dt.timedelta(days=1, hours=1))
+
+
+def test_managers_resend_invitations_without_waiting(session, manager, now):
+    sent = _invite(session, manager, now)
+
+    services.resend_invitation(session, sent.invitation, actor=manager, now=now + dt.timedelta(minutes=1))
+    services.resend_invitation(session, sent.invitation, actor=manager, now=now + dt.timedelta(minutes=2))
+
+    assert sent.invitation.resent_count == 2
+
+
+def test_a_deactivated_account_leaves_no_working_invitation_behind(session, make_user, now):
+    admin, other_admin = make_user("admin"), make_user("admin")
+    sent = _invite(session, admin, now, email="next-admin@example.org", role="admin")
+    kept = _invite(session, other_admin, now, email="mentor@example.org", role="mentor")
+
+    services.update_account(session, admin, actor=other_admin, now=now, active=False)
+    session.commit()
+
+    with pytest.raises(services.InvitationInvalid) as caught:
+        services.accept_invitation(session, sent.token, name="Mallory", password=PASSWORD, now=now)
+    assert caught.value.reason == "revoked"
+    assert services.find_invitation(session, kept.token, now=now) is not None
+
+
+def test_a_demoted_admin_leaves_no_working_admin_invitation(session, make_user, now):
+    admin, other_admin = make_user("admin"), make_user("admin")
+    to_admin = _invite(session, admin, now, email="next-admin@example.org", role="admin")
+    to_mentor = _invite(session, admin, now, email="mentor@example.org", role="mentor")
+
+    services.update_account(session, admin, actor=other_admin, now=now, role="manager")
+    session.commit()
+
+    with pytest.raises(services.InvitationInvalid):
+        services.find_invitation(session, to_admin.token, now=now)
+    assert services.find_invitation(session, to_mentor.token, now=now) is not None
+
+
+def test_a_founder_taken_off_a_team_leaves_no_working_invitation_to_it(session, founder, make_user, make_project,
+                                                                        now):
+    project, partner = make_project(owner=founder), make_user("founder")
+    project_services.add_member(session, project, partner, now=now)
+    relations = project_queries.relations(session, project, partner)
+    sent = services.create_invitation(session, actor=partner, email="friend@example.org", role="founder",
+                                      project=project, relations=relations, now=now)
+    session.commit()
+
+    services.remove_member(session, project, partner.id, now=now)
+    session.commit()
+
+    with pytest.raises(services.InvitationInvalid):
+        services.find_invitation(session, sent.token, now=now)
+
+
 def test_accepted_invitations_are_neither_revoked_nor_resent(session, manager, now):
     sent = _invite(session, manager, now)
     services.accept_invitation(session, sent.token, name="Ines", password=PASSWORD, now=now)

@@ -42,6 +42,7 @@ def test_french_excel_reads_a_bom_semicolons_and_decimal_commas(make_user, login
 
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == 'attachment; filename="projects.csv"'
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset, not two
     header, row = read_csv(response, ";")
     assert header[:6] == ["Nom", "Pôle", "Parcours", "Étape", "Statut", "Jours dans l'étape"]
     assert header[12] == "Financement accordé (MAD)"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import logging
+
 import pytest
 from sqlalchemy import func
 from sqlalchemy import select
@@ -9,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 
 from app import create_app
 from app.extensions import db as flask_db
+from app.notifications.models import OutgoingEmail
 from app.projects.models import Project
 from tests.conftest import PASSWORD
 from tests.conftest import make_config
@@ -225,3 +229,65 @@ def test_a_cookie_copied_before_logout_no_longer_opens_pages(app, client, login_
 
     assert replay.get("/projects").status_code == 302  # to the login page: the session ended server-side
     assert other_device.get("/projects").status_code == 200  # signing out here leaves other devices alone
+
+
+@pytest.mark.parametrize("path", ["/projects", "/projects.csv", "/projects.xlsx", "/account/data.json", "/login"])
+def test_pages_and_exports_are_never_stored_by_a_cache(client, login_as, founder, path):
+    if path != "/login":
+        login_as(founder)
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "private, no-store"
+
+
+def test_api_answers_and_downloads_are_never_stored_by_a_cache(app, api, make_project, founder, tmp_path):
+    app.config["UPLOADS_DIR"] = str(tmp_path)
+    as_founder = api(founder)
+    project = make_project()
+    created = as_founder.client.post(
+        f"/api/v1/projects/{project.id}/deliverables/problem_statement/evidence", headers=as_founder.headers,
+        data={"file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "plan.pdf")}, content_type="multipart/form-data",
+    ).get_json()
+
+    for path in ("/api/v1/me", created["download_url"]):
+        response = as_founder.get(path)
+        assert response.status_code == 200
+        # send_file's own `no-cache` still lets a shared cache store the file.
+        assert response.headers["Cache-Control"] == "private, no-store", path
+
+
+def test_a_private_policy_chosen_by_a_view_and_static_files_are_kept(client, founder):
+    feed = client.get(f"/calendar/{founder.calendar_token}.ics")
+    static = client.get("/static/css/parcours.css")
+
+    assert feed.status_code == 200 and feed.headers["Cache-Control"] == "private, max-age=300"
+    assert static.status_code == 200 and "no-store" not in static.headers.get("Cache-Control", "")
+    static.close()
+
+
+def test_emailed_links_come_from_the_base_url_whatever_the_host_header(app, api, founder, manager, session):
+    """A forged Host (or X-Forwarded-Host) must not become the address of a reset or invitation link."""
+    forged = {"Host": "evil.example", "X-Forwarded-Host": "evil.example"}
+    base = app.config["BASE_URL"].rstrip("/")
+
+    api().post("/api/v1/password-reset", json={"email": founder.email}, headers=forged)
+    api(manager).post("/api/v1/invitations", json={"email": "new@example.org", "role": "mentor"}, headers=forged)
+    api().post("/api/v1/signup", json={"email": "newcomer@example.org", "name": "New", "password": PASSWORD},
+               headers=forged)
+
+    session.expire_all()
+    bodies = session.scalars(select(OutgoingEmail.body)).all()
+    assert len(bodies) == 3
+    assert all(f"{base}/" in body and "evil.example" not in body for body in bodies)
+
+
+def test_the_request_log_masks_the_secrets_of_links_and_feeds(client, founder, caplog):
+    with caplog.at_level(logging.INFO, logger="parcours.requests"):
+        feed = client.get(f"/calendar/{founder.calendar_token}.ics")
+        client.get("/invitations/a-secret-invitation-token")
+        client.get("/password-reset/a-secret-reset-token")
+
+    assert feed.status_code == 200
+    assert "path=/calendar/[token].ics" in caplog.text and "path=/invitations/[token]" in caplog.text
+    assert founder.calendar_token not in caplog.text and "a-secret" not in caplog.text

@@ -132,7 +132,7 @@ def build_world(session: Session, *, now: dt.datetime, uploads: Path) -> World:
 
     invitation = people_services.create_invitation(
         session, actor=u["founder_a"], email="cofounder@example.org", role="founder", project=atlas,
-        relations=frozenset({"member"}), now=now).invitation
+        relations=frozenset({"member"}), now=now - dt.timedelta(days=2)).invitation  # re-sendable by founders
 
     officehours_services.update_availability(session, u["mentor_m"], officehours_services.AvailabilityInput(
         "Africa/Casablanca", windows=[{"weekday": d, "start": "09:00", "end": "12:00"} for d in range(7)]),
