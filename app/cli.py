@@ -14,10 +14,12 @@ from flask import Flask
 from flask import current_app
 from flask.cli import AppGroup
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from app.core.errors import DomainError
+from app.core.i18n import babel_locale
 from app.core.locale import terminal_language
 from app.core.time import utcnow
 from app.extensions import db
@@ -172,7 +174,7 @@ def migrate_workflow(key: str, to_version: int, mappings: tuple[str, ...]) -> No
     for item in mappings:
         old, sep, new = item.partition("=")
         if not sep or not old or not new:
-            raise click.BadParameter(f"'{item}' is not OLD=NEW", param_hint="--map")
+            raise click.BadParameter(_("'%(value)s' is not OLD=NEW", value=item), param_hint="--map")
         mapping[old.strip()] = new.strip()
     try:
         moved = services.migrate_workflow(db.session, key, to_version, mapping, actor=None, now=utcnow())
@@ -203,8 +205,12 @@ def demo_command(if_empty: bool, locale: str | None) -> None:
         return
 
     locale = locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "fr")
-    created = load_demo(db.session, now=utcnow(), default_workflow=current_app.config["DEFAULT_WORKFLOW"],
-                        locale=locale if locale in current_app.config["LANGUAGES"] else "fr")
+    locale = locale if locale in current_app.config["LANGUAGES"] else "fr"
+    # The services the demo goes through write some texts as they go (the history's comment on a labelled
+    # project): in the demo's language, not the terminal's.
+    with force_locale(babel_locale(locale)):
+        created = load_demo(db.session, now=utcnow(), default_workflow=current_app.config["DEFAULT_WORKFLOW"],
+                            locale=locale)
     db.session.commit()
     click.echo(_("Demo data loaded.") if created else _("Demo data already present; nothing changed."))
 
@@ -233,9 +239,10 @@ def scheduler_tick(now_text: str | None) -> None:
         try:
             now = dt.datetime.fromisoformat(now_text.replace("Z", "+00:00"))
         except ValueError:
-            raise click.BadParameter(f"'{now_text}' is not an ISO-8601 instant", param_hint="--now") from None
+            raise click.BadParameter(_("'%(value)s' is not an ISO-8601 instant", value=now_text),
+                                     param_hint="--now") from None
         if now.tzinfo is None:
-            raise click.BadParameter("give a time zone, e.g. 2026-11-28T09:00:00Z", param_hint="--now")
+            raise click.BadParameter(_("give a time zone, e.g. 2026-11-28T09:00:00Z"), param_hint="--now")
     report = run_sweep(now)
     click.echo(" ".join(f"{k}={v}" for k, v in dataclasses.asdict(report).items()))
 
@@ -246,9 +253,13 @@ def scheduler_tick(now_text: str | None) -> None:
 def data_export(file: Path) -> None:
     from app.core import portable
 
-    with db.engine.connect() as connection:
+    try:  # before counting rows: a path that cannot be written is said at once, in a sentence
+        out = file.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(_("Cannot write %(file)s: %(error)s", file=file, error=exc.strerror)) from None
+    with out, db.engine.connect() as connection:
         total = sum(portable.row_counts(connection, db.metadata).values())
-        with _progressbar(total, _("Exporting")) as bar, file.open("w", encoding="utf-8") as out:
+        with _progressbar(total, _("Exporting")) as bar:
             counts = portable.export(connection, db.metadata, out, progress=_advance(bar))
     click.echo(_("Exported %(rows)s rows from %(tables)s tables to %(file)s.", rows=sum(counts.values()),
                  tables=len(counts), file=file))

@@ -473,3 +473,41 @@ def test_help_speaks_the_terminal_s_language(runner, lang, words):
     option = {"ar_MA.UTF-8": "الاسم الكامل للشخص.", "fr_FR.UTF-8": "Le nom complet de la personne.",
               "C.UTF-8": "The person's full name."}[lang]
     assert option in command.output
+
+
+ENGLISH_TERMINAL = {"LANG": "C.UTF-8", "LC_ALL": None, "LC_MESSAGES": None}
+FRENCH_TERMINAL = {"LANG": "fr_FR.UTF-8", "LC_ALL": None, "LC_MESSAGES": None}
+
+
+def test_demo_writes_the_labelled_project_s_history_in_the_demo_s_language(runner, session):
+    """The labelling service writes its comment as it goes: French demo, French comment, whatever the terminal."""
+    from app.projects.models import ProjectEvent
+
+    assert runner.invoke(args=["demo"], env=ENGLISH_TERMINAL).exit_code == 0
+
+    project = session.scalars(sa.select(Project).where(Project.name == LABELLED_PROJECT[0])).one()
+    comments = list(session.scalars(sa.select(ProjectEvent.comment).where(ProjectEvent.project_id == project.id)))
+    assert any(c.startswith("Candidature à l'appel «\u00a0Appel à projets 2026") for c in comments), comments
+    assert not any("Application to" in c for c in comments)
+
+
+def test_data_export_to_a_path_that_cannot_be_written_says_so(runner, tmp_path):
+    result = runner.invoke(args=["data", "export", str(tmp_path / "no-such-folder" / "parcours.jsonl")],
+                           env=ENGLISH_TERMINAL)
+
+    assert_clean_failure(result)
+    assert "Cannot write" in result.output and "No such file or directory" in result.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["scheduler", "tick", "--now", "yesterday"], "«\u00a0yesterday\u00a0» n'est pas un instant ISO-8601"),
+    (["scheduler", "tick", "--now", "2026-11-28T09:00:00"], "donnez un fuseau horaire"),
+    (["workflows", "migrate", "innovation_path", "--to", "2", "--map", "idea"],
+     "«\u00a0idea\u00a0» n'est pas de la forme OLD=NEW"),
+])
+def test_bad_values_are_explained_in_the_terminal_s_language(runner, args, message):
+    result = runner.invoke(args=args, env=FRENCH_TERMINAL)
+
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert message in result.output
