@@ -66,11 +66,17 @@ def _refused(project_id: int, exc: DomainError, anchor: str = "mentoring"):
     return _back(project_id, anchor)
 
 
+#: Mentors per page of `/mentors` (each row costs a profile, a load and a rating).
+MENTORS_PER_PAGE = 50
+
+
 @bp.get("/mentors")
 @role_required("manager")
 def mentors():
+    q = (request.args.get("q") or "").strip()[:100] or None
+    page = db.paginate(queries.select_mentor_ids(q), per_page=MENTORS_PER_PAGE, error_out=False)
     return render_template(
-        "mentoring/mentors.html", loads=queries.list_mentors(db.session),
+        "mentoring/mentors.html", loads=queries.list_mentors(db.session, list(page.items)), page=page, q=q,
         waiting=db.session.scalars(queries.select_projects_needing_mentor().limit(50)).all(),
         pole_names={p.key: p.name for p in project_queries.list_poles(db.session)},
         stage_names={s.name: s.label for d in catalog_of(db.session).all_latest() for s in d.stages},
