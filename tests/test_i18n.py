@@ -348,6 +348,16 @@ def test_the_catalog_is_complete_and_reviewed(language):
     assert not catalog.fuzzy, "the catalog header is marked fuzzy"
 
 
+def test_french_puts_a_no_break_space_before_high_punctuation_and_inside_guillemets():
+    """French typography: `Nom\u00a0: …`, `«\u00a0titre\u00a0»`. An ordinary space lets the line break before the
+    colon or after the guillemet, and the catalogue's conventions say so."""
+    ordinary = [string for message in load_catalog(catalog_path("fr")) if message.id
+                for string in (message.string if isinstance(message.string, tuple) else (message.string,))
+                if re.search(r" [:;?!»]|« ", string)]
+
+    assert not ordinary, f"{len(ordinary)} French strings with an ordinary space:\n" + "\n".join(ordinary[:20])
+
+
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_translations_keep_every_placeholder(language):
     catalog = load_catalog(catalog_path(language))
