@@ -72,6 +72,13 @@ class _TranslatedHelp:
         with _shown_in_the_terminal_s_language(self, "help", "short_help"):
             return super().get_short_help_str(limit)
 
+    def get_help_option(self, ctx):
+        # click translates `--help`'s text once and keeps the option: say it in this run's language.
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = help_text(SHOW_HELP)
+        return option
+
 
 class TranslatedCommand(_TranslatedHelp, click.Command):
     pass
@@ -96,6 +103,18 @@ def option(*names: str, **kwargs):
     return click.option(*names, cls=TranslatedOption, **kwargs)
 
 
+#: click's own words (its help's headings, `[required]`, its errors) go through the standard library's gettext,
+#: domain "messages", in the terminal's language: `register` points that domain at these catalogues, and this
+#: list keeps the words in them (the extraction finds them here). click's spelling, placeholders in braces.
+SHOW_HELP = N_("Show this message and exit.")
+CLICK_WORDS = (
+    N_("Usage:"), N_("Options"), N_("Commands"), SHOW_HELP, N_("required"),
+    N_("Error: {message}"), N_("Try '{command} {option}' for help."), N_("Invalid value for {param_hint}: {message}"),
+    N_("Missing option"), N_("Missing argument"), N_("No such option {name!r}."), N_("No such command {name!r}."),
+    N_("Aborted!"), N_("Repeat for confirmation"), N_("Error: The two entered values do not match."),
+)
+
+
 users_cli = TranslatedGroup("users", help=N_("Manage accounts."))
 workflows_cli = TranslatedGroup("workflows", help=N_("Validate and migrate workflow definitions."))
 scheduler_cli = TranslatedGroup("scheduler", help=N_("Check-in planning, reminders and email delivery."))
@@ -105,6 +124,9 @@ pipeline_cli = TranslatedGroup("pipeline", help=N_("The pipeline's read model (c
 
 
 def register(app: Flask) -> None:
+    import gettext
+
+    gettext.bindtextdomain("messages", str(TRANSLATIONS_DIR))  # click's words (see CLICK_WORDS)
     app.cli.add_command(users_cli)
     app.cli.add_command(workflows_cli)
     app.cli.add_command(demo_command)
@@ -125,7 +147,7 @@ def create_user(email: str, name: str, role: str, password_stdin: bool) -> None:
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
     try:
         user = services.create_user(db.session, email=email, name=name, role=role, password=password)
         db.session.commit()

@@ -511,3 +511,17 @@ def test_bad_values_are_explained_in_the_terminal_s_language(runner, args, messa
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert message in result.output
+
+
+def test_click_s_own_words_speak_the_terminal_s_language(runner):
+    """Not only our help texts: click's headings, `[required]` and its errors are translated too."""
+    french = runner.invoke(args=["users", "create", "--help"], env=FRENCH_TERMINAL)
+    arabic = runner.invoke(args=["users", "create", "--help"], env={**FRENCH_TERMINAL, "LANG": "ar_MA.UTF-8"})
+    refused = runner.invoke(args=["users", "create", "a@example.org", "--name", "A", "--role", "boss"],
+                            env=FRENCH_TERMINAL)
+    english = runner.invoke(args=["users", "create", "--help"], env=ENGLISH_TERMINAL)
+
+    assert "Afficher cette aide et quitter." in french.output and "[obligatoire]" in french.output
+    assert "عرض هذه المساعدة والخروج." in arabic.output and "[إلزامي]" in arabic.output
+    assert refused.exit_code == 2 and "Valeur invalide pour '--role'" in refused.output
+    assert "Show this message and exit." in english.output and "[required]" in english.output
