@@ -269,6 +269,11 @@ def select_projects_needing_mentor() -> Select:
             .order_by(Project.stage_entered_at, Project.id))
 
 
+def count_projects_needing_mentor(session: Session) -> int:
+    """How many projects `select_projects_needing_mentor` finds (a page shows the longest waiting of them)."""
+    return session.scalar(select(func.count()).select_from(select_projects_needing_mentor().subquery())) or 0
+
+
 def project_ratings(session: Session, project: Project) -> dict[str, tuple[float | None, int]]:
     """side → (average usefulness, count) over the project's sessions."""
     rows = session.execute(

@@ -68,6 +68,8 @@ def _refused(project_id: int, exc: DomainError, anchor: str = "mentoring"):
 
 #: Mentors per page of `/mentors` (each row costs a profile, a load and a rating).
 MENTORS_PER_PAGE = 50
+#: Projects waiting for a mentor listed on `/mentors`, longest waiting first (the count says how many in all).
+WAITING_SHOWN = 50
 
 
 @bp.get("/mentors")
@@ -77,7 +79,8 @@ def mentors():
     page = db.paginate(queries.select_mentor_ids(q), per_page=MENTORS_PER_PAGE, error_out=False)
     return render_template(
         "mentoring/mentors.html", loads=queries.list_mentors(db.session, list(page.items)), page=page, q=q,
-        waiting=db.session.scalars(queries.select_projects_needing_mentor().limit(50)).all(),
+        waiting=db.session.scalars(queries.select_projects_needing_mentor().limit(WAITING_SHOWN)).all(),
+        waiting_total=queries.count_projects_needing_mentor(db.session),
         pole_names={p.key: p.name for p in project_queries.list_poles(db.session)},
         stage_names={s.name: s.label for d in catalog_of(db.session).all_latest() for s in d.stages},
     )

@@ -87,6 +87,18 @@ def test_the_mentors_page_is_paginated_and_searched_by_name(web, manager, make_m
     assert "No mentor's name contains “zineb”." in nobody
 
 
+def test_the_projects_waiting_for_a_mentor_say_how_many_when_cut(web, manager, make_project, monkeypatch):
+    from app.mentoring import views
+
+    monkeypatch.setattr(views, "WAITING_SHOWN", 2)
+    for name in ("Alpha", "Beta", "Gamma"):
+        make_project(name=name)
+
+    assert "The 2 waiting longest, of 3." in text(web(manager).get("/mentors"))
+    monkeypatch.setattr(views, "WAITING_SHOWN", 3)
+    assert "waiting longest" not in text(web(manager).get("/mentors"))
+
+
 def test_with_no_mentor_the_page_points_to_the_invitations(web, manager):
     html = text(web(manager).get("/mentors"))
 
