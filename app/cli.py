@@ -123,6 +123,17 @@ data_cli = TranslatedGroup("data", help=N_("Export every record to a portable fi
 pipeline_cli = TranslatedGroup("pipeline", help=N_("The pipeline's read model (counters kept with every write)."))
 
 
+def _require_current_schema() -> None:
+    """Stop with a sentence, not SQLAlchemy's "no such table" traceback, when `db upgrade` has not run (or a
+    release's migrations have not been applied)."""
+    from app.core import schema
+
+    with db.engine.connect() as connection:
+        if not schema.is_current(connection, current_app.extensions["migrate"].migrate.get_config()):
+            raise click.ClickException(_("The database is not at the latest migration: run "
+                                         "`flask --app wsgi db upgrade` first."))
+
+
 def register(app: Flask) -> None:
     import gettext
 
@@ -142,6 +153,7 @@ def register(app: Flask) -> None:
         help=N_("What the person does in Parcours."))
 @option("--password-stdin", is_flag=True, help=N_("Read the password from standard input (recommended)."))
 def create_user(email: str, name: str, role: str, password_stdin: bool) -> None:
+    _require_current_schema()
     from app.auth import services
 
     if password_stdin:
@@ -190,6 +202,7 @@ def check_workflows(files: tuple[Path, ...]) -> None:
 @option("--map", "mappings", multiple=True, metavar="OLD=NEW",
         help=N_("Where projects in stage OLD go (repeatable); same-named stages map implicitly."))
 def migrate_workflow(key: str, to_version: int, mappings: tuple[str, ...]) -> None:
+    _require_current_schema()
     from app.projects import services
 
     mapping: dict[str, str] = {}
@@ -216,6 +229,7 @@ def migrate_workflow(key: str, to_version: int, mappings: tuple[str, ...]) -> No
         help=N_("The language of the demo's content (default: the cluster's default language)."))
 @with_appcontext  # `flask` pushes one for any command; `app.cli` (the test runner) only for AppGroup ones
 def demo_command(if_empty: bool, locale: str | None) -> None:
+    _require_current_schema()
     from sqlalchemy import func
     from sqlalchemy import select
 
@@ -239,6 +253,7 @@ def demo_command(if_empty: bool, locale: str | None) -> None:
 
 @scheduler_cli.command("run", help=N_("Run the scheduler process (production: exactly one per deployment)."))
 def scheduler_run() -> None:
+    _require_current_schema()
     from app.scheduling.runner import run_forever
 
     click.echo(_("Scheduler running: a sweep every %(seconds)s s. Ctrl-C stops.",
@@ -251,6 +266,7 @@ def scheduler_run() -> None:
 @option("--now", "now_text", metavar="ISO-8601",
         help=N_("The instant to sweep at (default: now), e.g. 2026-11-28T09:00:00Z."))
 def scheduler_tick(now_text: str | None) -> None:
+    _require_current_schema()
     import dataclasses
     import datetime as dt
 
@@ -273,6 +289,7 @@ def scheduler_tick(now_text: str | None) -> None:
     "Write every record to FILE (JSON Lines, database-neutral), streamed row by row."))
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 def data_export(file: Path) -> None:
+    _require_current_schema()
     from app.core import portable
 
     try:  # before counting rows: a path that cannot be written is said at once, in a sentence
@@ -291,6 +308,7 @@ def data_export(file: Path) -> None:
     "Load FILE into this (migrated, empty) database; all or nothing (COPY on PostgreSQL)."))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def data_import(file: Path) -> None:
+    _require_current_schema()
     from app.core import portable
 
     try:
@@ -326,6 +344,7 @@ def _advance(bar) -> Callable[[str, int], None]:
 @pipeline_cli.command("rebuild", help=N_(
     "Recompute the pipeline's read model from the projects, their history, check-ins and mentors."))
 def pipeline_rebuild() -> None:
+    _require_current_schema()
     _rebuild_pipeline()
 
 

@@ -525,3 +525,20 @@ def test_click_s_own_words_speak_the_terminal_s_language(runner):
     assert "عرض هذه المساعدة والخروج." in arabic.output and "[إلزامي]" in arabic.output
     assert refused.exit_code == 2 and "Valeur invalide pour '--role'" in refused.output
     assert "Show this message and exit." in english.output and "[required]" in english.output
+
+
+@pytest.mark.parametrize("args", [["demo"], ["scheduler", "tick"], ["pipeline", "rebuild"],
+                                  ["users", "create", "a@example.org", "--name", "A", "--role", "founder",
+                                   "--password-stdin"]])
+def test_commands_on_a_database_without_its_schema_say_to_upgrade_it(tmp_path, args):
+    """A newcomer who skips `db upgrade` reads what to do, not SQLAlchemy's "no such table"."""
+    config = type("Config", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.db'}"})
+    app = create_app(config)
+    try:
+        result = app.test_cli_runner().invoke(args=args, input=f"{PASSWORD}\n", env=ENGLISH_TERMINAL)
+    finally:
+        with app.app_context():
+            flask_db.engine.dispose()
+
+    assert_clean_failure(result)
+    assert "run `flask --app wsgi db upgrade` first" in result.output
