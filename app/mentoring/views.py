@@ -96,7 +96,9 @@ def edit_profile(mentor_id: int):
     if not (current_user.is_manager or current_user.id == mentor_id):
         abort(403)
     profile = services.ensure_profile(db.session, mentor)
-    form = ProfileForm(obj=profile, languages=", ".join(profile.languages))
+    form = ProfileForm(obj=profile)
+    if not form.is_submitted():  # obj= wins over keyword data: the field would show the list's repr, saved back as is
+        form.languages.data = ", ".join(profile.languages)
     form.poles.choices = choices((p.key, p.name) for p in project_queries.list_poles(db.session))
     definitions = catalog_of(db.session).all_latest()
     form.stages.choices = choices(sorted({(s.name, s.label) for d in definitions for s in d.stages}))

@@ -99,6 +99,22 @@ def test_the_projects_waiting_for_a_mentor_say_how_many_when_cut(web, manager, m
     assert "waiting longest" not in text(web(manager).get("/mentors"))
 
 
+def test_a_profile_saved_unchanged_keeps_its_languages(web, manager, make_mentor, session):
+    """The form shows "fr, ar" (it showed the list's repr, which saving stored as "['fr'" and "'ar']")."""
+    from app.mentoring.models import MentorProfile
+
+    mentor = make_mentor(name="Amal", poles=["multimedia"], capacity=2, languages=["fr", "ar"])
+    client = web(manager)
+    form = text(client.get(f"/mentors/{mentor.id}/edit"))
+
+    assert 'name="languages" type="text" value="fr, ar"' in form
+    response = client.post(f"/mentors/{mentor.id}/edit", data={"poles": ["multimedia"], "capacity": "2",
+                                                               "languages": "fr, ar", "bio": ""})
+    assert response.status_code == 302
+    session.expire_all()
+    assert session.get(MentorProfile, mentor.id).languages == ["fr", "ar"]
+
+
 def test_with_no_mentor_the_page_points_to_the_invitations(web, manager):
     html = text(web(manager).get("/mentors"))
 
