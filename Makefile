@@ -35,10 +35,14 @@ TRANSLATIONS := app/translations
 POT := $(TRANSLATIONS)/messages.pot
 TRANSLATION_LANGUAGES ?= fr ar
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
+# --ignore-dirs replaces pybabel's default, which also skips every directory starting with `_`: the
+# macros of templates/_macros/ (the form error summary, the pager) were never extracted, so never translated.
+# tests/test_i18n.py extracts with the same arguments.
+EXTRACT_ARGS := -k _l -k N_ -k lazy_gettext -k lazy_pgettext:1c,2 --ignore-dirs '.* __pycache__'
 
 translations: venv
 	mkdir -p $(TRANSLATIONS)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext -k lazy_pgettext:1c,2 --project Parcours \
+	$(BIN)/pybabel extract -F babel.cfg $(EXTRACT_ARGS) --project Parcours \
 		--copyright-holder "Parcours contributors" -o $(POT) .
 	for lang in $(TRANSLATION_LANGUAGES); do \
 		if [ -f $(TRANSLATIONS)/$$lang/LC_MESSAGES/messages.po ]; then \

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from flask import Flask
+from flask.cli import NoAppException
 
 
 def create_app(config: object | None = None) -> Flask:
@@ -60,12 +61,20 @@ def register_proxy_fix(app: Flask) -> None:
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=x_for, x_proto=x_proto, x_host=0, x_port=0, x_prefix=0)
 
 
+class MissingSecretKey(NoAppException, RuntimeError):
+    """No SECRET_KEY: a RuntimeError to gunicorn, and to `flask` an app that cannot load, which it reports
+    in a sentence (any other exception while loading the app, it prints as a traceback)."""
+
+
 def _require_secret_key(app: Flask) -> None:
     if not app.config.get("SECRET_KEY"):
-        raise RuntimeError(
+        from app.cli import N_
+        from app.cli import help_text
+
+        raise MissingSecretKey(help_text(N_(
             "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random value "
-            "(python -c 'import secrets; print(secrets.token_hex(32))')."
-        )
+            "(python3 -c 'import secrets; print(secrets.token_hex(32))'), or run `make run` once on a "
+            "development machine: it writes instance/secret_key, which the commands then read.")))
 
 
 def register_extensions(app: Flask) -> None:

@@ -14,10 +14,12 @@ from flask import Flask
 from flask import current_app
 from flask.cli import AppGroup
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from app.core.errors import DomainError
+from app.core.i18n import babel_locale
 from app.core.locale import terminal_language
 from app.core.time import utcnow
 from app.extensions import db
@@ -70,6 +72,13 @@ class _TranslatedHelp:
         with _shown_in_the_terminal_s_language(self, "help", "short_help"):
             return super().get_short_help_str(limit)
 
+    def get_help_option(self, ctx):
+        # click translates `--help`'s text once and keeps the option: say it in this run's language.
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = help_text(SHOW_HELP)
+        return option
+
 
 class TranslatedCommand(_TranslatedHelp, click.Command):
     pass
@@ -94,6 +103,18 @@ def option(*names: str, **kwargs):
     return click.option(*names, cls=TranslatedOption, **kwargs)
 
 
+#: click's own words (its help's headings, `[required]`, its errors) go through the standard library's gettext,
+#: domain "messages", in the terminal's language: `register` points that domain at these catalogues, and this
+#: list keeps the words in them (the extraction finds them here). click's spelling, placeholders in braces.
+SHOW_HELP = N_("Show this message and exit.")
+CLICK_WORDS = (
+    N_("Usage:"), N_("Options"), N_("Commands"), SHOW_HELP, N_("required"),
+    N_("Error: {message}"), N_("Try '{command} {option}' for help."), N_("Invalid value for {param_hint}: {message}"),
+    N_("Missing option"), N_("Missing argument"), N_("No such option {name!r}."), N_("No such command {name!r}."),
+    N_("Aborted!"), N_("Repeat for confirmation"), N_("Error: The two entered values do not match."),
+)
+
+
 users_cli = TranslatedGroup("users", help=N_("Manage accounts."))
 workflows_cli = TranslatedGroup("workflows", help=N_("Validate and migrate workflow definitions."))
 scheduler_cli = TranslatedGroup("scheduler", help=N_("Check-in planning, reminders and email delivery."))
@@ -102,7 +123,21 @@ data_cli = TranslatedGroup("data", help=N_("Export every record to a portable fi
 pipeline_cli = TranslatedGroup("pipeline", help=N_("The pipeline's read model (counters kept with every write)."))
 
 
+def _require_current_schema() -> None:
+    """Stop with a sentence, not SQLAlchemy's "no such table" traceback, when `db upgrade` has not run (or a
+    release's migrations have not been applied)."""
+    from app.core import schema
+
+    with db.engine.connect() as connection:
+        if not schema.is_current(connection, current_app.extensions["migrate"].migrate.get_config()):
+            raise click.ClickException(_("The database is not at the latest migration: run "
+                                         "`flask --app wsgi db upgrade` first."))
+
+
 def register(app: Flask) -> None:
+    import gettext
+
+    gettext.bindtextdomain("messages", str(TRANSLATIONS_DIR))  # click's words (see CLICK_WORDS)
     app.cli.add_command(users_cli)
     app.cli.add_command(workflows_cli)
     app.cli.add_command(demo_command)
@@ -118,12 +153,13 @@ def register(app: Flask) -> None:
         help=N_("What the person does in Parcours."))
 @option("--password-stdin", is_flag=True, help=N_("Read the password from standard input (recommended)."))
 def create_user(email: str, name: str, role: str, password_stdin: bool) -> None:
+    _require_current_schema()
     from app.auth import services
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
     try:
         user = services.create_user(db.session, email=email, name=name, role=role, password=password)
         db.session.commit()
@@ -166,13 +202,14 @@ def check_workflows(files: tuple[Path, ...]) -> None:
 @option("--map", "mappings", multiple=True, metavar="OLD=NEW",
         help=N_("Where projects in stage OLD go (repeatable); same-named stages map implicitly."))
 def migrate_workflow(key: str, to_version: int, mappings: tuple[str, ...]) -> None:
+    _require_current_schema()
     from app.projects import services
 
     mapping: dict[str, str] = {}
     for item in mappings:
         old, sep, new = item.partition("=")
         if not sep or not old or not new:
-            raise click.BadParameter(f"'{item}' is not OLD=NEW", param_hint="--map")
+            raise click.BadParameter(_("'%(value)s' is not OLD=NEW", value=item), param_hint="--map")
         mapping[old.strip()] = new.strip()
     try:
         moved = services.migrate_workflow(db.session, key, to_version, mapping, actor=None, now=utcnow())
@@ -192,6 +229,7 @@ def migrate_workflow(key: str, to_version: int, mappings: tuple[str, ...]) -> No
         help=N_("The language of the demo's content (default: the cluster's default language)."))
 @with_appcontext  # `flask` pushes one for any command; `app.cli` (the test runner) only for AppGroup ones
 def demo_command(if_empty: bool, locale: str | None) -> None:
+    _require_current_schema()
     from sqlalchemy import func
     from sqlalchemy import select
 
@@ -203,14 +241,19 @@ def demo_command(if_empty: bool, locale: str | None) -> None:
         return
 
     locale = locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "fr")
-    created = load_demo(db.session, now=utcnow(), default_workflow=current_app.config["DEFAULT_WORKFLOW"],
-                        locale=locale if locale in current_app.config["LANGUAGES"] else "fr")
+    locale = locale if locale in current_app.config["LANGUAGES"] else "fr"
+    # The services the demo goes through write some texts as they go (the history's comment on a labelled
+    # project): in the demo's language, not the terminal's.
+    with force_locale(babel_locale(locale)):
+        created = load_demo(db.session, now=utcnow(), default_workflow=current_app.config["DEFAULT_WORKFLOW"],
+                            locale=locale)
     db.session.commit()
     click.echo(_("Demo data loaded.") if created else _("Demo data already present; nothing changed."))
 
 
 @scheduler_cli.command("run", help=N_("Run the scheduler process (production: exactly one per deployment)."))
 def scheduler_run() -> None:
+    _require_current_schema()
     from app.scheduling.runner import run_forever
 
     click.echo(_("Scheduler running: a sweep every %(seconds)s s. Ctrl-C stops.",
@@ -223,6 +266,7 @@ def scheduler_run() -> None:
 @option("--now", "now_text", metavar="ISO-8601",
         help=N_("The instant to sweep at (default: now), e.g. 2026-11-28T09:00:00Z."))
 def scheduler_tick(now_text: str | None) -> None:
+    _require_current_schema()
     import dataclasses
     import datetime as dt
 
@@ -233,9 +277,10 @@ def scheduler_tick(now_text: str | None) -> None:
         try:
             now = dt.datetime.fromisoformat(now_text.replace("Z", "+00:00"))
         except ValueError:
-            raise click.BadParameter(f"'{now_text}' is not an ISO-8601 instant", param_hint="--now") from None
+            raise click.BadParameter(_("'%(value)s' is not an ISO-8601 instant", value=now_text),
+                                     param_hint="--now") from None
         if now.tzinfo is None:
-            raise click.BadParameter("give a time zone, e.g. 2026-11-28T09:00:00Z", param_hint="--now")
+            raise click.BadParameter(_("give a time zone, e.g. 2026-11-28T09:00:00Z"), param_hint="--now")
     report = run_sweep(now)
     click.echo(" ".join(f"{k}={v}" for k, v in dataclasses.asdict(report).items()))
 
@@ -244,11 +289,16 @@ def scheduler_tick(now_text: str | None) -> None:
     "Write every record to FILE (JSON Lines, database-neutral), streamed row by row."))
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 def data_export(file: Path) -> None:
+    _require_current_schema()
     from app.core import portable
 
-    with db.engine.connect() as connection:
+    try:  # before counting rows: a path that cannot be written is said at once, in a sentence
+        out = file.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(_("Cannot write %(file)s: %(error)s", file=file, error=exc.strerror)) from None
+    with out, db.engine.connect() as connection:
         total = sum(portable.row_counts(connection, db.metadata).values())
-        with _progressbar(total, _("Exporting")) as bar, file.open("w", encoding="utf-8") as out:
+        with _progressbar(total, _("Exporting")) as bar:
             counts = portable.export(connection, db.metadata, out, progress=_advance(bar))
     click.echo(_("Exported %(rows)s rows from %(tables)s tables to %(file)s.", rows=sum(counts.values()),
                  tables=len(counts), file=file))
@@ -258,6 +308,7 @@ def data_export(file: Path) -> None:
     "Load FILE into this (migrated, empty) database; all or nothing (COPY on PostgreSQL)."))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def data_import(file: Path) -> None:
+    _require_current_schema()
     from app.core import portable
 
     try:
@@ -293,6 +344,7 @@ def _advance(bar) -> Callable[[str, int], None]:
 @pipeline_cli.command("rebuild", help=N_(
     "Recompute the pipeline's read model from the projects, their history, check-ins and mentors."))
 def pipeline_rebuild() -> None:
+    _require_current_schema()
     _rebuild_pipeline()
 
 

@@ -473,3 +473,72 @@ def test_help_speaks_the_terminal_s_language(runner, lang, words):
     option = {"ar_MA.UTF-8": "الاسم الكامل للشخص.", "fr_FR.UTF-8": "Le nom complet de la personne.",
               "C.UTF-8": "The person's full name."}[lang]
     assert option in command.output
+
+
+ENGLISH_TERMINAL = {"LANG": "C.UTF-8", "LC_ALL": None, "LC_MESSAGES": None}
+FRENCH_TERMINAL = {"LANG": "fr_FR.UTF-8", "LC_ALL": None, "LC_MESSAGES": None}
+
+
+def test_demo_writes_the_labelled_project_s_history_in_the_demo_s_language(runner, session):
+    """The labelling service writes its comment as it goes: French demo, French comment, whatever the terminal."""
+    from app.projects.models import ProjectEvent
+
+    assert runner.invoke(args=["demo"], env=ENGLISH_TERMINAL).exit_code == 0
+
+    project = session.scalars(sa.select(Project).where(Project.name == LABELLED_PROJECT[0])).one()
+    comments = list(session.scalars(sa.select(ProjectEvent.comment).where(ProjectEvent.project_id == project.id)))
+    assert any(c.startswith("Candidature à l'appel «\u00a0Appel à projets 2026") for c in comments), comments
+    assert not any("Application to" in c for c in comments)
+
+
+def test_data_export_to_a_path_that_cannot_be_written_says_so(runner, tmp_path):
+    result = runner.invoke(args=["data", "export", str(tmp_path / "no-such-folder" / "parcours.jsonl")],
+                           env=ENGLISH_TERMINAL)
+
+    assert_clean_failure(result)
+    assert "Cannot write" in result.output and "No such file or directory" in result.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["scheduler", "tick", "--now", "yesterday"], "«\u00a0yesterday\u00a0» n'est pas un instant ISO-8601"),
+    (["scheduler", "tick", "--now", "2026-11-28T09:00:00"], "donnez un fuseau horaire"),
+    (["workflows", "migrate", "innovation_path", "--to", "2", "--map", "idea"],
+     "«\u00a0idea\u00a0» n'est pas de la forme OLD=NEW"),
+])
+def test_bad_values_are_explained_in_the_terminal_s_language(runner, args, message):
+    result = runner.invoke(args=args, env=FRENCH_TERMINAL)
+
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert message in result.output
+
+
+def test_click_s_own_words_speak_the_terminal_s_language(runner):
+    """Not only our help texts: click's headings, `[required]` and its errors are translated too."""
+    french = runner.invoke(args=["users", "create", "--help"], env=FRENCH_TERMINAL)
+    arabic = runner.invoke(args=["users", "create", "--help"], env={**FRENCH_TERMINAL, "LANG": "ar_MA.UTF-8"})
+    refused = runner.invoke(args=["users", "create", "a@example.org", "--name", "A", "--role", "boss"],
+                            env=FRENCH_TERMINAL)
+    english = runner.invoke(args=["users", "create", "--help"], env=ENGLISH_TERMINAL)
+
+    assert "Afficher cette aide et quitter." in french.output and "[obligatoire]" in french.output
+    assert "عرض هذه المساعدة والخروج." in arabic.output and "[إلزامي]" in arabic.output
+    assert refused.exit_code == 2 and "Valeur invalide pour '--role'" in refused.output
+    assert "Show this message and exit." in english.output and "[required]" in english.output
+
+
+@pytest.mark.parametrize("args", [["demo"], ["scheduler", "tick"], ["pipeline", "rebuild"],
+                                  ["users", "create", "a@example.org", "--name", "A", "--role", "founder",
+                                   "--password-stdin"]])
+def test_commands_on_a_database_without_its_schema_say_to_upgrade_it(tmp_path, args):
+    """A newcomer who skips `db upgrade` reads what to do, not SQLAlchemy's "no such table"."""
+    config = type("Config", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.db'}"})
+    app = create_app(config)
+    try:
+        result = app.test_cli_runner().invoke(args=args, input=f"{PASSWORD}\n", env=ENGLISH_TERMINAL)
+    finally:
+        with app.app_context():
+            flask_db.engine.dispose()
+
+    assert_clean_failure(result)
+    assert "run `flask --app wsgi db upgrade` first" in result.output

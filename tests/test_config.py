@@ -49,3 +49,28 @@ def test_the_development_config_has_no_fixed_secret(monkeypatch, tmp_path):
     chosen = config.dev_config()
 
     assert chosen.SECRET_KEY == config.read_secret_file(tmp_path / "secret_key")
+
+
+def test_the_command_line_explains_a_missing_secret_without_a_traceback(monkeypatch):
+    """A fresh clone, before `make run` wrote instance/secret_key: `flask --app wsgi --help` says what to do."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "FLASK_APP": "wsgi", "SECRET_KEY": "",
+           "PYTHONDONTWRITEBYTECODE": "1"}
+    code = ("import config; config.Config.SECRET_KEY = None; "
+            "from flask.cli import main; import sys; sys.argv = ['flask', '--help']; main()")
+    result = subprocess.run([sys.executable, "-c", code], cwd=Path(config.__file__).parent, env=env,
+                            capture_output=True, text=True, timeout=60)
+
+    assert "Traceback" not in result.stderr
+    assert "SECRET_KEY is not set" in result.stderr and "make run" in result.stderr
+
+
+def test_a_missing_secret_is_still_a_runtime_error_to_gunicorn(monkeypatch):
+    from app import create_app
+
+    monkeypatch.setattr(config.Config, "SECRET_KEY", None)
+    with pytest.raises(RuntimeError, match="SECRET_KEY is not set"):
+        create_app(config.Config)

@@ -68,6 +68,8 @@ SECONDS = re.compile(r"\b\d{1,2}:\d{2}:\d{2}\b")
 DECIMAL_POINT = re.compile(r"(?<![\d.])\d+\.\d+(?![\d.])")
 ZONE = re.compile(r"\b(?:Africa|Europe|America|Asia|Atlantic|Pacific|Indian|Australia|Antarctica)/[A-Z][A-Za-z_]+")
 SIZE = re.compile(r"\d\s?(?:KB|MB|GB|bytes)\b")
+#: French puts a (no-break) space before : ; ? ! — a word glued to one is English typography ("Équipe: 4/5").
+GLUED_PUNCTUATION = re.compile(r"[^\W\d_][:;?!](?=\s|$)")
 #: Attributes whose text is read out or shown.
 SHOWN_ATTRIBUTES = {"aria-label", "title", "placeholder", "alt"}
 
@@ -139,7 +141,7 @@ def problems_of(pieces: list[str], whole: set[str], patterns: list[re.Pattern], 
             ("English words", len(words & ENGLISH_WORDS) >= 1 and not _allowed_inside(piece)),
             ("ISO date", ISO_DATE.search(piece)), ("seconds", SECONDS.search(piece)),
             ("decimal point", DECIMAL_POINT.search(piece)), ("time zone key", ZONE.search(piece)),
-            ("file size", SIZE.search(piece)),
+            ("file size", SIZE.search(piece)), ("no space before : ; ? !", GLUED_PUNCTUATION.search(piece)),
         ]
         found += [f"{what}: {piece!r}" for what, hit in checks if hit]
     return found

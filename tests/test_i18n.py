@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import tempfile
 from pathlib import Path
 
@@ -347,6 +348,16 @@ def test_the_catalog_is_complete_and_reviewed(language):
     assert not catalog.fuzzy, "the catalog header is marked fuzzy"
 
 
+def test_french_puts_a_no_break_space_before_high_punctuation_and_inside_guillemets():
+    """French typography: `Nom\u00a0: …`, `«\u00a0titre\u00a0»`. An ordinary space lets the line break before the
+    colon or after the guillemet, and the catalogue's conventions say so."""
+    ordinary = [string for message in load_catalog(catalog_path("fr")) if message.id
+                for string in (message.string if isinstance(message.string, tuple) else (message.string,))
+                if re.search(r" [:;?!»]|« ", string)]
+
+    assert not ordinary, f"{len(ordinary)} French strings with an ordinary space:\n" + "\n".join(ordinary[:20])
+
+
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_translations_keep_every_placeholder(language):
     catalog = load_catalog(catalog_path(language))
@@ -369,17 +380,38 @@ def key(message) -> tuple:
     return message.context, message.id if isinstance(message.id, str) else tuple(message.id)
 
 
-def test_every_string_of_the_code_is_in_every_catalog(tmp_path):
-    """A fresh extraction (as `make translations` does it) finds no message the catalog lacks."""
-    template = tmp_path / "messages.pot"
+def makefile_extract_args() -> list[str]:
+    """The arguments `make translations` gives `pybabel extract` (the Makefile's EXTRACT_ARGS)."""
+    line = re.search(r"^EXTRACT_ARGS := (.*)$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)
+    return shlex.split(line.group(1))
+
+
+@pytest.fixture(scope="module")
+def extraction(tmp_path_factory):
+    """A fresh extraction of every marked string, as `make translations` does it."""
+    template = tmp_path_factory.mktemp("extract") / "messages.pot"
     cwd = os.getcwd()
     os.chdir(ROOT)  # babel.cfg's patterns are relative to the project root
     try:
-        CommandLineInterface().run(["pybabel", "-q", "extract", "-F", "babel.cfg", "-k", "_l", "-k",
-                                    "lazy_gettext", "-k", "lazy_pgettext:1c,2", "-o", str(template), "."])
+        CommandLineInterface().run(["pybabel", "-q", "extract", "-F", "babel.cfg", *makefile_extract_args(),
+                                    "-o", str(template), "."])
     finally:
         os.chdir(cwd)
-    extracted = {key(m) for m in load_catalog(template) if m.id}
+    return load_catalog(template)
+
+
+def test_the_extraction_reads_every_template_that_marks_a_string(extraction):
+    """pybabel skips directories starting with `_` unless told otherwise: templates/_macros/ went untranslated."""
+    sources = {path for message in extraction for path, _line in message.locations}
+    marking = {str(path.relative_to(ROOT)) for path in (ROOT / "templates").rglob("*.html")
+               if re.search(r"\b(_|gettext|ngettext|pgettext)\(", path.read_text(encoding="utf-8"))}
+    assert "templates/_macros/forms.html" in marking
+    assert not sorted(marking - sources)
+
+
+def test_every_string_of_the_code_is_in_every_catalog(extraction):
+    """A fresh extraction (as `make translations` does it) finds no message the catalog lacks."""
+    extracted = {key(m) for m in extraction if m.id}
 
     assert len(extracted) > 400  # the extraction did run over the app and the templates
     for language in TRANSLATED:

@@ -15,3 +15,24 @@ def test_founder_walks_the_first_gate(api, founder, manager, session):
     assert r.status_code == 200, r.get_json()
     r = f.post(f"/api/v1/projects/{pid}/events", json={"event": "advance", "version": r.get_json()["version"]})
     assert r.status_code == 200 and r.get_json()["stage"] == "project"
+
+
+def test_readyz_answers_ready_on_a_migrated_database(client):
+    response = client.get("/readyz")
+
+    assert response.status_code == 200 and response.get_json() == {"status": "ready"}
+
+
+def test_readyz_answers_503_on_a_database_without_its_schema(tmp_path):
+    from app import create_app
+    from app.extensions import db
+    from config import TestConfig
+
+    app = create_app(type("Config", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'e.db'}"}))
+    try:
+        response = app.test_client().get("/readyz")
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+    assert response.status_code == 503 and "db upgrade" in response.get_json()["detail"]

@@ -37,6 +37,8 @@ from sqlalchemy import select
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from app.core.i18n import _l
+
 FORMAT = "parcours-export"
 FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, 2)
@@ -133,25 +135,38 @@ def checksums(connection: Connection, metadata: MetaData) -> dict[str, dict]:
 
 def load(connection: Connection, metadata: MetaData, stream: IO[str], *,
          progress: Progress = lambda name, n: None) -> dict[str, int]:
-    """Load an export into an empty, migrated database (in the caller's transaction)."""
+    """Load an export into an empty, migrated database (in the caller's transaction).
+
+    :raises ImportRefused: the file is not an export (a CSV, a PDF, a damaged or cut line included) or the
+        database is not empty; the caller's transaction then writes nothing.
+    """
+    try:
+        return _load(connection, metadata, stream, progress)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ImportRefused(_l("a line is not JSON text (%(error)s): the file is damaged or not an export",
+                               error=exc)) from None
+
+
+def _load(connection: Connection, metadata: MetaData, stream: IO[str], progress: Progress) -> dict[str, int]:
     header = json.loads(stream.readline() or "{}")
     if not isinstance(header, dict) or header.get("format") != FORMAT \
             or header.get("version") not in READABLE_VERSIONS:
-        raise ImportRefused(f"not a {FORMAT} file of version {' or '.join(map(str, READABLE_VERSIONS))}")
+        raise ImportRefused(_l("not a %(format)s file of version %(versions)s", format=FORMAT,
+                               versions=" / ".join(map(str, READABLE_VERSIONS))))
     known = {t.name: t for t in tables(metadata)}
     for table in known.values():
         if table.name != "poles" and connection.scalar(select(func.count()).select_from(table)):
-            raise ImportRefused(f"the target database is not empty (table {table.name} has rows)")
+            raise ImportRefused(_l("the target database is not empty (table %(table)s has rows)", table=table.name))
     reader = _read_v1 if header["version"] == 1 else _read_v2
     counts: dict[str, int] = {}
     for name, columns, rows in reader(stream):
         table = known.get(name)
         if table is None:
-            raise ImportRefused(f"unknown table {name!r}: is the schema older than the export?")
+            raise ImportRefused(_l("unknown table %(table)s: is the schema older than the export?", table=name))
         unknown = [c for c in columns if c not in table.columns]
         if unknown:
-            raise ImportRefused(f"unknown columns {', '.join(unknown)} in table {name!r}: "
-                                f"is the schema older than the export?")
+            raise ImportRefused(_l("unknown columns %(columns)s in table %(table)s: is the schema older than the "
+                                   "export?", columns=", ".join(unknown), table=name))
         if table.name == "poles":
             connection.execute(table.delete())  # seeded by the first migration: the export's rows win
         writer = _copy_rows if _copyable(connection, table, columns) else _insert_rows
@@ -179,7 +194,7 @@ def _read_v2(stream: IO[str]) -> Iterator[tuple[str, list[str], Iterator[list]]]
             continue
         opening = json.loads(line)
         if not isinstance(opening, dict) or "table" not in opening:
-            raise ImportRefused("a row outside any table: the file is damaged")
+            raise ImportRefused(_l("a row outside any table: the file is damaged"))
         seen = [0]
         ended: list[int] = []
         yield opening["table"], opening["columns"], _rows_v2(stream, opening["table"], seen, ended)
@@ -187,7 +202,8 @@ def _read_v2(stream: IO[str]) -> Iterator[tuple[str, list[str], Iterator[list]]]
             for _ in _rows_v2(stream, opening["table"], seen, ended):
                 pass
         if not ended or ended[0] != seen[0]:
-            raise ImportRefused(f"table {opening['table']!r} is incomplete: the file is truncated or damaged")
+            raise ImportRefused(_l("table %(table)s is incomplete: the file is truncated or damaged",
+                                   table=opening["table"]))
 
 
 def _rows_v2(stream: IO[str], table: str, seen: list[int], ended: list[int]) -> Iterator[list]:
@@ -200,7 +216,7 @@ def _rows_v2(stream: IO[str], table: str, seen: list[int], ended: list[int]) -> 
             continue
         closing = json.loads(line)
         if closing.get("end") != table:
-            raise ImportRefused(f"table {table!r} has no end line: the file is damaged")
+            raise ImportRefused(_l("table %(table)s has no end line: the file is damaged", table=table))
         ended.append(closing["rows"])
         return
 

@@ -43,19 +43,17 @@ def healthz():
 @bp.get("/readyz")
 def readyz():
     """Ready when the database answers and its schema is at the latest migration."""
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
     from flask import current_app
+
+    from app.core import schema
 
     try:
         with db.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-            current = set(MigrationContext.configure(conn).get_current_heads())
+            current = schema.is_current(conn, current_app.extensions["migrate"].migrate.get_config())
     except OperationalError:
         return problem(503, "The database is unreachable.")
-    config = current_app.extensions["migrate"].migrate.get_config()
-    heads = set(ScriptDirectory.from_config(config).get_heads())
-    if current != heads:
+    if not current:
         return problem(503, "Database migrations are not current; run `flask --app wsgi db upgrade`.")
     return jsonify(status="ready")
 

@@ -99,6 +99,16 @@ def founder_ratings() -> Select:
             .where(SessionRating.side == "founder").group_by(AdviceSession.mentor_id))
 
 
+def select_mentor_ids(q: str | None = None) -> Select:
+    """Ids of the active mentors in `list_mentors`' order (by name), those whose name contains `q` if given:
+    one page of them is what `/mentors` loads in full (a national cluster has thousands)."""
+    stmt = select(User.id).where(User.role == "mentor", User.is_disabled.is_(False)).order_by(User.name, User.id)
+    if q:
+        pattern = "%" + q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(func.lower(User.name).like(pattern, escape="\\"))
+    return stmt
+
+
 def list_mentors(session: Session, mentor_ids: list[int] | None = None) -> list[MentorLoad]:
     """Every active mentor with profile, current load and average rating, by name (3 queries)."""
     stmt = select(User).where(User.role == "mentor", User.is_disabled.is_(False)).order_by(User.name, User.id)
@@ -257,6 +267,11 @@ def select_projects_needing_mentor() -> Select:
                          MentorAssignment.ended_at.is_(None)).exists())
     return (select(Project).where(Project.status == "active", ~has_mentor)
             .order_by(Project.stage_entered_at, Project.id))
+
+
+def count_projects_needing_mentor(session: Session) -> int:
+    """How many projects `select_projects_needing_mentor` finds (a page shows the longest waiting of them)."""
+    return session.scalar(select(func.count()).select_from(select_projects_needing_mentor().subquery())) or 0
 
 
 def project_ratings(session: Session, project: Project) -> dict[str, tuple[float | None, int]]:

@@ -66,12 +66,21 @@ def _refused(project_id: int, exc: DomainError, anchor: str = "mentoring"):
     return _back(project_id, anchor)
 
 
+#: Mentors per page of `/mentors` (each row costs a profile, a load and a rating).
+MENTORS_PER_PAGE = 50
+#: Projects waiting for a mentor listed on `/mentors`, longest waiting first (the count says how many in all).
+WAITING_SHOWN = 50
+
+
 @bp.get("/mentors")
 @role_required("manager")
 def mentors():
+    q = (request.args.get("q") or "").strip()[:100] or None
+    page = db.paginate(queries.select_mentor_ids(q), per_page=MENTORS_PER_PAGE, error_out=False)
     return render_template(
-        "mentoring/mentors.html", loads=queries.list_mentors(db.session),
-        waiting=db.session.scalars(queries.select_projects_needing_mentor().limit(50)).all(),
+        "mentoring/mentors.html", loads=queries.list_mentors(db.session, list(page.items)), page=page, q=q,
+        waiting=db.session.scalars(queries.select_projects_needing_mentor().limit(WAITING_SHOWN)).all(),
+        waiting_total=queries.count_projects_needing_mentor(db.session),
         pole_names={p.key: p.name for p in project_queries.list_poles(db.session)},
         stage_names={s.name: s.label for d in catalog_of(db.session).all_latest() for s in d.stages},
     )
@@ -87,7 +96,9 @@ def edit_profile(mentor_id: int):
     if not (current_user.is_manager or current_user.id == mentor_id):
         abort(403)
     profile = services.ensure_profile(db.session, mentor)
-    form = ProfileForm(obj=profile, languages=", ".join(profile.languages))
+    form = ProfileForm(obj=profile)
+    if not form.is_submitted():  # obj= wins over keyword data: the field would show the list's repr, saved back as is
+        form.languages.data = ", ".join(profile.languages)
     form.poles.choices = choices((p.key, p.name) for p in project_queries.list_poles(db.session))
     definitions = catalog_of(db.session).all_latest()
     form.stages.choices = choices(sorted({(s.name, s.label) for d in definitions for s in d.stages}))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import format_decimal
+from flask_babel import gettext
 from markupsafe import Markup
 from markupsafe import escape
 
@@ -91,7 +92,8 @@ def stacked_bars(*, chart_id: str, title: str, description: str, categories: lis
             value = serie.values[i]
             if value:
                 w = plot * value / peak
-                tip = f"{escape(category)} · {escape(serie.label)}: {escape(format_decimal(value))}"
+                tip = gettext("%(label)s: %(value)s", label=f"{escape(category)} · {escape(serie.label)}",
+                              value=escape(format_decimal(value)))
                 parts.append(f'<rect x="{frame.left(x, w):.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" '
                              f'fill="{_fill(j, chart_id)}" stroke="#1c2430" stroke-width="0.5">'
                              f'<title>{tip}</title></rect>')

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 from markupsafe import escape
 
+from app.core.i18n import _l
 from app.core.svgtext import Frame
 from app.core.svgtext import flow
 from app.core.svgtext import flow_height
@@ -138,7 +139,8 @@ def radar(*, chart_id: str, title: str, description: str, scale: ReadinessScale,
         parts.append(f'<polygon points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in points)}" fill="{colour}" '
                      f'fill-opacity="0.15" stroke="{colour}" stroke-width="2.5" stroke-dasharray="{dash}"/>')
         for (x, y), key in zip(points, keys, strict=True):
-            tip = f"{side_labels[side]} · {scale.dimension(key).label}: {scores.get(key, '—')}"
+            tip = str(_l("%(label)s: %(value)s", label=f"{side_labels[side]} · {scale.dimension(key).label}",
+                         value=scores.get(key, "—")))
             parts.append(_marker(marker, x, y, colour, tip))
     _legend(parts, frame, 20, size, {s: side_labels[s] for s in ("founder", "mentor") if pair.get(s)})
     parts.append("</svg>")
@@ -192,7 +194,9 @@ def _trend_panel(frame: Frame, scale: ReadinessScale, key: str, points: Sequence
             parts.append(f'<polyline points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in coords)}" fill="none" '
                          f'stroke="{colour}" stroke-width="2" stroke-dasharray="{dash}"/>')
         for p, (x, y) in zip(mine, coords, strict=True):
-            parts.append(_marker(marker, x, y, colour, f"{side_labels[side]} · {date_format(p.at)}: {p.scores[key]}"))
+            tip = str(_l("%(label)s: %(value)s", label=f"{side_labels[side]} · {date_format(p.at)}",
+                         value=p.scores[key]))
+            parts.append(_marker(marker, x, y, colour, tip))
     if first is not None:
         parts.append(f'<text x="{fx(left)}" y="{top + h + 14}" class="chart-axis">{escape(text(date_format(first)))}'
                      f'</text>')

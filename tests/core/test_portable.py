@@ -147,3 +147,26 @@ def test_import_refuses_a_file_that_is_not_an_export(runner, tmp_path):
     result = runner.invoke(args=["data", "import", str(bogus)])
 
     assert result.exit_code == 1 and "not a parcours-export file" in result.output
+
+
+@pytest.mark.parametrize("content", ["garbage\n", '{"format":"parcours-export","version":2}\nnot json\n',
+                                     '{"format":"parcours-export","version":2}\n{"table":"cohorts","colu'])
+def test_import_refuses_a_file_that_is_not_json_lines_without_a_traceback(runner, tmp_path, fresh_sqlite_app,
+                                                                          content):
+    bogus = tmp_path / "bogus.jsonl"
+    bogus.write_text(content, encoding="utf-8")
+
+    result = fresh_sqlite_app("target").test_cli_runner().invoke(args=["data", "import", str(bogus)])
+
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert "a line is not JSON text" in result.output
+
+
+def test_import_refusals_speak_the_terminal_s_language(runner, tmp_path):
+    bogus = tmp_path / "bogus.jsonl"
+    bogus.write_text('{"hello": "world"}\n', encoding="utf-8")
+
+    result = runner.invoke(args=["data", "import", str(bogus)], env={"LANG": "fr_FR.UTF-8", "LC_ALL": None})
+
+    assert result.exit_code == 1
+    assert "Import refusé, rien n'a été écrit\u00a0: ce n'est pas un fichier parcours-export" in result.output

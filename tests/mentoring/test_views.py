@@ -69,6 +69,58 @@ def test_managers_see_mentors_and_projects_waiting(web, manager, project, make_m
     assert "needs a mentor for Idea" in html  # the stage's label, not its key
 
 
+def test_the_mentors_page_is_paginated_and_searched_by_name(web, manager, make_mentor, monkeypatch):
+    from app.mentoring import views
+
+    monkeypatch.setattr(views, "MENTORS_PER_PAGE", 2)
+    for name in ("Amal A", "Badr B", "Chama C"):
+        make_mentor(name=name)
+
+    first, second = text(web(manager).get("/mentors")), text(web(manager).get("/mentors?page=2"))
+    found = text(web(manager).get("/mentors?q=badr"))
+    nobody = text(web(manager).get("/mentors?q=zineb"))
+
+    assert "Amal A" in first and "Badr B" in first and "Chama C" not in first
+    assert "Chama C" in second and "Amal A" not in second
+    assert "Page 1 of 2 · 3 mentors" in first and "page=2" in first
+    assert "Badr B" in found and "Amal A" not in found and "Chama C" not in found
+    assert "No mentor's name contains “zineb”." in nobody
+
+
+def test_the_projects_waiting_for_a_mentor_say_how_many_when_cut(web, manager, make_project, monkeypatch):
+    from app.mentoring import views
+
+    monkeypatch.setattr(views, "WAITING_SHOWN", 2)
+    for name in ("Alpha", "Beta", "Gamma"):
+        make_project(name=name)
+
+    assert "The 2 waiting longest, of 3." in text(web(manager).get("/mentors"))
+    monkeypatch.setattr(views, "WAITING_SHOWN", 3)
+    assert "waiting longest" not in text(web(manager).get("/mentors"))
+
+
+def test_a_profile_saved_unchanged_keeps_its_languages(web, manager, make_mentor, session):
+    """The form shows "fr, ar" (it showed the list's repr, which saving stored as "['fr'" and "'ar']")."""
+    from app.mentoring.models import MentorProfile
+
+    mentor = make_mentor(name="Amal", poles=["multimedia"], capacity=2, languages=["fr", "ar"])
+    client = web(manager)
+    form = text(client.get(f"/mentors/{mentor.id}/edit"))
+
+    assert 'name="languages" type="text" value="fr, ar"' in form
+    response = client.post(f"/mentors/{mentor.id}/edit", data={"poles": ["multimedia"], "capacity": "2",
+                                                               "languages": "fr, ar", "bio": ""})
+    assert response.status_code == 302
+    session.expire_all()
+    assert session.get(MentorProfile, mentor.id).languages == ["fr", "ar"]
+
+
+def test_with_no_mentor_the_page_points_to_the_invitations(web, manager):
+    html = text(web(manager).get("/mentors"))
+
+    assert "No mentor yet." in html and 'href="/people/invitations"' in html
+
+
 @pytest.mark.parametrize("role", ["founder", "mentor"])
 def test_others_cannot_see_the_mentors_page(web, make_user, role):
     assert web(make_user(role)).get("/mentors").status_code == 403
