@@ -104,8 +104,7 @@ def select_mentor_ids(q: str | None = None) -> Select:
     one page of them is what `/mentors` loads in full (a national cluster has thousands)."""
     stmt = select(User.id).where(User.role == "mentor", User.is_disabled.is_(False)).order_by(User.name, User.id)
     if q:
-        pattern = "%" + q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(func.lower(User.name).like(pattern, escape="\\"))
+        stmt = stmt.where(User.name.icontains(q.strip(), autoescape=True))
     return stmt
 
 

@@ -38,8 +38,9 @@ def select_people(filters: PeopleFilters) -> Select:
     elif filters.status == "inactive":
         stmt = stmt.where(User.is_disabled.is_(True))
     if filters.q:
-        pattern = "%" + filters.q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(or_(func.lower(User.name).like(pattern, escape="\\"), User.email.like(pattern, escape="\\")))
+        needle = filters.q.strip()
+        stmt = stmt.where(or_(User.name.icontains(needle, autoescape=True),
+                              User.email.icontains(needle, autoescape=True)))
     return stmt
 
 
